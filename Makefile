@@ -1,0 +1,62 @@
+# Talking Ads. `make help` lists the tasks.
+SHELL := /bin/bash
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= saas.settings
+
+# Debian packages the product and its tests need (CI installs the same list).
+APT_PACKAGES := redis-server postgresql fonts-dejavu-core ca-certificates
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: setup
+setup: apt $(VENV)/.installed ## Install Debian packages and the Python environment (idempotent)
+
+.PHONY: apt
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
+	@touch $@
+
+.PHONY: run
+run: setup ## Run the web app (127.0.0.1, PORT default 8000) and a render worker; Ctrl-C stops
+	@$(PY) -m saas.devserver
+
+.PHONY: lint
+lint: setup ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: test
+test: setup lint ## Lint, check migrations, run the test suite
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: setup ## Run the benchmarks (one JSON object per line)
+	@$(PY) -m benchmarks
+
+.PHONY: format
+format: setup ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: lock
+lock: ## Rewrite requirements.lock from the current environment
+	$(PY) -m pip freeze --exclude-editable | grep -v '^talkingads' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > requirements.lock

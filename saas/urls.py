@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from saas.ops import views as ops
+from saas.studio import views as studio
+from saas.workspaces import views as workspaces
+
+urlpatterns = [
+    path("", studio.home, name="home"),
+    path("dashboard/", studio.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("workspace/switch/", workspaces.switch_workspace, name="switch_workspace"),
+    path("workspace/new/", workspaces.create_workspace, name="create_workspace"),
+    path("workspace/members/", workspaces.members, name="members"),
+    path("workspace/api-keys/", workspaces.api_keys, name="api_keys"),
+    path("invitations/<str:token>/", workspaces.accept_invitation, name="accept_invitation"),
+    path("api/v1/", include("saas.api.urls")),
+    path("healthz", ops.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,138 @@
+"""Shared personas and helpers.
+
+Workspace A ("Acme") has an owner, an admin, a creator and a viewer. The
+outsider owns workspace B ("Globex"); every permission test has someone to
+refuse.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@dataclass
+class Personas:
+    owner: object
+    admin: object
+    creator: object
+    viewer: object
+    outsider: object
+    workspace_a: object
+    workspace_b: object
+
+    def membership(self, user, workspace=None):
+        from saas.workspaces.models import Membership
+
+        workspace = workspace or (self.workspace_b if user == self.outsider else self.workspace_a)
+        return Membership.objects.get(user=user, workspace=workspace)
+
+
+def make_user(email, password="correct horse battery staple"):
+    from django.contrib.auth import get_user_model
+
+    from saas.workspaces.services import create_personal_workspace
+
+    user = get_user_model().objects.create_user(email=email, password=password)
+    create_personal_workspace(user)
+    return user
+
+
+@pytest.fixture
+def personas(db):
+    from saas.workspaces.models import Membership, Role
+    from saas.workspaces.services import create_workspace
+
+    owner = make_user("owner@acme.test")
+    outsider = make_user("outsider@globex.test")
+    workspace_a = create_workspace(owner, "Acme")
+    workspace_b = create_workspace(outsider, "Globex")
+    people = {}
+    for role in (Role.ADMIN, Role.CREATOR, Role.VIEWER):
+        people[role] = make_user(f"{role}@acme.test")
+        Membership.objects.create(workspace=workspace_a, user=people[role], role=role)
+    return Personas(
+        owner=owner,
+        admin=people[Role.ADMIN],
+        creator=people[Role.CREATOR],
+        viewer=people[Role.VIEWER],
+        outsider=outsider,
+        workspace_a=workspace_a,
+        workspace_b=workspace_b,
+    )
+
+
+def web_client(user, workspace):
+    """A logged-in Django test client working in WORKSPACE."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["workspace_id"] = str(workspace.pk)
+    session.save()
+    return client
+
+
+def api_client_for(user, workspace, role=None):
+    """An API client authenticated with a fresh key of USER's role in WORKSPACE."""
+    from rest_framework.test import APIClient
+
+    from saas.workspaces.models import ApiKey, Membership
+    from saas.workspaces.services import sha256
+
+    membership = Membership.objects.get(user=user, workspace=workspace)
+    secret = f"tak_test_{user.pk}_{workspace.pk}"
+    ApiKey.objects.create(
+        workspace=workspace,
+        name="test",
+        prefix=secret[:12],
+        key_hash=sha256(secret),
+        role=role or membership.role,
+        created_by=user,
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """REDIS_URL from the environment (CI), else a throwaway redis-server on loopback."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(server).exists():
+        pytest.fail("redis-server is not installed; run `make setup`.")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    args = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    process = subprocess.Popen([*args, "--appendonly", "no", "--dir", str(workdir)])
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(10)

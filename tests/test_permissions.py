@@ -1,0 +1,166 @@
+"""Isolation and roles on every endpoint.
+
+A member of workspace B gets 404 for every object of workspace A, through the
+API (key or session) and the web pages. A viewer can change nothing.
+"""
+
+import pytest
+
+from saas.studio.models import Project
+from saas.studio.services import create_project
+from saas.workspaces import services
+from saas.workspaces.models import ApiKey, Invitation, Membership
+
+from .conftest import api_client_for, web_client
+
+
+@pytest.fixture
+def objects(personas):
+    owner = personas.membership(personas.owner)
+    invitation, _ = services.invite_member(owner, "pending@x.test", "viewer")
+    key, _ = services.create_api_key(owner, "A's key")
+    return {
+        "project": create_project(owner, "Spring campaign").pk,
+        "member": personas.membership(personas.creator).pk,
+        "invitation": invitation.pk,
+        "key": key.pk,
+    }
+
+
+# (method, path template, body): every object endpoint of the API
+OBJECT_ENDPOINTS = [
+    ("get", "/api/v1/projects/{project}", None),
+    ("patch", "/api/v1/projects/{project}", {"name": "hijacked"}),
+    ("delete", "/api/v1/projects/{project}", None),
+    ("patch", "/api/v1/members/{member}", {"role": "viewer"}),
+    ("delete", "/api/v1/members/{member}", None),
+    ("delete", "/api/v1/invitations/{invitation}", None),
+    ("delete", "/api/v1/api-keys/{key}", None),
+]
+LIST_ENDPOINTS = ["/api/v1/projects", "/api/v1/members", "/api/v1/invitations", "/api/v1/api-keys"]
+CREATE_ENDPOINTS = [
+    ("/api/v1/projects", {"name": "New"}),
+    ("/api/v1/invitations", {"email": "someone@x.test", "role": "viewer"}),
+    ("/api/v1/api-keys", {"name": "New key"}),
+]
+
+
+def snapshot():
+    """Everything a write could change, to prove that nothing did."""
+    return (
+        list(Project.objects.values_list("id", "name").order_by("id")),
+        list(Membership.objects.values_list("id", "role").order_by("id")),
+        list(Invitation.objects.values_list("id", "revoked_at").order_by("id")),
+        list(ApiKey.objects.values_list("id", "revoked_at").order_by("id")),
+    )
+
+
+def outsider_clients(personas):
+    return {
+        "api key": api_client_for(personas.outsider, personas.workspace_b),
+        "session": web_client(personas.outsider, personas.workspace_b),
+    }
+
+
+@pytest.mark.parametrize("auth", ["api key", "session"])
+@pytest.mark.parametrize("method,path,body", OBJECT_ENDPOINTS)
+def test_an_outsider_gets_404_on_every_object(personas, objects, auth, method, path, body):
+    client = outsider_clients(personas)[auth]
+    before = snapshot()
+    response = getattr(client, method)(
+        path.format(**objects), body, content_type="application/json"
+    )
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "not_found"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("path", LIST_ENDPOINTS)
+def test_an_outsider_lists_none_of_the_other_workspaces_objects(personas, objects, path):
+    response = outsider_clients(personas)["api key"].get(path)
+    assert response.status_code == 200
+    ids = {item["id"] for item in response.json()["results"]}
+    assert not ids & {str(v) for v in objects.values()}
+
+
+@pytest.mark.parametrize("method,path,body", [e for e in OBJECT_ENDPOINTS if e[0] != "get"])
+def test_a_viewer_can_change_no_object(personas, objects, method, path, body):
+    client = api_client_for(personas.viewer, personas.workspace_a)
+    before = snapshot()
+    response = getattr(client, method)(
+        path.format(**objects), body, content_type="application/json"
+    )
+    assert response.status_code == 403, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("path,body", CREATE_ENDPOINTS)
+def test_a_viewer_can_create_nothing(personas, objects, path, body):
+    client = api_client_for(personas.viewer, personas.workspace_a)
+    before = snapshot()
+    response = client.post(path, body, format="json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert snapshot() == before
+
+
+def test_a_viewer_reads_projects_and_members(personas, objects):
+    client = api_client_for(personas.viewer, personas.workspace_a)
+    assert client.get(f"/api/v1/projects/{objects['project']}").status_code == 200
+    assert client.get("/api/v1/members").status_code == 200
+
+
+def test_a_creator_manages_projects_but_not_people(personas, objects):
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = client.patch(f"/api/v1/projects/{objects['project']}", {"name": "Renamed"})
+    assert response.status_code == 200 and response.json()["name"] == "Renamed"
+    assert client.get("/api/v1/api-keys").status_code == 403
+    assert client.post("/api/v1/invitations", {"email": "x@x.test"}).status_code == 403
+
+
+def test_an_admin_key_manages_people(personas, objects):
+    client = api_client_for(personas.admin, personas.workspace_a)
+    response = client.patch(f"/api/v1/members/{objects['member']}", {"role": "viewer"})
+    assert response.status_code == 200 and response.json()["role"] == "viewer"
+
+
+WEB_POSTS = [
+    ("/workspace/members/", {"action": "remove", "id": "{member}"}),
+    ("/workspace/members/", {"action": "change_role", "id": "{member}", "role": "viewer"}),
+    ("/workspace/members/", {"action": "revoke", "id": "{invitation}"}),
+    ("/workspace/api-keys/", {"action": "revoke", "id": "{key}"}),
+]
+
+
+@pytest.mark.parametrize("path,form", WEB_POSTS)
+def test_an_outsider_gets_404_from_the_web_pages(personas, objects, path, form):
+    client = web_client(personas.outsider, personas.workspace_b)
+    before = snapshot()
+    data = {k: v.format(**objects) for k, v in form.items()}
+    assert client.post(path, data).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("path,form", WEB_POSTS)
+def test_a_viewer_changes_nothing_from_the_web_pages(personas, objects, path, form):
+    client = web_client(personas.viewer, personas.workspace_a)
+    before = snapshot()
+    data = {k: v.format(**objects) for k, v in form.items()}
+    client.post(path, data)
+    assert snapshot() == before
+
+
+def test_a_malformed_id_is_not_found_not_a_crash(personas, objects):
+    client = web_client(personas.owner, personas.workspace_a)
+    response = client.post("/workspace/members/", {"action": "remove", "id": "' OR 1=1"})
+    assert response.status_code == 404
+    response = api_client_for(personas.owner, personas.workspace_a).get("/api/v1/projects/zzz")
+    assert response.status_code == 404
+
+
+def test_unauthenticated_api_calls_are_refused(db):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/projects")
+    assert response.status_code in (401, 403)
+    assert "error" in response.json()

@@ -1,0 +1,143 @@
+"""Workspaces: personal spaces, roles, invitations by e-mail link, switching."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from saas.errors import Conflict, Forbidden, NotFound
+from saas.workspaces import services
+from saas.workspaces.models import Invitation, Membership, Role
+
+from .conftest import make_user, web_client
+
+
+def invite_link_token(message) -> str:
+    match = re.search(r"/invitations/([\w-]+)/", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_each_user_gets_one_personal_workspace(db):
+    user = make_user("solo@example.com")
+    assert services.create_personal_workspace(user) == services.create_personal_workspace(user)
+    assert Membership.objects.filter(user=user, workspace__personal=True).count() == 1
+
+
+def test_owner_invites_by_email_link_and_invitee_joins(
+    personas, django_capture_on_commit_callbacks
+):
+    client = web_client(personas.owner, personas.workspace_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/workspace/members/",
+            {"action": "invite", "email": "New@Agency.test", "role": "creator"},
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@agency.test"]
+    token = invite_link_token(mail.outbox[0])
+    assert not Invitation.objects.filter(token_hash=token).exists()  # only the hash is stored
+
+    invitee = make_user("new@agency.test")
+    invitee_client = web_client(invitee, Membership.objects.get(user=invitee).workspace)
+    assert invitee_client.get(f"/invitations/{token}/").status_code == 200
+    response = invitee_client.post(f"/invitations/{token}/")
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=invitee, workspace=personas.workspace_a)
+    assert membership.role == Role.CREATOR
+    assert invitee_client.post(f"/invitations/{token}/").status_code == 404  # used once
+
+
+def test_an_invitation_is_only_for_its_own_address(personas):
+    _, token = services.invite_member(personas.membership(personas.owner), "a@x.test", "viewer")
+    with pytest.raises(Forbidden, match="a@x.test"):
+        services.accept_invitation(personas.outsider, token)
+    assert not Membership.objects.filter(user=personas.outsider, workspace=personas.workspace_a)
+
+
+def test_expired_and_revoked_invitations_do_not_work(personas):
+    owner = personas.membership(personas.owner)
+    invitation, token = services.invite_member(owner, "late@x.test", "viewer")
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(1))
+    user = make_user("late@x.test")
+    with pytest.raises(NotFound):
+        services.accept_invitation(user, token)
+    invitation, token = services.invite_member(owner, "late@x.test", "viewer")
+    services.revoke_invitation(owner, invitation.pk)
+    with pytest.raises(NotFound):
+        services.accept_invitation(user, token)
+
+
+def test_an_anonymous_visitor_is_asked_to_sign_up_or_log_in(personas, client):
+    _, token = services.invite_member(personas.membership(personas.owner), "b@x.test", "viewer")
+    response = client.get(f"/invitations/{token}/")
+    assert response.status_code == 200
+    assert b"/accounts/signup/?next=" in response.content
+
+
+def test_only_owners_and_admins_invite_and_only_owners_make_owners(personas):
+    with pytest.raises(Forbidden):
+        services.invite_member(personas.membership(personas.creator), "c@x.test", "viewer")
+    with pytest.raises(Forbidden):
+        services.invite_member(personas.membership(personas.admin), "c@x.test", "owner")
+    invitation, _ = services.invite_member(personas.membership(personas.admin), "c@x.test", "admin")
+    assert invitation.role == Role.ADMIN
+
+
+def test_inviting_a_member_again_is_a_clear_conflict(personas):
+    with pytest.raises(Conflict, match="already a member"):
+        services.invite_member(personas.membership(personas.owner), "viewer@acme.test", "viewer")
+
+
+def test_a_workspace_always_keeps_an_owner(personas):
+    owner = personas.membership(personas.owner)
+    with pytest.raises(Conflict):
+        services.remove_member(owner, owner.pk)
+    with pytest.raises(Conflict):
+        services.change_role(owner, owner.pk, Role.ADMIN)
+
+
+def test_admins_cannot_touch_owners(personas):
+    admin, owner = personas.membership(personas.admin), personas.membership(personas.owner)
+    with pytest.raises(Forbidden):
+        services.remove_member(admin, owner.pk)
+    with pytest.raises(Forbidden):
+        services.change_role(admin, owner.pk, Role.VIEWER)
+
+
+def test_a_member_can_leave(personas):
+    viewer = personas.membership(personas.viewer)
+    services.remove_member(viewer, viewer.pk)
+    assert not Membership.objects.filter(pk=viewer.pk).exists()
+
+
+def test_a_user_switches_between_workspaces(personas):
+    client = web_client(personas.owner, personas.workspace_a)
+    assert b"Acme" in client.get("/dashboard/").content
+    personal = Membership.objects.get(user=personas.owner, workspace__personal=True).workspace
+    response = client.post("/workspace/switch/", {"workspace_id": str(personal.pk)})
+    assert response.status_code == 302
+    assert client.session["workspace_id"] == str(personal.pk)
+
+
+def test_switching_to_someone_elses_workspace_is_not_found(personas):
+    client = web_client(personas.owner, personas.workspace_a)
+    response = client.post("/workspace/switch/", {"workspace_id": str(personas.workspace_b.pk)})
+    assert response.status_code == 404
+    assert client.session["workspace_id"] == str(personas.workspace_a.pk)
+
+
+def test_creating_a_workspace_makes_the_creator_its_owner(personas):
+    client = web_client(personas.viewer, personas.workspace_a)
+    client.post("/workspace/new/", {"name": "Viewer's agency"})
+    membership = Membership.objects.get(user=personas.viewer, workspace__name="Viewer's agency")
+    assert membership.role == Role.OWNER
+    assert client.session["workspace_id"] == str(membership.workspace_id)
+
+
+def test_a_workspace_needs_a_name(personas):
+    client = web_client(personas.viewer, personas.workspace_a)
+    response = client.post("/workspace/new/", {"name": "  "}, follow=True)
+    assert b"A workspace needs a name" in response.content
