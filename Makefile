@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PYTHON_BIN ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= saas.settings
 
 # Debian packages the product and its tests need (CI installs the same list).
 APT_PACKAGES := redis-server postgresql fonts-dejavu-core ca-certificates
@@ -46,7 +45,7 @@ lint: setup ## Ruff lint and format check
 .PHONY: test
 test: setup lint ## Lint, check migrations, run the test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: setup ## Run the benchmarks (one JSON object per line)

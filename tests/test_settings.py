@@ -94,3 +94,13 @@ def test_a_bad_boolean_is_a_clear_error():
     result, _ = load_settings(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db):
+    """In CI, DATABASE_URL points at PostgreSQL 15; locally the default is SQLite."""
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    assert connection.vendor == ("postgresql" if url.startswith("postgres") else "sqlite")
+    if connection.vendor == "postgresql":
+        assert connection.pg_version >= 150000

@@ -1,0 +1,116 @@
+"""Presenter images: the stock catalogue and customer uploads.
+
+A presenter is a still portrait. Stock presenters record where the image comes
+from and under which licence it may be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from avatar.errors import InvalidInput
+
+ALLOWED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+# Outputs are at most 1920 px wide, so larger uploads are shrunk on load.
+MAX_SIDE_PX = 2048
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """A presenter image and its provenance."""
+
+    id: str
+    name: str
+    image_path: Path
+    licence: str
+    source: str
+
+
+def _matplotlib_sample(name: str) -> Path:
+    from matplotlib import cbook  # only needed when a stock presenter is used
+
+    return Path(cbook.get_sample_data(name, asfileobj=False))
+
+
+@dataclass(frozen=True)
+class _Stock:
+    name: str
+    licence: str
+    source: str
+    locate: Callable[[], Path]
+
+
+STOCK: dict[str, _Stock] = {
+    "grace": _Stock(
+        name="Grace Hopper",
+        licence="Public domain (U.S. Navy photograph, work of the U.S. federal government)",
+        source="matplotlib sample data grace_hopper.jpg",
+        locate=lambda: _matplotlib_sample("grace_hopper.jpg"),
+    ),
+}
+
+
+def check_presenter_ref(ref: str) -> None:
+    """Cheap validation of a presenter reference (stock id or image path).
+
+    Raises:
+        InvalidInput: ``field="presenter"`` for an unknown id, a missing file or
+            an unsupported file type.
+    """
+    if ref in STOCK:
+        return
+    path = Path(ref)
+    if path.suffix.lower() not in ALLOWED_SUFFIXES:
+        stock = ", ".join(sorted(STOCK))
+        raise InvalidInput(
+            "presenter", f"{ref!r} is neither a stock presenter ({stock}) nor a JPEG/PNG/WebP file"
+        )
+    if not path.is_file():
+        raise InvalidInput("presenter", f"presenter image {ref!r} does not exist")
+
+
+def resolve_presenter(ref: str) -> Presenter:
+    """Turn a stock id (``"grace"``) or an image path into a :class:`Presenter`.
+
+    Raises:
+        InvalidInput: see :func:`check_presenter_ref`.
+    """
+    check_presenter_ref(ref)
+    if ref in STOCK:
+        stock = STOCK[ref]
+        return Presenter(ref, stock.name, stock.locate(), stock.licence, stock.source)
+    path = Path(ref)
+    return Presenter(f"file:{path.name}", path.stem, path, "supplied by customer", str(path))
+
+
+def load_presenter_image(path: Path) -> np.ndarray:
+    """Decode a presenter image to an upright RGB ``uint8`` array (H, W, 3).
+
+    EXIF orientation is applied, transparency is flattened onto white and
+    images larger than ``MAX_SIDE_PX`` are shrunk.
+
+    Raises:
+        InvalidInput: ``field="presenter"`` when the file is not a readable image.
+    """
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (MAX_SIDE_PX, MAX_SIDE_PX))  # cheap JPEG downscale
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
+            rgb = _flatten_to_rgb(image)
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise InvalidInput("presenter", f"cannot read presenter image: {exc}") from exc
+    return np.asarray(rgb, dtype=np.uint8)
+
+
+def _flatten_to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")

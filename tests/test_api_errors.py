@@ -1,0 +1,39 @@
+"""One error shape for the API: {"error": {"code", "message", "field"}}."""
+
+from .conftest import api_client_for
+
+
+def test_a_validation_error_names_the_field(personas):
+    client = api_client_for(personas.owner, personas.workspace_a)
+    response = client.post("/api/v1/projects", {"name": ""}, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "name" and error["message"] and error["code"]
+
+
+def test_a_bad_choice_names_the_field(personas):
+    client = api_client_for(personas.owner, personas.workspace_a)
+    response = client.post("/api/v1/invitations", {"email": "a@b.test", "role": "god"})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "role"
+
+
+def test_a_service_error_keeps_its_code_and_field(personas):
+    client = api_client_for(personas.owner, personas.workspace_a)
+    response = client.post("/api/v1/invitations", {"email": "viewer@acme.test", "role": "viewer"})
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "conflict",
+        "message": "viewer@acme.test is already a member of this workspace.",
+        "field": "email",
+    }
+
+
+def test_projects_round_trip(personas):
+    client = api_client_for(personas.creator, personas.workspace_a)
+    created = client.post("/api/v1/projects", {"name": " Launch ", "description": "Q3"})
+    assert created.status_code == 201 and created.json()["name"] == "Launch"
+    project_id = created.json()["id"]
+    assert client.get(f"/api/v1/projects/{project_id}").json()["description"] == "Q3"
+    assert client.delete(f"/api/v1/projects/{project_id}").status_code == 204
+    assert client.get(f"/api/v1/projects/{project_id}").status_code == 404
