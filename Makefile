@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 # Debian packages the product and its tests need (CI installs the same list).
-APT_PACKAGES := redis-server postgresql fonts-dejavu-core ca-certificates
+APT_PACKAGES := redis-server postgresql fonts-dejavu-core ca-certificates \
+	festival festvox-us-slt-hts flite
 
 .DEFAULT_GOAL := help
 

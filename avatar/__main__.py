@@ -1,18 +1,23 @@
-"""Command line: ``python -m avatar talk --text TEXT --out out.mp4``.
+"""Command line for the avatar library.
 
-Prints a JSON summary on success. On a user-fixable error it prints
-``error: <field>: <message>`` to stderr and exits with status 2.
+    python -m avatar voices [--json]
+    python -m avatar say --voice ID --text TEXT --out out.wav [--timings out.json]
+    python -m avatar talk --text TEXT --out out.mp4
+
+On a user-fixable error it prints ``error: <field>: <message>`` to stderr and
+exits with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
-from avatar.errors import AvatarError
-from avatar.pipeline import TalkingVideoRequest, render_talking_video
+from avatar.errors import AvatarError, InvalidInput
 from avatar.voices import DEFAULT_VOICE_ID
 
 
@@ -20,7 +25,25 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``avatar`` argument parser."""
     parser = argparse.ArgumentParser(prog="python -m avatar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    talk = commands.add_parser("talk", help="render a presenter speaking TEXT to an MP4")
+    voices = commands.add_parser("voices", help="list the voices")
+    voices.add_argument("--json", action="store_true", help="print JSON")
+    _add_say(commands.add_parser("say", help="speak TEXT into a WAV, with timings"))
+    _add_talk(commands.add_parser("talk", help="render a presenter speaking TEXT to an MP4"))
+    return parser
+
+
+def _add_say(say: argparse.ArgumentParser) -> None:
+    say.add_argument("--voice", default=DEFAULT_VOICE_ID)
+    say.add_argument("--text", required=True)
+    say.add_argument("--out", required=True, type=Path, help="output .wav path")
+    say.add_argument("--timings", type=Path, help="write word and phoneme timings (JSON) here")
+    say.add_argument("--rate", type=float, default=1.0, help="speed, 0.5 to 2.0")
+    say.add_argument("--pitch", type=float, default=0.0, help="semitones, -12 to 12")
+    say.add_argument("--glossary", type=Path, help='JSON {"written": "spoken"} for brand names')
+    say.add_argument("--cache", type=Path, default=os.environ.get("AVATAR_SPEECH_CACHE"))
+
+
+def _add_talk(talk: argparse.ArgumentParser) -> None:
     talk.add_argument("--text", required=True, help="the script to speak")
     talk.add_argument("--out", required=True, type=Path, help="output .mp4 path")
     talk.add_argument("--voice", default=DEFAULT_VOICE_ID)
@@ -29,11 +52,80 @@ def build_parser() -> argparse.ArgumentParser:
     talk.add_argument("--resolution", default="720p", help="720p or 1080p")
     talk.add_argument("--fps", default=25, type=int)
     talk.add_argument("--workdir", type=Path, help="keep intermediate files here")
-    return parser
+
+
+def voices(args: argparse.Namespace) -> dict | str:
+    """The catalogue, as JSON-ready data or an aligned table."""
+    from avatar.voices import catalogue
+
+    rows = [{**asdict(v), "timings": v.timings} for v in catalogue()]
+    if args.json:
+        return {"voices": rows}
+    lines = [f"{'id':32} {'language':15} {'gender':7} {'quality':9} {'rate':>6} timings"]
+    for v in rows:
+        lines.append(
+            f"{v['id']:32} {v['language']:15} {v['gender']:7} {v['quality']:9} "
+            f"{v['sample_rate']:>6} {'yes' if v['timings'] else 'aligned'}"
+        )
+    return "\n".join(lines)
+
+
+def _glossary(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InvalidInput("glossary", f"cannot read {path}: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise InvalidInput("glossary", 'must be a JSON object {"written": "spoken"}')
+    return data
+
+
+def say(args: argparse.Namespace) -> dict:
+    """Run ``say``: write the WAV (and timings) and return a summary."""
+    from avatar.voices import SpeechCache, synthesize
+
+    result = synthesize(
+        args.text,
+        args.voice,
+        args.out,
+        rate=args.rate,
+        pitch=args.pitch,
+        glossary=_glossary(args.glossary),
+        cache=SpeechCache(args.cache) if args.cache else None,
+    )
+    timings = timings_json(result)
+    if args.timings:
+        args.timings.write_text(json.dumps(timings, indent=1, ensure_ascii=False))
+    return {
+        "path": str(result.wav),
+        "duration_s": round(result.duration_s, 3),
+        "sample_rate": result.sample_rate,
+        "words": len(timings["words"]),
+        "timing_source": result.timing_source,
+    }
+
+
+def timings_json(result) -> dict:
+    """The timings file: ``words``, ``phonemes`` and ``tokens`` lists, in seconds."""
+
+    def spans(items, key):
+        return [{key: t.text, "start": t.start, "end": t.end} for t in items]
+
+    return {
+        "words": spans(result.words, "text"),
+        "phonemes": spans(result.phonemes, "phoneme"),
+        "tokens": spans(result.tokens, "text"),
+        "duration": round(result.duration_s, 4),
+        "source": result.timing_source,
+    }
 
 
 def talk(args: argparse.Namespace) -> dict:
     """Run the ``talk`` command and return its JSON-ready summary."""
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
     request = TalkingVideoRequest(
         script=args.text,
         voice=args.voice,
@@ -52,15 +144,18 @@ def talk(args: argparse.Namespace) -> dict:
     }
 
 
+COMMANDS = {"voices": voices, "say": say, "talk": talk}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = build_parser().parse_args(argv)
     try:
-        summary = talk(args)
+        output = COMMANDS[args.command](args)
     except AvatarError as exc:
         print(f"error: {exc.field or exc.code}: {exc.message}", file=sys.stderr)
         return 2
-    print(json.dumps(summary))
+    print(output if isinstance(output, str) else json.dumps(output, ensure_ascii=False))
     return 0
 
 

@@ -6,8 +6,8 @@ API (key or session) and the web pages. A viewer can change nothing.
 
 import pytest
 
-from saas.studio.models import Project
-from saas.studio.services import create_project
+from saas.studio.models import Project, Pronunciation
+from saas.studio.services import create_project, set_pronunciation
 from saas.workspaces import services
 from saas.workspaces.models import ApiKey, Invitation, Membership
 
@@ -24,6 +24,7 @@ def objects(personas):
         "member": personas.membership(personas.creator).pk,
         "invitation": invitation.pk,
         "key": key.pk,
+        "pronunciation": set_pronunciation(owner, "Xiaomi", "shao me").pk,
     }
 
 
@@ -36,12 +37,20 @@ OBJECT_ENDPOINTS = [
     ("delete", "/api/v1/members/{member}", None),
     ("delete", "/api/v1/invitations/{invitation}", None),
     ("delete", "/api/v1/api-keys/{key}", None),
+    ("delete", "/api/v1/pronunciations/{pronunciation}", None),
 ]
-LIST_ENDPOINTS = ["/api/v1/projects", "/api/v1/members", "/api/v1/invitations", "/api/v1/api-keys"]
+LIST_ENDPOINTS = [
+    "/api/v1/projects",
+    "/api/v1/members",
+    "/api/v1/invitations",
+    "/api/v1/api-keys",
+    "/api/v1/pronunciations",
+]
 CREATE_ENDPOINTS = [
     ("/api/v1/projects", {"name": "New"}),
     ("/api/v1/invitations", {"email": "someone@x.test", "role": "viewer"}),
     ("/api/v1/api-keys", {"name": "New key"}),
+    ("/api/v1/pronunciations", {"written": "Xiaomi", "spoken": "zee a o me"}),
 ]
 
 
@@ -52,6 +61,7 @@ def snapshot():
         list(Membership.objects.values_list("id", "role").order_by("id")),
         list(Invitation.objects.values_list("id", "revoked_at").order_by("id")),
         list(ApiKey.objects.values_list("id", "revoked_at").order_by("id")),
+        list(Pronunciation.objects.values_list("id", "written", "spoken").order_by("id")),
     )
 
 

@@ -1,51 +1,106 @@
-"""Voice catalogue and the speech stage.
+"""The voice catalogue and the speech stage.
 
-``synthesize(text, voice_id, out_wav)`` is the speech stage: text in, WAV file
-out. Engine modules must import their heavy libraries (onnxruntime, models)
-inside functions, so browsing the catalogue stays cheap.
+``synthesize(text, voice_id, out_wav, rate=, pitch=, glossary=, cache=)`` is
+the speech stage: text in, a WAV at -16 LUFS with word and phoneme (IPA)
+timings out. Engine modules declare their voices in a ``VOICES`` tuple and
+import their heavy libraries inside functions, so browsing the catalogue
+stays cheap.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 from avatar.errors import InvalidInput
-from avatar.voices import piper_engine
-from avatar.voices.base import SpeechEngine, SpeechResult, Voice
+from avatar.voices.base import SpeechResult, Timing, Voice
+from avatar.voices.cache import SpeechCache
+from avatar.voices.speech import SpeechSettings, speak
 
-# Voice id -> Voice. Engine modules declare their voices in a VOICES tuple.
-CATALOGUE: dict[str, Voice] = {voice.id: voice for voice in piper_engine.VOICES}
-
-# Engine name -> module implementing SpeechEngine.
-_ENGINES: dict[str, SpeechEngine] = {piper_engine.ENGINE: piper_engine}
-
+ENGINE_MODULES = ("piper", "festival", "flite", "espeak")
 DEFAULT_VOICE_ID = "piper:en_US-joe-medium"
 
-__all__ = ["CATALOGUE", "DEFAULT_VOICE_ID", "SpeechResult", "Voice", "get_voice", "synthesize"]
+__all__ = [
+    "DEFAULT_VOICE_ID",
+    "SpeechCache",
+    "SpeechResult",
+    "Timing",
+    "Voice",
+    "catalogue",
+    "get_voice",
+    "synthesize",
+]
+
+
+@functools.cache
+def engines() -> dict[str, ModuleType]:
+    """Engine name -> module, for every engine whose program or library is installed."""
+    modules = [importlib.import_module(f"avatar.voices.{name}_engine") for name in ENGINE_MODULES]
+    return {module.ENGINE: module for module in modules if module.available()}
+
+
+@functools.cache
+def _catalogue() -> tuple[Voice, ...]:
+    order = {"neural": 0, "standard": 1, "basic": 2}
+    voices = [voice for module in engines().values() for voice in _engine_voices(module)]
+    return tuple(sorted(voices, key=lambda v: (order.get(v.quality, 3), v.language, v.name)))
+
+
+def catalogue() -> list[Voice]:
+    """Every voice this installation can speak with, best quality first."""
+    return list(_catalogue())
+
+
+def _engine_voices(module: ModuleType) -> tuple[Voice, ...]:
+    """An engine's full list when it has one (espeak's 100+ languages), else VOICES."""
+    return module.voices() if hasattr(module, "voices") else module.VOICES
 
 
 def get_voice(voice_id: str) -> Voice:
     """Return the catalogue entry for ``voice_id``.
 
     Raises:
-        InvalidInput: ``field="voice"`` when the id is unknown.
+        InvalidInput: ``field="voice"`` when the id is unknown or its engine missing.
     """
-    try:
-        return CATALOGUE[voice_id]
-    except KeyError:
-        known = ", ".join(sorted(CATALOGUE))
-        raise InvalidInput("voice", f"unknown voice {voice_id!r}; choose one of: {known}") from None
+    for voice in catalogue():
+        if voice.id == voice_id:
+            return voice
+    raise InvalidInput(
+        "voice",
+        f"Unknown voice {voice_id!r}. `python -m avatar voices` lists the voices.",
+        code="unknown_voice",
+    )
 
 
-def synthesize(text: str, voice_id: str, out_wav: Path) -> SpeechResult:
-    """Speech stage: speak ``text`` with ``voice_id`` into a mono 16-bit WAV.
+def synthesize(
+    text: str,
+    voice_id: str,
+    out_wav: Path,
+    *,
+    rate: float = 1.0,
+    pitch: float = 0.0,
+    glossary: dict[str, str] | None = None,
+    cache: SpeechCache | None = None,
+) -> SpeechResult:
+    """Speak TEXT with VOICE_ID into OUT_WAV.
+
+    Args:
+        rate: speed multiplier, 0.5 to 2.0.
+        pitch: semitones, -12 to 12.
+        glossary: written form -> how to say it (brand names), applied first.
+        cache: a SpeechCache; sentences already spoken with the same settings are reused.
 
     Returns:
-        The WAV path, its sample rate and duration.
+        A SpeechResult: mono 16-bit WAV at -16 LUFS, with word, phoneme (IPA)
+        and written-token timings in seconds.
 
     Raises:
-        InvalidInput: unknown voice.
-        SpeechFailed: the engine produced no audio.
+        InvalidInput: empty or over-long text, unknown voice, a script the voice
+            cannot read, rate or pitch out of range (``field`` names which).
+        SpeechFailed: the engine could not speak it.
     """
     voice = get_voice(voice_id)
-    return _ENGINES[voice.engine].synthesize(voice, text, Path(out_wav))
+    settings = SpeechSettings(rate=rate, pitch=pitch, glossary=glossary, cache=cache)
+    return speak(text, voice, engines()[voice.engine], Path(out_wav), settings)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from saas.studio.models import Project
+from saas.studio.models import Project, Pronunciation
 from saas.workspaces.models import ApiKey, Invitation, Membership, Role, Workspace
 
 
@@ -48,3 +48,13 @@ class ApiKeySerializer(serializers.ModelSerializer):
         model = ApiKey
         fields = ["id", "name", "prefix", "role", "created_at", "last_used_at"]
         read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+
+
+class PronunciationSerializer(serializers.ModelSerializer):
+    written = serializers.CharField(max_length=100)
+    spoken = serializers.CharField(max_length=200)
+
+    class Meta:
+        model = Pronunciation
+        fields = ["id", "written", "spoken", "created_at"]
+        read_only_fields = ["id", "created_at"]

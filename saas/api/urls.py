@@ -12,4 +12,6 @@ urlpatterns = [
     path("invitations/<uuid:pk>", views.InvitationDetail.as_view(), name="api_invitation"),
     path("api-keys", views.ApiKeyList.as_view(), name="api_keys"),
     path("api-keys/<uuid:pk>", views.ApiKeyDetail.as_view(), name="api_key"),
+    path("pronunciations", views.PronunciationList.as_view(), name="api_pronunciations"),
+    path("pronunciations/<uuid:pk>", views.PronunciationDetail.as_view(), name="api_pronunciation"),
 ]

@@ -115,3 +115,23 @@ class ApiKeyDetail(APIView):
     def delete(self, request, pk):
         workspaces.revoke_api_key(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PronunciationList(generics.ListAPIView):
+    """The workspace's pronunciation glossary; POST adds or replaces an entry."""
+
+    serializer_class = serializers.PronunciationSerializer
+
+    def get_queryset(self):
+        return self.request.membership.workspace.pronunciations.all()
+
+    def post(self, request):
+        data = _validated(serializers.PronunciationSerializer, request)
+        entry = studio.set_pronunciation(request.membership, data["written"], data["spoken"])
+        return Response(self.serializer_class(entry).data, status=status.HTTP_201_CREATED)
+
+
+class PronunciationDetail(APIView):
+    def delete(self, request, pk):
+        studio.delete_pronunciation(request.membership, pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -24,3 +24,26 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Pronunciation(models.Model):
+    """How the workspace's voices say a word: brand names, product names."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="pronunciations"
+    )
+    written = models.CharField(max_length=100)
+    spoken = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", models.functions.Lower("written"), name="pronunciation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.written} → {self.spoken}"

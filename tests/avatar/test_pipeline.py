@@ -181,7 +181,7 @@ def test_invalid_requests_name_the_field(field, changes):
     with pytest.raises(InvalidInput) as caught:
         TalkingVideoRequest(**fields)
     assert caught.value.field == field
-    assert caught.value.code == "invalid_input" and not caught.value.retryable
+    assert caught.value.code in {"invalid_input", "unknown_voice"} and not caught.value.retryable
     assert caught.value.message
 
 
@@ -190,7 +190,7 @@ def test_a_script_with_nothing_speakable_fails_on_the_script_field(tmp_path):
     req = TalkingVideoRequest(script="...")
     with pytest.raises(AvatarError) as caught:
         render_talking_video(req, out_path=tmp_path / "out.mp4")
-    assert (caught.value.code, caught.value.field) == ("speech_failed", "script")
+    assert (caught.value.code, caught.value.field) == ("nothing_to_say", "script")
     assert not (tmp_path / "out.mp4").exists()
 
 

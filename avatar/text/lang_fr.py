@@ -1,0 +1,165 @@
+"""French tables."""
+
+from __future__ import annotations
+
+from .lang import Language
+
+WORDS = {
+    "percent": "pour cent",
+    "to": "à",
+    "point": "virgule",
+    "money_and": "et",
+    "and": "et",
+    "minus": "moins",
+    "plus": "plus",
+    "equals": "égale",
+    "times": "fois",
+    "by": "par",
+    "about": "environ",
+    "at": "arobase",
+    "dot": "point",
+    "slash": "slash",
+    "dash": "tiret",
+    "underscore": "tiret bas",
+    "number": "numéro",
+    "hashtag": "hashtag",
+    "half": "un demi",
+    "and_a_half": "et demi",
+    "out_of": "sur",
+    "ratio": "sur",
+    "thousand": "mille",
+    "million": "millions",
+    "billion": "milliards",
+    "less_than": "moins de",
+    "more_than": "plus de",
+    "at_most": "au plus",
+    "at_least": "au moins",
+    "plus_minus": "plus ou moins",
+    "www": "w w w",
+    "with": "avec",
+    "without": "sans",
+}
+
+UNITS = {
+    "mAh": ("milliampère-heure", "milliampères-heures"),
+    "kWh": ("kilowattheure", "kilowattheures"),
+    "Wh": ("wattheure", "wattheures"),
+    "kW": ("kilowatt", "kilowatts"),
+    "W": ("watt", "watts"),
+    "V": ("volt", "volts"),
+    "TB": ("téraoctet", "téraoctets"),
+    "GB": ("gigaoctet", "gigaoctets"),
+    "MB": ("mégaoctet", "mégaoctets"),
+    "To": ("téraoctet", "téraoctets"),
+    "Go": ("gigaoctet", "gigaoctets"),
+    "Mo": ("mégaoctet", "mégaoctets"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "MHz": ("mégahertz", "mégahertz"),
+    "Hz": ("hertz", "hertz"),
+    "mm": ("millimètre", "millimètres"),
+    "cm": ("centimètre", "centimètres"),
+    "m": ("mètre", "mètres"),
+    "km": ("kilomètre", "kilomètres"),
+    "in": ("pouce", "pouces"),
+    "mg": ("milligramme", "milligrammes"),
+    "g": ("gramme", "grammes"),
+    "kg": ("kilogramme", "kilogrammes"),
+    "ml": ("millilitre", "millilitres"),
+    "cl": ("centilitre", "centilitres"),
+    "l": ("litre", "litres"),
+    "°C": ("degré Celsius", "degrés Celsius"),
+    "°": ("degré", "degrés"),
+    "km/h": ("kilomètre heure", "kilomètres heure"),
+    "fps": ("image par seconde", "images par seconde"),
+    "MP": ("mégapixel", "mégapixels"),
+    "x": ("fois", "fois"),
+    "h": ("heure", "heures"),
+    "min": ("minute", "minutes"),
+    "sec": ("seconde", "secondes"),
+    "ms": ("milliseconde", "millisecondes"),
+    "dB": ("décibel", "décibels"),
+    "m²": ("mètre carré", "mètres carrés"),
+    "m³": ("mètre cube", "mètres cubes"),
+    "pcs": ("pièce", "pièces"),
+}
+
+CURRENCIES = {
+    "EUR": ("euro", "euros", "centime", "centimes"),
+    "USD": ("dollar", "dollars", "cent", "cents"),
+    "GBP": ("livre", "livres", "penny", "pence"),
+    "CHF": ("franc suisse", "francs suisses", "centime", "centimes"),
+    "CAD": ("dollar canadien", "dollars canadiens", "cent", "cents"),
+    "JPY": ("yen", "yens", "", ""),
+}
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+
+MONTH_NAMES = {name: index for index, name in enumerate(MONTHS, start=1)} | {
+    "janv": 1,
+    "févr": 2,
+    "fév": 2,
+    "avr": 4,
+    "juil": 7,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "déc": 12,
+}
+
+ABBREVIATIONS = {
+    "env.": "environ",
+    "p. ex.": "par exemple",
+    "p.ex.": "par exemple",
+    "c.-à-d.": "c'est-à-dire",
+    "etc": "et cetera",
+    "mme": "madame",
+    "mlle": "mademoiselle",
+    "dr": "docteur",
+    "n°": "numéro",
+    "ttc": "toutes taxes comprises",
+    "ht": "hors taxes",
+    "vs.": "contre",
+    "24/7": "vingt-quatre heures sur vingt-quatre",
+}
+
+PER = {
+    "mois": "par mois",
+    "an": "par an",
+    "jour": "par jour",
+    "j": "par jour",
+    "semaine": "par semaine",
+    "h": "de l'heure",
+    "kg": "le kilo",
+    "pers": "par personne",
+    "personne": "par personne",
+}
+
+FRENCH = Language(
+    code="fr",
+    decimal_sep=",",
+    fraction_digitwise=False,
+    words=WORDS,
+    units=UNITS,
+    currencies=CURRENCIES,
+    months=tuple(MONTHS),
+    month_names=MONTH_NAMES,
+    abbreviations=ABBREVIATIONS,
+    per=PER,
+    ordinal_suffixes={"er": False, "re": True, "ère": True, "e": False, "ème": False, "eme": False},
+    feminine=((r"^premier$", "première"),),
+    date_patterns=(
+        "(?P<day>\\d{1,2})(?:er)?\\s+(?P<month>MONTH)\\.?(?:\\s+(?P<year>\\d{4}))?",
+        "(?P<month>MONTH)\\s+(?P<year>\\d{4})",
+    ),
+    date_formats={
+        "full": "{day} {month} {year}",
+        "no_year": "{day} {month}",
+        "month_year": "{month} {year}",
+    },
+    day_style="first_ordinal",
+    space_groups=True,
+    time_formats={"hm": "{h} heures {m}", "h": "{h} heures"},
+    time_patterns=("(?P<h>\\d{1,2})\\s?h\\s?(?P<m>\\d{2})",),
+)
