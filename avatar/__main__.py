@@ -2,7 +2,10 @@
 
     python -m avatar voices [--json]
     python -m avatar say --voice ID --text TEXT --out out.wav [--timings out.json]
-    python -m avatar talk --text TEXT --out out.mp4
+    python -m avatar prepare --image PHOTO [--out DIR] [--json]
+    python -m avatar talk (--image PHOTO | --avatar ID) --voice ID --text TEXT --out out.mp4
+                          [--size 720]
+    python -m avatar render SPEC.json --out out.mp4   (also writes out.jpg, out.srt, out.vtt)
 
 On a user-fixable error it prints ``error: <field>: <message>`` to stderr and
 exits with status 2.
@@ -29,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--json", action="store_true", help="print JSON")
     _add_say(commands.add_parser("say", help="speak TEXT into a WAV, with timings"))
     _add_talk(commands.add_parser("talk", help="render a presenter speaking TEXT to an MP4"))
+    _add_render(commands.add_parser("render", help="render a RenderSpec to MP4, poster, captions"))
+    _add_prepare(commands.add_parser("prepare", help="check a photo and prepare it as an avatar"))
     return parser
 
 
@@ -47,11 +52,21 @@ def _add_talk(talk: argparse.ArgumentParser) -> None:
     talk.add_argument("--text", required=True, help="the script to speak")
     talk.add_argument("--out", required=True, type=Path, help="output .mp4 path")
     talk.add_argument("--voice", default=DEFAULT_VOICE_ID)
-    talk.add_argument("--presenter", default="grace", help="stock id or JPEG/PNG/WebP path")
+    who = talk.add_mutually_exclusive_group()
+    who.add_argument("--presenter", help="stock id or JPEG/PNG/WebP path")
+    who.add_argument("--image", type=Path, help="a photo (checked by the quality gate first)")
+    who.add_argument("--avatar", help="a stock avatar id, or a folder written by `prepare --out`")
     talk.add_argument("--aspect", default="16:9", help="16:9, 9:16 or 1:1")
     talk.add_argument("--resolution", default="720p", help="720p or 1080p")
+    talk.add_argument("--size", type=int, choices=(720, 1080), help="same as --resolution 720p")
     talk.add_argument("--fps", default=25, type=int)
     talk.add_argument("--workdir", type=Path, help="keep intermediate files here")
+
+
+def _add_prepare(prepare: argparse.ArgumentParser) -> None:
+    prepare.add_argument("--image", required=True, type=Path, help="JPEG, PNG or WebP photo")
+    prepare.add_argument("--out", type=Path, help="save the prepared avatar in this folder")
+    prepare.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def voices(args: argparse.Namespace) -> dict | str:
@@ -129,9 +144,9 @@ def talk(args: argparse.Namespace) -> dict:
     request = TalkingVideoRequest(
         script=args.text,
         voice=args.voice,
-        presenter=args.presenter,
+        presenter=_talk_presenter(args),
         aspect=args.aspect,
-        resolution=args.resolution,
+        resolution=f"{args.size}p" if args.size else args.resolution,
         fps=args.fps,
     )
     result = render_talking_video(request, out_path=args.out, workdir=args.workdir)
@@ -144,7 +159,89 @@ def talk(args: argparse.Namespace) -> dict:
     }
 
 
-COMMANDS = {"voices": voices, "say": say, "talk": talk}
+def _talk_presenter(args: argparse.Namespace) -> str:
+    """The presenter reference for ``talk``: a gated photo, a stock id or a prepared folder."""
+    if args.image is not None:
+        from avatar.lipsync import check_photo
+
+        check_photo(args.image)
+        return str(args.image)
+    if args.avatar is not None:
+        folder = Path(args.avatar)
+        if (folder / "avatar.json").is_file():
+            return str(folder / "image.png")
+        return args.avatar
+    return args.presenter or "grace"
+
+
+def prepare(args: argparse.Namespace) -> dict | str:
+    """Run the quality gate on a photo; save the prepared avatar with ``--out``.
+
+    Raises:
+        InvalidInput: ``field="image"`` when the photo is refused (after printing the report).
+    """
+    from avatar.lipsync import assess_photo
+    from avatar.lipsync.prepare import build_avatar
+
+    report, image, points = assess_photo(args.image)
+    text = json.dumps(report.to_dict(), ensure_ascii=False) if args.json else _report_text(report)
+    if not report.ok:
+        print(text)
+        report.raise_first()
+    if args.out is not None:
+        build_avatar(image, points, report).save(args.out)
+        text += "" if args.json else f"\nsaved: {args.out}"
+    return text
+
+
+def _report_text(report) -> str:
+    lines = ["accepted" if report.ok else "rejected"]
+    lines += [f"error {issue.code}: {issue.message}" for issue in report.errors]
+    lines += [f"warning {issue.code}: {issue.message}" for issue in report.warnings]
+    if report.face_box:
+        lines.append("face box (x, y, w, h): " + ", ".join(map(str, report.face_box)))
+    lines += [f"{name}: {value:g}" for name, value in report.measurements.items()]
+    return "\n".join(lines)
+
+
+def _add_render(render: argparse.ArgumentParser) -> None:
+    render.add_argument("spec", type=Path, help="RenderSpec JSON (docs/render-spec.md)")
+    render.add_argument("--out", required=True, type=Path, help="output .mp4 path")
+    render.add_argument("--workdir", type=Path, help="keep intermediate files here")
+    render.add_argument("--cache", type=Path, default=os.environ.get("AVATAR_SPEECH_CACHE"))
+    render.add_argument("--preset", default="veryfast", help="libx264 preset")
+
+
+def render(args: argparse.Namespace) -> dict:
+    """Run ``render``: the MP4 and, beside it, a poster JPEG and .srt/.vtt captions."""
+    from avatar.render import RenderOptions
+    from avatar.render import render as render_spec
+    from avatar.spec import RenderSpec
+    from avatar.voices import SpeechCache
+
+    try:
+        spec = RenderSpec.from_json(args.spec.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput("spec", f"cannot read {args.spec}: {exc}") from exc
+    options = RenderOptions(
+        workdir=args.workdir,
+        base_dir=args.spec.resolve().parent,
+        speech_cache=SpeechCache(args.cache) if args.cache else None,
+        preset=args.preset,
+    )
+    result = render_spec(spec, args.out, options)
+    files = [result.video, result.poster, result.srt, result.vtt]
+    return {
+        "files": [str(path) for path in files if path is not None],
+        "duration_s": round(result.duration_s, 3),
+        "width": result.width,
+        "height": result.height,
+        "loudness_lufs": result.loudness_lufs,
+        "stage_seconds": {name: round(s, 3) for name, s in result.stage_seconds.items()},
+    }
+
+
+COMMANDS = {"voices": voices, "say": say, "talk": talk, "prepare": prepare, "render": render}
 
 
 def main(argv: list[str] | None = None) -> int:

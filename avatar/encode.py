@@ -1,6 +1,13 @@
-"""Encode stage: stream RGB frames and a WAV into an H.264/AAC MP4 with ffmpeg.
+"""Encode stage: stream raw frames and a WAV into an H.264/AAC MP4 with ffmpeg.
 
-Frames go to ffmpeg's stdin as raw RGB, so a video is never held in memory.
+Frames go to ffmpeg's stdin raw, so a video is never held in memory: RGB
+(``rgb24``, the walking skeleton) or ready-made YUV 4:2:0 (``yuv420p``, what
+:mod:`avatar.render` composites in, which spares ffmpeg the colour
+conversion). A writer thread feeds the pipe, so composing the next frame
+overlaps with ffmpeg reading the last one. The output is H.264 (libx264,
+yuv420p, BT.709 tags) with AAC audio and ``+faststart`` (the index first, so
+players can start before the download ends).
+
 The MP4 is written under a temporary name next to ``out_path`` and renamed
 onto it only when ffmpeg succeeded, so readers never see a half-written file.
 """
@@ -9,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +43,13 @@ class EncodeSettings:
     preset: str = "veryfast"
     crf: int = 23
     audio_bitrate: str = "128k"
+    input_pix_fmt: str = "rgb24"  # or "yuv420p": 1-D buffers of width*height*3/2 bytes
+
+    @property
+    def frame_shape(self) -> tuple[int, ...]:
+        if self.input_pix_fmt == "yuv420p":
+            return (self.width * self.height * 3 // 2,)
+        return (self.height, self.width, 3)
 
 
 def ffmpeg_exe() -> str:
@@ -43,30 +59,41 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def ffmpeg_command(settings: EncodeSettings, audio_wav: Path, out_file: Path) -> list[str]:
-    """The ffmpeg command line that reads raw RGB frames from stdin.
+def ffmpeg_command(settings: EncodeSettings, audio_wav: Path | None, out_file: Path) -> list[str]:
+    """The ffmpeg command line that reads raw frames from stdin (and the WAV, if any).
 
     There is no ``-shortest``: it is frame-granular and was measured cutting
     the last frame early. The caller sizes the frame count from the audio, so
     both streams end within one frame of each other.
     """
     s = settings
-    return [
+    command = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{s.width}x{s.height}",
+        "-f", "rawvideo", "-pix_fmt", s.input_pix_fmt, "-s", f"{s.width}x{s.height}",
         "-framerate", str(s.fps), "-i", "pipe:0",
-        "-i", str(audio_wav),
-        "-map", "0:v:0", "-map", "1:a:0",
-        "-c:v", "libx264", "-preset", s.preset, "-crf", str(s.crf), "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", s.audio_bitrate,
-        "-movflags", "+faststart", "-f", "mp4", str(out_file),
     ]  # fmt: skip
+    if audio_wav is not None:
+        command += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0"]
+    command += [
+        "-c:v", "libx264", "-preset", s.preset, "-crf", str(s.crf), "-pix_fmt", "yuv420p",
+        *COLOUR_TAGS,
+    ]  # fmt: skip
+    if audio_wav is not None:
+        command += ["-c:a", "aac", "-b:a", s.audio_bitrate]
+    return command + ["-movflags", "+faststart", "-f", "mp4", str(out_file)]
+
+
+# Frames composited by avatar.render are BT.709, limited range; say so in the stream.
+COLOUR_TAGS = (
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+    "-color_range", "tv",
+)  # fmt: skip
 
 
 def encode(
-    frames: Iterable[np.ndarray], audio_wav: Path, out_path: Path, settings: EncodeSettings
+    frames: Iterable[np.ndarray], audio_wav: Path | None, out_path: Path, settings: EncodeSettings
 ) -> Path:
-    """Encode stage: write ``frames`` (RGB uint8, settings' size) and ``audio_wav`` to MP4.
+    """Encode stage: write ``frames`` (``settings.frame_shape`` uint8) and ``audio_wav`` to MP4.
 
     Returns:
         ``out_path``, replaced atomically.
@@ -93,7 +120,7 @@ def _run_ffmpeg(
         command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr
     )
     try:
-        _feed(proc, frames, (settings.height, settings.width, 3))
+        _feed(proc, frames, settings.frame_shape)
     except BaseException:
         proc.kill()
         proc.wait()
@@ -104,18 +131,52 @@ def _run_ffmpeg(
         raise EncodeFailed(f"ffmpeg exited with status {proc.returncode}: {tail}", tail)
 
 
+QUEUE_FRAMES = 6
+_END = None
+
+
 def _feed(proc: subprocess.Popen[bytes], frames: Iterable[np.ndarray], shape: tuple) -> None:
-    """Write every frame to ffmpeg's stdin, then close it."""
+    """Check every frame and hand it to a writer thread; close stdin at the end.
+
+    Frames must not be modified after they are yielded (they are written later).
+    """
     assert proc.stdin is not None
+    pending: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
+    writer = _Writer(proc.stdin, pending)
+    writer.start()
     try:
         for index, frame in enumerate(frames):
             if frame.shape != shape or frame.dtype != np.uint8:
                 raise EncodeFailed(
                     f"frame {index} is {frame.shape} {frame.dtype}, expected {shape} uint8"
                 )
-            proc.stdin.write(np.ascontiguousarray(frame).data)
-    except BrokenPipeError:
-        pass  # ffmpeg stopped reading; its exit status and stderr say why
+            if writer.broken:
+                break  # ffmpeg stopped reading; its exit status and stderr say why
+            pending.put(np.ascontiguousarray(frame))
     finally:
-        with contextlib.suppress(BrokenPipeError):
-            proc.stdin.close()
+        writer.finish(pending)
+
+
+class _Writer(threading.Thread):
+    """Writes queued frames to ffmpeg's stdin, so composing and piping overlap."""
+
+    def __init__(self, stdin: IO[bytes], pending: queue.Queue) -> None:
+        super().__init__(name="ffmpeg-writer", daemon=True)
+        self.stdin = stdin
+        self.pending = pending
+        self.broken = False
+
+    def run(self) -> None:
+        while (frame := self.pending.get()) is not _END:
+            if self.broken:
+                continue  # drain, so the producer never blocks on a dead pipe
+            try:
+                self.stdin.write(frame.data)
+            except (BrokenPipeError, ValueError, OSError):
+                self.broken = True
+
+    def finish(self, pending: queue.Queue) -> None:
+        pending.put(_END)
+        self.join()
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.stdin.close()

@@ -1,29 +1,26 @@
-"""The talking-video pipeline: speech -> lip-sync -> compose -> encode.
+"""The talking-head request of the walking skeleton, rendered as a one-scene RenderSpec.
 
-``render_talking_video`` owns the state (the work directory and the timings);
-each stage is a function that reads its inputs and returns or writes outputs
-without touching globals. Importing this module imports neither torch nor
+``render_talking_video`` keeps its signature for the Django command and the
+workers; it builds a :class:`~avatar.spec.RenderSpec` with a single scene
+(the presenter full frame, no captions, no music) and hands it to
+:func:`avatar.render.render`. Importing this module imports neither torch nor
 Django.
 """
 
 from __future__ import annotations
 
 import tempfile
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
-from avatar import compose, encode, lipsync, presenters, voices
-from avatar.errors import InvalidInput
+from avatar import compose, presenters, voices
+from avatar.errors import AvatarError, InvalidInput
+from avatar.spec import Captions, Output, RenderSpec, Scene, Speech
 
 MAX_SCRIPT_CHARS = 5000
 MAX_FPS = 60
-
-T = TypeVar("T")
-_DONE: Any = object()
 
 
 @dataclass(frozen=True)
@@ -87,8 +84,8 @@ def render_talking_video(
             uses a temporary directory that is removed afterwards.
 
     Returns:
-        A :class:`RenderResult` with per-stage timings ``speech``, ``lipsync``,
-        ``compose``, ``encode`` and ``total``.
+        A :class:`RenderResult` with per-stage timings (``speech``, ``audio``,
+        ``lipsync``, ``prepare``, ``compose``, ``encode``... and ``total``).
 
     Raises:
         AvatarError: any stage failure (``InvalidInput``, ``SpeechFailed``, ``EncodeFailed``).
@@ -109,59 +106,37 @@ def _workdir(workdir: Path | None) -> Iterator[Path]:
         yield Path(tmp)
 
 
+def to_spec(req: TalkingVideoRequest) -> RenderSpec:
+    """The one-scene :class:`RenderSpec` of a talking-head request: the presenter full
+    frame over a blurred copy of the photo, no captions, no music."""
+    scene = Scene(speech=Speech(script=req.script, voice=req.voice), avatar=req.presenter)
+    return RenderSpec(
+        scenes=(scene,),
+        output=Output(aspect=req.aspect, resolution=req.resolution, fps=req.fps),
+        captions=Captions(enabled=False),
+    )
+
+
+# The spec's JSON paths of the one scene -> this request's field names.
+REQUEST_FIELDS = {
+    "scenes[0].speech.script": "script",
+    "scenes[0].speech.voice": "voice",
+    "scenes[0].speech.rate": "rate",
+    "scenes[0].speech.pitch": "pitch",
+    "scenes[0].avatar": "presenter",
+    "scenes[0].speech": "script",
+}
+
+
 def _render(req: TalkingVideoRequest, out_path: Path, work: Path) -> RenderResult:
-    clock = _StageClock()
-    started = time.perf_counter()
-    width, height = compose.canvas_size(req.aspect, req.resolution)
-    with clock.stage("speech"):
-        speech = voices.synthesize(req.script, req.voice, work / "speech.wav")
-    with clock.stage("compose"):
-        image = presenters.load_presenter_image(
-            presenters.resolve_presenter(req.presenter).image_path
-        )
-        layout = compose.build_layout(image, width, height)
-    with clock.stage("lipsync"):
-        track = lipsync.animate(image, speech, req.fps)
-    face_frames = clock.timed_iter("lipsync", track, consumer="compose")
-    canvases = clock.timed_iter("compose", compose.compose(face_frames, layout), consumer="encode")
-    settings = encode.EncodeSettings(width=width, height=height, fps=req.fps)
-    with clock.stage("encode"):
-        encode.encode(canvases, speech.wav, out_path, settings)
-    stage_seconds = dict(clock.seconds)
-    stage_seconds["total"] = time.perf_counter() - started
-    return RenderResult(out_path, track.frame_count / req.fps, width, height, stage_seconds)
+    from avatar.render import RenderOptions, render
 
-
-class _StageClock:
-    """Accumulates wall time per stage, including time spent inside lazy iterators."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def _add(self, name: str, seconds: float) -> None:
-        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self._add(name, time.perf_counter() - start)
-
-    def timed_iter(self, name: str, items: Iterable[T], consumer: str) -> Iterator[T]:
-        """Yield from ``items``, moving the time spent producing them from ``consumer`` to ``name``.
-
-        Stages are lazy: the encoder pulls composed frames, which pull lip-sync
-        frames. Re-charging the pull time keeps each stage's seconds exclusive.
-        """
-        iterator = iter(items)
-        while True:
-            start = time.perf_counter()
-            item = next(iterator, _DONE)
-            elapsed = time.perf_counter() - start
-            self._add(name, elapsed)
-            self._add(consumer, -elapsed)
-            if item is _DONE:
-                return
-            yield item
+    options = RenderOptions(workdir=work, poster=False, caption_files=False)
+    try:
+        result = render(to_spec(req), out_path, options)
+    except AvatarError as exc:
+        exc.field = REQUEST_FIELDS.get(exc.field, exc.field)
+        raise
+    return RenderResult(
+        result.video, result.duration_s, result.width, result.height, result.stage_seconds
+    )

@@ -6,6 +6,7 @@ from and under which licence it may be used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +38,45 @@ def _matplotlib_sample(name: str) -> Path:
     return Path(cbook.get_sample_data(name, asfileobj=False))
 
 
+STOCK_DIR = Path(__file__).resolve().parent / "stock"
+
+
+def _bundled(name: str) -> Path:
+    return STOCK_DIR / name
+
+
+def _drawn(name: str) -> Path:
+    """Draw an illustrated presenter once per machine and return the cached PNG."""
+    import tempfile
+
+    from avatar.stock.illustrated import draw
+
+    folder = Path(tempfile.gettempdir()) / "talkingads-stock-v1"
+    path = folder / f"{name}.png"
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        Image.fromarray(draw(name)).save(partial, format="PNG")
+        partial.replace(path)
+    return path
+
+
 @dataclass(frozen=True)
 class _Stock:
     name: str
     licence: str
     source: str
     locate: Callable[[], Path]
+    generator: Callable[[], np.ndarray] | None = None
+
+
+def _generator(name: str) -> Callable[[], np.ndarray]:
+    def generate() -> np.ndarray:
+        from avatar.stock.illustrated import draw
+
+        return draw(name)
+
+    return generate
 
 
 STOCK: dict[str, _Stock] = {
@@ -52,7 +86,65 @@ STOCK: dict[str, _Stock] = {
         source="matplotlib sample data grace_hopper.jpg",
         locate=lambda: _matplotlib_sample("grace_hopper.jpg"),
     ),
+    "astronaut": _Stock(
+        name="Eileen Collins",
+        licence="Public domain (NASA photograph, work of the U.S. federal government)",
+        source="scikit-image 0.26.0 skimage/data/astronaut.png (NASA Great Images), "
+        "cropped to head and shoulders and scaled 2x: avatar/stock/astronaut.jpg",
+        locate=lambda: _bundled("astronaut.jpg"),
+    ),
+    "maya": _Stock(
+        name="Maya (illustrated)",
+        licence="CC0 1.0 (drawn by this project's code, avatar/stock/illustrated.py)",
+        source="avatar.stock.illustrated.draw('maya')",
+        locate=lambda: _drawn("maya"),
+        generator=_generator("maya"),
+    ),
+    "theo": _Stock(
+        name="Theo (illustrated)",
+        licence="CC0 1.0 (drawn by this project's code, avatar/stock/illustrated.py)",
+        source="avatar.stock.illustrated.draw('theo')",
+        locate=lambda: _drawn("theo"),
+        generator=_generator("theo"),
+    ),
 }
+
+
+@dataclass(frozen=True)
+class StockAvatar:
+    """A presenter offered to every workspace, usable offline, with its licence.
+
+    Photos have an ``image_path``; illustrated presenters have a ``generator``
+    (their ``image_path`` is drawn on first use).
+    """
+
+    id: str
+    name: str
+    licence: str
+    source: str
+    image_path: Path | None = None
+    generator: Callable[[], np.ndarray] | None = None
+
+    def image(self) -> np.ndarray:
+        """The portrait as an RGB ``uint8`` array."""
+        if self.generator is not None:
+            return self.generator()
+        return load_presenter_image(self.image_path)
+
+
+def stock_avatars() -> list[StockAvatar]:
+    """Every stock presenter, in catalogue order."""
+    return [
+        StockAvatar(
+            key,
+            stock.name,
+            stock.licence,
+            stock.source,
+            image_path=None if stock.generator else stock.locate(),
+            generator=stock.generator,
+        )
+        for key, stock in STOCK.items()
+    ]
 
 
 def check_presenter_ref(ref: str) -> None:

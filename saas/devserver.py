@@ -1,8 +1,9 @@
 """`make run`: the whole product on one machine, with nothing to start by hand.
 
 Starts, in order: a private Redis on a Unix socket in DATA_DIR (unless
-BROKER_URL points at a broker of your own), the database migrations, the web
-app on 127.0.0.1:PORT and one render worker. Ctrl-C (or SIGTERM) stops the
+BROKER_URL points at a broker of your own), the database migrations, one
+render worker process (two threads), the scheduler (stuck-job sweeper,
+webhook retries) and the web app on 127.0.0.1:PORT. Ctrl-C (or SIGTERM) stops the
 web app and the worker first, then Redis, and exits 0. If any of them dies,
 the others are stopped and the exit status is non-zero.
 
@@ -79,8 +80,9 @@ def main() -> int:
         processes.append(start_redis(data_dir, Path(settings.BROKER_URL[len("unix://") :])))
     try:
         subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], check=True)
-        workers = ["rundramatiq", "--processes", "1", "--threads", "1"]
+        workers = ["rundramatiq", "--processes", "1", "--threads", "2"]
         processes.append(subprocess.Popen([*MANAGE, *workers], start_new_session=True))
+        processes.append(subprocess.Popen([*MANAGE, "run_scheduler"], start_new_session=True))
         web = ["runserver", f"{host}:{port}", "--noreload", "--skip-checks"]
         processes.append(subprocess.Popen([*MANAGE, *web], start_new_session=True))
         print(

@@ -38,3 +38,19 @@ def parse_uuid(value, what: str = "object"):
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         raise NotFound(f"No such {what}.") from None
+
+
+class TooManyRequests(ServiceError):
+    """Over a rate or concurrency limit; `retry_after` says when to come back (s)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int = 30, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class PaymentRequired(ServiceError):
+    status = 402
+    code = "insufficient_credits"

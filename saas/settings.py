@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_dramatiq",
     "allauth",
     "allauth.account",
@@ -74,6 +76,8 @@ INSTALLED_APPS = [
     "saas.workspaces",
     "saas.studio",
     "saas.ops",
+    "saas.webhooks",
+    "saas.billing",
 ]
 
 MIDDLEWARE = [
@@ -208,7 +212,15 @@ BROKER_URL = env("BROKER_URL", f"unix://{DATA_DIR / 'redis.sock'}")
 if BROKER_URL.startswith("stub://"):
     _broker = {"BROKER": "dramatiq.brokers.stub.StubBroker", "OPTIONS": {}}
 else:
-    _broker = {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": BROKER_URL}}
+    _broker = {
+        "BROKER": "dramatiq.brokers.redis.RedisBroker",
+        # A worker that stops sending heartbeats (kill -9) has its unfinished
+        # messages re-delivered to another worker after this many milliseconds.
+        "OPTIONS": {
+            "url": BROKER_URL,
+            "heartbeat_timeout": envint("BROKER_HEARTBEAT_TIMEOUT_MS", 60_000),
+        },
+    }
 DRAMATIQ_BROKER = {
     **_broker,
     "MIDDLEWARE": [
@@ -230,7 +242,33 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "saas.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "saas.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["saas.api.throttling.WorkspaceRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"workspace": env("API_RATE_LIMIT", "600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Talking Ads API",
+    "DESCRIPTION": "Talking-avatar and URL-to-video rendering. Authenticate with "
+    "`Authorization: Bearer <API key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Cache: rate limits and short-lived data. Per process unless CACHE_URL names
+# a Redis (production: every web process must share one).
+CACHE_URL = env("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS by default;
@@ -250,6 +288,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 
 
 WORKSPACE_INVITATION_DAYS = envint("WORKSPACE_INVITATION_DAYS", 7)
 
+# Webhooks: https:// only unless WEBHOOKS_ALLOW_HTTP; never to private addresses
+# unless the host (name or address) is in WEBHOOKS_ALLOWED_HOSTS. Retry waits in s.
+WEBHOOKS_ALLOW_HTTP = envbool("WEBHOOKS_ALLOW_HTTP", str(DEBUG))
+WEBHOOKS_ALLOWED_HOSTS = envlist("WEBHOOKS_ALLOWED_HOSTS")
+WEBHOOKS_RETRY_SCHEDULE = [
+    int(s) for s in envlist("WEBHOOKS_RETRY_SCHEDULE", "60,300,1800,7200,18000,36000,43200,43200")
+]
+
+# Billing (Stripe). Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET the
+# billing page says billing is not configured; plans and credits still apply.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env("STRIPE_API_BASE")  # empty: api.stripe.com
+STRIPE_PRICE_CREATOR = env("STRIPE_PRICE_CREATOR")
+STRIPE_PRICE_TEAM = env("STRIPE_PRICE_TEAM")  # per seat; quantity = seats
+STRIPE_CREDIT_PACKS = envlist("STRIPE_CREDIT_PACKS")  # "500:price_a,2000:price_b"
+BILLING_DEFAULT_PLAN = env("BILLING_DEFAULT_PLAN", "free")
+BILLING_GRACE_DAYS = envint("BILLING_GRACE_DAYS", 7)
+BILLING_API_FOR_ALL_PLANS = envbool("BILLING_API_FOR_ALL_PLANS", str(not STRIPE_SECRET_KEY))
+BILLING_UNLIMITED_SEATS = envbool("BILLING_UNLIMITED_SEATS", str(not STRIPE_SECRET_KEY))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -257,3 +316,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Render jobs. A worker renews its lease on a stage while it works; a stage
+# whose lease ran out is given to another worker (RENDER_MAX_STAGE_ATTEMPTS
+# times at most). Stage time limits are in seconds.
+RENDER_LEASE_SECONDS = envint("RENDER_LEASE_SECONDS", 60)
+RENDER_MAX_STAGE_ATTEMPTS = envint("RENDER_MAX_STAGE_ATTEMPTS", 3)
+RENDER_QUEUED_RESEND_SECONDS = envint("RENDER_QUEUED_RESEND_SECONDS", 300)
+RENDER_STAGE_LIMITS = {
+    "scrape": envint("RENDER_LIMIT_SCRAPE", 120),
+    "script": envint("RENDER_LIMIT_SCRIPT", 60),
+    "speech": envint("RENDER_LIMIT_SPEECH", 900),
+    "render": envint("RENDER_LIMIT_RENDER", 3600),
+    "deliver": envint("RENDER_LIMIT_DELIVER", 300),
+}
+# Worker-local caches: synthesised sentences and rendered music beds.
+SPEECH_CACHE_DIR = env("SPEECH_CACHE_DIR", str(DATA_DIR / "cache" / "speech"))
+MUSIC_CACHE_DIR = env("MUSIC_CACHE_DIR", str(DATA_DIR / "cache" / "music"))
+# Product-page scraping refuses internal addresses (SSRF). Tests and private
+# deployments may allow networks (CIDRs) or host names explicitly.
+SCRAPER_ALLOW_NETWORKS = envlist("SCRAPER_ALLOW_NETWORKS")
+SCRAPER_ALLOW_HOSTS = envlist("SCRAPER_ALLOW_HOSTS")

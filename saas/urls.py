@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from saas.billing.api import BillingView
 from saas.ops import views as ops
 from saas.studio import views as studio
 from saas.workspaces import views as workspaces
@@ -14,7 +15,10 @@ urlpatterns = [
     path("workspace/new/", workspaces.create_workspace, name="create_workspace"),
     path("workspace/members/", workspaces.members, name="members"),
     path("workspace/api-keys/", workspaces.api_keys, name="api_keys"),
+    path("workspace/webhooks/", include("saas.webhooks.web_urls")),
     path("invitations/<str:token>/", workspaces.accept_invitation, name="accept_invitation"),
+    path("billing/", include("saas.billing.urls")),
+    path("api/v1/billing", BillingView.as_view(), name="api_billing"),
     path("api/v1/", include("saas.api.urls")),
     path("healthz", ops.healthz, name="healthz"),
     path("admin/", admin.site.urls),

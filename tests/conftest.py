@@ -136,3 +136,28 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture
+def redis_broker(redis_url):
+    """Send this process's actors through a real Redis for one test."""
+    import dramatiq
+    from dramatiq.brokers.redis import RedisBroker
+
+    from saas.studio.tasks import STAGE_ACTORS
+
+    previous = STAGE_ACTORS["render"].broker  # the broker the app's actors are declared on
+    global_broker = dramatiq.get_broker()
+    broker = RedisBroker(url=redis_url)
+    broker.flush_all()
+    actors = [previous.get_actor(name) for name in previous.get_declared_actors()]
+    for actor in actors:
+        broker.declare_actor(actor)
+        actor.broker = broker
+    dramatiq.set_broker(broker)
+    yield broker
+    for actor in actors:
+        actor.broker = previous
+    dramatiq.set_broker(global_broker)
+    broker.flush_all()
+    broker.close()

@@ -38,9 +38,27 @@ def test_make_video_in_9_by_16(tmp_path):
     assert "720x1280" in probe(out)
 
 
-def test_make_video_from_a_url_says_it_is_not_there_yet(tmp_path):
-    with pytest.raises(CommandError, match="--url: URL-to-video is not available yet"):
-        call_command("make_video", "--url", "https://shop.test/p/1", "--out", str(tmp_path / "x"))
+def test_make_video_from_a_product_url(tmp_path, settings, capsys):
+    from .scraper.server import ShopServer
+
+    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    out = tmp_path / "ad.mp4"
+    shop = ShopServer().start()
+    try:
+        call_command(
+            "make_video", "--url", f"{shop.base}/product", "--length", "15",
+            "--voice", "espeak:en-us", "--out", str(out),
+        )  # fmt: skip
+    finally:
+        shop.stop()
+    info = probe(out)
+    assert "720x1280" in info and "Audio: aac" in info
+    assert "product: " in capsys.readouterr().out
+
+
+def test_make_video_from_a_refused_url_says_why(tmp_path):
+    with pytest.raises(CommandError, match="--url: .*refused_url"):
+        call_command("make_video", "--url", "http://10.0.0.1/p/1", "--out", str(tmp_path / "x"))
     assert not (tmp_path / "x").exists()
 
 

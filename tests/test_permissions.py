@@ -5,8 +5,10 @@ API (key or session) and the web pages. A viewer can change nothing.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from saas.studio.models import Project, Pronunciation
+from saas.studio.models import Asset, Avatar, Project, Pronunciation, Video
 from saas.studio.services import create_project, set_pronunciation
 from saas.workspaces import services
 from saas.workspaces.models import ApiKey, Invitation, Membership
@@ -25,6 +27,24 @@ def objects(personas):
         "invitation": invitation.pk,
         "key": key.pk,
         "pronunciation": set_pronunciation(owner, "Xiaomi", "shao me").pk,
+        "video": Video.objects.create(
+            workspace=personas.workspace_a, title="A's video", stage="speech", request={}
+        ).pk,
+        "asset": Asset.objects.create(
+            workspace=personas.workspace_a,
+            kind="image",
+            file=SimpleUploadedFile("a.png", b"png"),
+            original_name="a.png",
+            content_type="image/png",
+            size=3,
+            sha256="0" * 64,
+        ).pk,
+        "avatar": Avatar.objects.create(
+            workspace=personas.workspace_a,
+            name="A's face",
+            image=SimpleUploadedFile("face.jpg", b"jpg"),
+            consent_at=timezone.now(),
+        ).pk,
     }
 
 
@@ -38,6 +58,13 @@ OBJECT_ENDPOINTS = [
     ("delete", "/api/v1/invitations/{invitation}", None),
     ("delete", "/api/v1/api-keys/{key}", None),
     ("delete", "/api/v1/pronunciations/{pronunciation}", None),
+    ("get", "/api/v1/videos/{video}", None),
+    ("post", "/api/v1/videos/{video}/cancel", None),
+    ("delete", "/api/v1/videos/{video}", None),
+    ("get", "/api/v1/assets/{asset}", None),
+    ("delete", "/api/v1/assets/{asset}", None),
+    ("get", "/api/v1/avatars/{avatar}", None),
+    ("delete", "/api/v1/avatars/{avatar}", None),
 ]
 LIST_ENDPOINTS = [
     "/api/v1/projects",
@@ -45,12 +72,17 @@ LIST_ENDPOINTS = [
     "/api/v1/invitations",
     "/api/v1/api-keys",
     "/api/v1/pronunciations",
+    "/api/v1/videos",
+    "/api/v1/assets",
+    "/api/v1/avatars",
 ]
 CREATE_ENDPOINTS = [
     ("/api/v1/projects", {"name": "New"}),
     ("/api/v1/invitations", {"email": "someone@x.test", "role": "viewer"}),
     ("/api/v1/api-keys", {"name": "New key"}),
     ("/api/v1/pronunciations", {"written": "Xiaomi", "spoken": "zee a o me"}),
+    ("/api/v1/videos", {"scenes": [{"script": "Hi"}]}),
+    ("/api/v1/videos/from-url", {"url": "https://shop.example/p/1"}),
 ]
 
 
@@ -62,6 +94,9 @@ def snapshot():
         list(Invitation.objects.values_list("id", "revoked_at").order_by("id")),
         list(ApiKey.objects.values_list("id", "revoked_at").order_by("id")),
         list(Pronunciation.objects.values_list("id", "written", "spoken").order_by("id")),
+        list(Video.objects.values_list("id", "status").order_by("id")),
+        list(Asset.objects.values_list("id").order_by("id")),
+        list(Avatar.objects.values_list("id").order_by("id")),
     )
 
 

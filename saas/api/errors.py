@@ -25,7 +25,9 @@ def error_response(code, message, field=None, status_code=400, headers=None):
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        return error_response(exc.code, exc.message, exc.field, exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return error_response(exc.code, exc.message, exc.field, exc.status, headers)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,8 +1,32 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
 
-from . import views
+from . import media_views, video_views, views
 
 urlpatterns = [
+    path("schema", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
+    path(
+        "docs",
+        SpectacularSwaggerView.as_view(url_name="api_schema", permission_classes=[AllowAny]),
+        name="api_docs",
+    ),
+    path("videos", video_views.VideoList.as_view(), name="api_videos"),
+    path("videos/from-url", video_views.VideoFromUrl.as_view(), name="api_videos_from_url"),
+    path("videos/<uuid:pk>", video_views.VideoDetail.as_view(), name="api_video"),
+    path("videos/<uuid:pk>/cancel", video_views.VideoCancel.as_view(), name="api_video_cancel"),
+    path("drafts/from-url", video_views.DraftFromUrl.as_view(), name="api_drafts_from_url"),
+    path("estimate", video_views.Estimate.as_view(), name="api_estimate"),
+    path("assets", media_views.AssetList.as_view(), name="api_assets"),
+    path("assets/<uuid:pk>", media_views.AssetDetail.as_view(), name="api_asset"),
+    path("voices", media_views.VoiceList.as_view(), name="api_voices"),
+    path("avatars", media_views.AvatarList.as_view(), name="api_avatars"),
+    path("avatars/<uuid:pk>", media_views.AvatarDetail.as_view(), name="api_avatar"),
+    path(
+        "voices/<str:voice_id>/preview",
+        media_views.VoicePreview.as_view(),
+        name="api_voice_preview",
+    ),
     path("workspace", views.WorkspaceView.as_view(), name="api_workspace"),
     path("projects", views.ProjectList.as_view(), name="api_projects"),
     path("projects/<uuid:pk>", views.ProjectDetail.as_view(), name="api_project"),
@@ -14,4 +38,5 @@ urlpatterns = [
     path("api-keys/<uuid:pk>", views.ApiKeyDetail.as_view(), name="api_key"),
     path("pronunciations", views.PronunciationList.as_view(), name="api_pronunciations"),
     path("pronunciations/<uuid:pk>", views.PronunciationDetail.as_view(), name="api_pronunciation"),
+    path("", include("saas.webhooks.urls")),  # /api/v1/webhooks...
 ]

@@ -10,6 +10,7 @@ from saas.workspaces import services as workspaces
 from saas.workspaces.models import Role
 
 from . import serializers
+from .schema import no_content, returns
 
 
 def _validated(serializer_class, request, partial=False):
@@ -19,6 +20,7 @@ def _validated(serializer_class, request, partial=False):
 
 
 class WorkspaceView(APIView):
+    @returns()
     def get(self, request):
         data = serializers.WorkspaceSerializer(request.membership.workspace).data
         return Response({**data, "role": request.membership.role})
@@ -37,15 +39,18 @@ class ProjectList(generics.ListAPIView):
 
 
 class ProjectDetail(APIView):
+    @returns()
     def get(self, request, pk):
         project = studio.get_project(request.membership, pk)
         return Response(serializers.ProjectSerializer(project).data)
 
+    @returns(200, serializers.ProjectSerializer)
     def patch(self, request, pk):
         data = _validated(serializers.ProjectSerializer, request, partial=True)
         project = studio.update_project(request.membership, pk, **data)
         return Response(serializers.ProjectSerializer(project).data)
 
+    @no_content()
     def delete(self, request, pk):
         studio.delete_project(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -61,11 +66,13 @@ class MemberList(generics.ListAPIView):
 class MemberDetail(APIView):
     write_role = Role.VIEWER  # anyone may leave; services check the rest
 
+    @returns(200, serializers.MemberSerializer)
     def patch(self, request, pk):
         role = _validated(serializers.MemberSerializer, request)["role"]
         member = workspaces.change_role(request.membership, pk, role)
         return Response(serializers.MemberSerializer(member).data)
 
+    @no_content()
     def delete(self, request, pk):
         workspaces.remove_member(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -90,6 +97,7 @@ class InvitationList(generics.ListAPIView):
 class InvitationDetail(APIView):
     read_role = write_role = Role.ADMIN
 
+    @no_content()
     def delete(self, request, pk):
         workspaces.revoke_invitation(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -112,6 +120,7 @@ class ApiKeyList(generics.ListAPIView):
 class ApiKeyDetail(APIView):
     read_role = write_role = Role.ADMIN
 
+    @no_content()
     def delete(self, request, pk):
         workspaces.revoke_api_key(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -132,6 +141,7 @@ class PronunciationList(generics.ListAPIView):
 
 
 class PronunciationDetail(APIView):
+    @no_content()
     def delete(self, request, pk):
         studio.delete_pronunciation(request.membership, pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -47,3 +47,169 @@ class Pronunciation(models.Model):
 
     def __str__(self):
         return f"{self.written} → {self.spoken}"
+
+
+def _workspace_path(instance, filename: str, folder: str) -> str:
+    return f"workspaces/{instance.workspace_id}/{folder}/{instance.id}/{filename}"
+
+
+def asset_path(instance, filename):
+    return _workspace_path(instance, filename, "assets")
+
+
+def avatar_path(instance, filename):
+    return _workspace_path(instance, filename, "avatars")
+
+
+def video_path(instance, filename):
+    return _workspace_path(instance, filename, "videos")
+
+
+class Asset(models.Model):
+    """An uploaded file: a product image, a logo, a voice recording, music."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        LOGO = "logo", "Logo"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file = models.FileField(upload_to=asset_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.IntegerField(null=True, blank=True)
+    height = models.IntegerField(null=True, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind}: {self.original_name}"
+
+
+class Avatar(models.Model):
+    """A customer's photo avatar (stock presenters live in the avatar library)."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        REJECTED = "rejected", "Rejected"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="avatars")
+    name = models.CharField(max_length=100)
+    image = models.FileField(upload_to=avatar_path, max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    quality_report = models.JSONField(default=dict, blank=True)
+    preview = models.FileField(upload_to=avatar_path, max_length=300, blank=True)
+    consent_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class Video(models.Model):
+    """One render job and its outputs. The orchestrator (services) owns its state."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Stage(models.TextChoices):
+        SCRAPE = "scrape", "Reading the product page"
+        SCRIPT = "script", "Writing the script"
+        SPEECH = "speech", "Recording the voice"
+        RENDER = "render", "Rendering"
+        DELIVER = "deliver", "Delivering"
+        DONE = "done", "Done"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="videos")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="videos"
+    )
+    title = models.CharField(max_length=200)
+    source_url = models.URLField(max_length=2000, blank=True)
+    request = models.JSONField(default=dict)  # what the customer asked for
+    spec = models.JSONField(default=dict, blank=True)  # the avatar RenderSpec it became
+    product = models.JSONField(null=True, blank=True)
+    script = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    progress = models.PositiveSmallIntegerField(default=0)
+    eta_seconds = models.IntegerField(null=True, blank=True)
+    stage_timings = models.JSONField(default=dict, blank=True)
+    stage_attempts = models.PositiveSmallIntegerField(default=0)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    estimated_seconds = models.FloatField(default=0)
+    duration_s = models.FloatField(null=True, blank=True)
+    credits_reserved = models.IntegerField(default=0)
+    mp4 = models.FileField(upload_to=video_path, max_length=300, blank=True)
+    poster = models.FileField(upload_to=video_path, max_length=300, blank=True)
+    srt = models.FileField(upload_to=video_path, max_length=300, blank=True)
+    vtt = models.FileField(upload_to=video_path, max_length=300, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+    callback_url = models.URLField(max_length=2000, blank=True)
+    share_token = models.CharField(max_length=64, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an Idempotency-Key, replayed for 24 hours."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="idempotency_unique")
+        ]
+
+    def __str__(self):
+        return self.key

@@ -1,10 +1,13 @@
 """The only code that writes projects (and, later, videos)."""
 
-from saas.errors import NotFound, ServiceError, parse_uuid
+from django.db import transaction
+
+from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
-from .models import Project, Pronunciation
+from . import jobs, specs
+from .models import Project, Pronunciation, Video
 
 PROJECT_FIELDS = ("name", "description")
 
@@ -85,3 +88,289 @@ def delete_pronunciation(actor: Membership, entry_id) -> None:
 def glossary_for(workspace) -> dict[str, str]:
     """The workspace's glossary, as the speech stage takes it."""
     return dict(workspace.pronunciations.values_list("written", "spoken"))
+
+
+# Videos --------------------------------------------------------------------------
+
+WORDS_PER_SECOND = 2.6  # a typical voice at rate 1.0; the estimate, not the bill
+SCENE_OVERHEAD_S = 0.6
+
+
+def estimate_seconds(request: dict) -> float:
+    """How long the finished video will be, from its scripts (or requested length)."""
+    if request.get("length"):
+        return float(request["length"])
+    total = 0.0
+    for scene in request.get("scenes", []):
+        words = len((scene.get("script") or "").split())
+        total += words / (WORDS_PER_SECOND * float(scene.get("rate") or 1.0)) + SCENE_OVERHEAD_S
+    return round(total, 1)
+
+
+def check_concurrency(workspace) -> None:
+    from saas.billing.services import plan_for
+    from saas.errors import TooManyRequests
+
+    plan = plan_for(workspace)
+    active = Video.objects.filter(workspace=workspace, status__in=Video.ACTIVE).count()
+    if active >= plan.max_concurrent_renders:
+        raise TooManyRequests(
+            f"{active} videos are already rendering; the {plan.name} plan renders "
+            f"{plan.max_concurrent_renders} at a time. Try again when one finishes.",
+            retry_after=30,
+            code="too_many_renders",
+        )
+
+
+@transaction.atomic
+def create_video(actor: Membership, request: dict, *, source_url: str = "") -> Video:
+    """Check the plan, reserve credits and queue the render. REQUEST is validated data."""
+    from saas.billing import services as billing
+
+    require_role(actor, Role.CREATOR)
+    workspace = actor.workspace
+    seconds = estimate_seconds(request)
+    billing.check_render_allowed(
+        workspace, resolution=request.get("resolution", "720p"), duration_s=seconds
+    )
+    check_concurrency(workspace)
+    check_references(actor, request)
+    spec = {}
+    if not source_url:
+        plan = billing.plan_for(workspace)
+        spec = specs.validate(request, watermark=plan.watermark).to_dict()
+    video = Video.objects.create(
+        spec=spec,
+        workspace=workspace,
+        project=_project(actor, request.get("project")),
+        title=request.get("title") or "Untitled video",
+        source_url=source_url,
+        request=request,
+        stage=jobs.stages_for_request(source_url)[0],
+        estimated_seconds=seconds,
+        credits_reserved=billing.estimate_cost(workspace, seconds),
+        callback_url=request.get("callback_url") or "",
+        created_by=actor.user,
+    )
+    jobs.submit(video)
+    return video
+
+
+def check_references(actor: Membership, request: dict) -> None:
+    """Every avatar and asset a request names must exist in the actor's workspace."""
+    from avatar.presenters import STOCK
+
+    from .models import Asset, Avatar
+
+    for index, scene in enumerate(request.get("scenes", [])):
+        ref = scene.get("avatar")
+        if ref and ref not in STOCK:
+            found = Avatar.objects.filter(
+                workspace=actor.workspace, pk=_uuid_or_none(ref), status=Avatar.Status.READY
+            ).exists()
+            if not found:
+                raise ServiceError(
+                    f"No ready avatar {ref!r} in this workspace (stock: {', '.join(STOCK)}).",
+                    field=f"scenes.{index}.avatar",
+                )
+        audio = scene.get("audio")
+        if (
+            audio
+            and not Asset.objects.filter(
+                workspace=actor.workspace, pk=_uuid_or_none(audio), kind=Asset.Kind.AUDIO
+            ).exists()
+        ):
+            raise ServiceError(
+                "No such audio asset in this workspace.", field=f"scenes.{index}.audio"
+            )
+    if request.get("avatar") and request["avatar"] not in STOCK:
+        check_references(actor, {"scenes": [{"avatar": request["avatar"]}]})
+
+
+def _uuid_or_none(value):
+    try:
+        return parse_uuid(value)
+    except NotFound:
+        return None
+
+
+def _project(actor: Membership, project_id):
+    return get_project(actor, project_id) if project_id else None
+
+
+def get_video(membership: Membership, video_id) -> Video:
+    video = Video.objects.filter(workspace=membership.workspace, pk=parse_uuid(video_id)).first()
+    if video is None:
+        raise NotFound("No such video in this workspace.")
+    return video
+
+
+def cancel_video(actor: Membership, video_id) -> Video:
+    require_role(actor, Role.CREATOR)
+    video = get_video(actor, video_id)
+    if not jobs.cancel(video.pk):
+        raise Conflict(f"The video is already {video.status}; only queued or running videos stop.")
+    video.refresh_from_db()
+    return video
+
+
+def delete_video(actor: Membership, video_id) -> None:
+    """Delete a video and its files; a running render is cancelled first."""
+    require_role(actor, Role.CREATOR)
+    video = get_video(actor, video_id)
+    jobs.cancel(video.pk)
+    for name in ("mp4", "poster", "srt", "vtt"):
+        stored = getattr(video, name)
+        if stored:
+            stored.delete(save=False)
+    video.delete()
+
+
+def estimate(membership: Membership, request: dict) -> dict:
+    """What REQUEST would cost and whether the plan allows it, without creating it."""
+    from saas.billing import services as billing
+
+    workspace = membership.workspace
+    seconds = estimate_seconds(request)
+    credits = billing.estimate_cost(workspace, seconds)
+    balance = billing.balance(workspace)
+    problems = []
+    try:
+        billing.check_render_allowed(
+            workspace, resolution=request.get("resolution", "720p"), duration_s=seconds
+        )
+    except ServiceError as exc:
+        problems.append({"code": exc.code, "message": exc.message, "field": exc.field})
+    if credits > balance:
+        problems.append(
+            {
+                "code": "insufficient_credits",
+                "message": f"This needs {credits} credits; the workspace has {balance}.",
+                "field": None,
+            }
+        )
+    return {
+        "duration_s": seconds,
+        "credits": credits,
+        "balance": balance,
+        "allowed": not problems,
+        "problems": problems,
+    }
+
+
+def purge_idempotency_records() -> int:
+    """Forget Idempotency-Keys older than a day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import IdempotencyRecord
+
+    cutoff = timezone.now() - timedelta(hours=24)
+    return IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+# Assets ------------------------------------------------------------------------
+
+
+def create_asset(actor: Membership, upload, kind: str | None = None):
+    """Verify and store an uploaded image, logo or recording."""
+    from .models import Asset
+    from .uploads import verify_upload
+
+    require_role(actor, Role.CREATOR)
+    if kind is not None and kind not in Asset.Kind.values:
+        raise ServiceError("kind must be image, logo or audio.", field="kind")
+    verified = verify_upload(upload, kind)
+    return Asset.objects.create(
+        workspace=actor.workspace,
+        kind=verified.kind,
+        file=upload,
+        original_name=(upload.name or "upload")[:255],
+        content_type=verified.content_type,
+        size=verified.size,
+        sha256=verified.sha256,
+        width=verified.width,
+        height=verified.height,
+        duration_s=verified.duration_s,
+        created_by=actor.user,
+    )
+
+
+def get_asset(membership: Membership, asset_id):
+    from .models import Asset
+
+    asset = Asset.objects.filter(workspace=membership.workspace, pk=parse_uuid(asset_id)).first()
+    if asset is None:
+        raise NotFound("No such asset in this workspace.")
+    return asset
+
+
+def delete_asset(actor: Membership, asset_id) -> None:
+    require_role(actor, Role.CREATOR)
+    asset = get_asset(actor, asset_id)
+    asset.file.delete(save=False)
+    asset.delete()
+
+
+# Voices ------------------------------------------------------------------------
+
+PREVIEW_TEXT = {
+    "en": "Hi! I can present your products and your training videos.",
+    "de": "Hallo! Ich präsentiere Ihre Produkte und Schulungsvideos.",
+    "fr": "Bonjour ! Je présente vos produits et vos vidéos de formation.",
+    "es": "¡Hola! Presento tus productos y tus vídeos de formación.",
+    "it": "Ciao! Presento i tuoi prodotti e i tuoi video di formazione.",
+    "pt": "Olá! Eu apresento os seus produtos e vídeos de treinamento.",
+    "nl": "Hallo! Ik presenteer uw producten en trainingsvideo's.",
+}
+
+
+def voice_preview(voice_id: str) -> str:
+    """The storage name of a short sample of the voice, made on first request."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    from avatar.voices import get_voice, synthesize
+
+    voice = get_voice(voice_id)
+    name = f"voice-previews/{voice.id.replace(':', '/').replace('+', '_')}.wav"
+    if default_storage.exists(name):
+        return name
+    text = PREVIEW_TEXT.get(voice.primary_language, "1, 2, 3, 4, 5.")
+    with tempfile.TemporaryDirectory() as tmp:
+        result = synthesize(text, voice.id, Path(tmp) / "preview.wav")
+        with open(result.wav, "rb") as handle:
+            return default_storage.save(name, File(handle, name="preview.wav"))
+
+
+# Drafts: the product and the script, before anything renders ------------------
+
+
+def draft_from_url(actor: Membership, request: dict) -> dict:
+    """Scrape the page and write a script; nothing is stored or charged."""
+    from scraper.errors import ScrapeError
+
+    from . import storyboard
+
+    require_role(actor, Role.CREATOR)
+    try:
+        result = storyboard.scrape(request["url"])
+    except ScrapeError as exc:
+        raise ServiceError(exc.message, field="url", code=exc.code) from None
+    product = result.product
+    voice = storyboard.voice_for(product.language, request.get("voice"))
+    script = storyboard.write(
+        product, length=int(request.get("length", 30)), tone=request.get("tone", "energetic"),
+        aspect=request.get("aspect", "9:16"), voice=voice, images=product.images,
+    )  # fmt: skip
+    avatar = request.get("avatar") or specs.DEFAULT_AVATAR
+    return {
+        "product": product.to_dict(full=True),
+        "script": storyboard.script_data(script),
+        "scenes": storyboard.scenes_for(script, product, product.images, avatar, voice),
+        "voice": voice,
+    }

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from saas.billing.services import check_seat_available
 from saas.errors import Conflict, Forbidden, NotFound, ServiceError, parse_uuid
 
 from .models import ApiKey, Invitation, Membership, Role, Workspace, role_at_least
@@ -95,6 +96,7 @@ def invite_member(actor: Membership, email: str, role: str) -> tuple[Invitation,
     workspace.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    check_seat_available(workspace)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         workspace=workspace,
@@ -147,6 +149,8 @@ def accept_invitation(user, token: str) -> Membership:
     )
     if not updated:
         raise NotFound("This invitation was already used.")
+    if not invitation.workspace.memberships.filter(user=user).exists():
+        check_seat_available(invitation.workspace)
     membership, _ = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )

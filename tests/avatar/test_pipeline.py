@@ -1,4 +1,4 @@
-"""Walking skeleton: script -> speech -> still presenter -> H.264/AAC MP4.
+"""Walking skeleton: script -> speech -> presenter -> H.264/AAC MP4 (a one-scene RenderSpec).
 
 No Django here: run with ``-p no:django``. Outputs are probed with the
 ffmpeg from imageio-ffmpeg (it ships no ffprobe), by parsing ``ffmpeg -i``
@@ -87,7 +87,7 @@ def rendered(request, tmp_path_factory) -> Rendered:
     tmp = tmp_path_factory.mktemp("render")
     req = TalkingVideoRequest(script=SENTENCE, aspect=request.param, fps=FPS)
     result = render_talking_video(req, out_path=tmp / "out.mp4", workdir=tmp / "work")
-    return Rendered(result, tmp / "work" / "speech.wav", request.param)
+    return Rendered(result, tmp / "work" / "scene0.wav", request.param)
 
 
 @pytest.mark.slow
@@ -125,9 +125,10 @@ def test_audio_track_is_the_speech_and_not_silent(rendered):
 @pytest.mark.slow
 def test_it_reports_a_time_for_every_stage(rendered):
     seconds = rendered.result.stage_seconds
-    assert set(seconds) == {"speech", "lipsync", "compose", "encode", "total"}
+    assert {"speech", "lipsync", "compose", "encode", "total"} <= set(seconds)
     assert all(value >= 0 for value in seconds.values())
-    parts = sum(v for k, v in seconds.items() if k != "total")
+    # The soundtrack is mixed in a thread while the layers are prepared: leave it out.
+    parts = sum(v for k, v in seconds.items() if k not in ("total", "audio"))
     assert parts <= seconds["total"] + 1e-3
 
 
@@ -142,9 +143,12 @@ def test_the_frame_shows_the_presenter_undistorted_in_the_middle(rendered):
     frame = np.asarray(Image.open(frame_png).convert("RGB"), dtype=np.float64)
     image = presenters.load_presenter_image(presenters.resolve_presenter("grace").image_path)
     box = compose.fit_box(image.shape[1], image.shape[0], out.width, out.height)
-    expected = np.asarray(Image.fromarray(image).resize((box.width, box.height)), dtype=np.float64)
-    inside = frame[box.y : box.y + box.height, box.x : box.x + box.width]
-    assert np.abs(inside - expected).mean() < 8  # only H.264 loss
+    # Frames are composited in YUV 4:2:0, so the picture sits on even pixels.
+    x, w, h = box.x // 2 * 2, box.width // 2 * 2, box.height // 2 * 2
+    y = out.height - h if image.shape[0] >= image.shape[1] else box.y // 2 * 2
+    expected = np.asarray(Image.fromarray(image).resize((w, h)), dtype=np.float64)
+    inside = frame[y : y + h, x : x + w]
+    assert np.abs(inside - expected).mean() < 8  # only H.264 loss (and lip-sync's first frame)
     assert box.width / box.height == pytest.approx(image.shape[1] / image.shape[0], rel=0.01)
 
 

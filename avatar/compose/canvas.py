@@ -1,4 +1,4 @@
-"""Compose stage: place face frames on the output canvas.
+"""Output sizes, and the walking skeleton's layout: place face frames on the canvas.
 
 The presenter is scaled to fit the canvas without distortion or cropping. The
 space left over is filled with a blurred, darkened, scaled-up copy of the same

@@ -1,0 +1,76 @@
+"""Video clips as media or backdrops: decoded by ffmpeg straight to YUV 4:2:0 at size.
+
+ffmpeg scales, crops (or letterboxes over a blurred copy), resamples to the
+output frame rate and loops the clip in its own process, so the compositor
+just reads ready-made planes from a pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from avatar.compose.yuv import Planes
+from avatar.errors import InvalidInput
+
+
+def _filter(w: int, h: int, fps: int, fit: str) -> str:
+    if fit == "contain":
+        sw, sh = max(2, w // 8 // 2 * 2), max(2, h // 8 // 2 * 2)
+        return (
+            f"fps={fps},split[a][b];"
+            f"[a]scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},"
+            f"boxblur=3,scale={w}:{h},eq=brightness=-0.2[bg];"
+            f"[b]scale={w}:{h}:force_original_aspect_ratio=decrease[fg];"
+            f"[bg][fg]overlay=(W-w)/2:(H-h)/2,format=yuv420p"
+        )
+    return (
+        f"fps={fps},scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},format=yuv420p"
+    )
+
+
+class VideoSource:
+    """Frames of a looping clip at (w, h) and ``fps``; ``next()`` gives the next one."""
+
+    def __init__(self, path: Path, w: int, h: int, fps: int, fit: str, field: str) -> None:
+        from avatar.encode import ffmpeg_exe
+
+        self.w, self.h = w, h
+        self.size = w * h * 3 // 2
+        command = [
+            ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-stream_loop", "-1",
+            "-i", str(path), "-an", "-sn", "-filter_complex", _filter(w, h, fps, fit),
+            "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self.last: Planes | None = None
+        if self.next() is None:
+            error = self.proc.stderr.read().decode("utf-8", "replace")[-300:]
+            self.close()
+            raise InvalidInput(field, f"cannot read video {Path(path).name}: {error.strip()}")
+
+    def next(self) -> Planes | None:
+        """The next frame (the last one again if the clip ended)."""
+        data = self.proc.stdout.read(self.size)
+        if len(data) == self.size:
+            buf = np.frombuffer(data, np.uint8)
+            n = self.w * self.h
+            self.last = Planes(
+                buf[:n].reshape(self.h, self.w),
+                buf[n : n + n // 4].reshape(self.h // 2, self.w // 2),
+                buf[n + n // 4 :].reshape(self.h // 2, self.w // 2),
+            )
+        return self.last
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        with contextlib.suppress(OSError):
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        self.proc.wait()

@@ -1,0 +1,198 @@
+"""Lip-sync stage: presenter photo + speech -> a stream of talking-head frames.
+
+The model is ours, in torch (see docs in each module):
+
+* :mod:`~avatar.lipsync.quality` and :mod:`~avatar.lipsync.prepare`: the photo
+  quality gate and avatar preparation (MediaPipe face mesh and matte, once).
+* :mod:`~avatar.lipsync.visemes`: phonemes (IPA or ARPAbet) to a smooth
+  mouth-shape track with coarticulation.
+* :mod:`~avatar.lipsync.a2v`: the audio-to-viseme network, for speech that
+  comes without phoneme timings.
+* :mod:`~avatar.lipsync.render`: the batched, device-agnostic warp renderer.
+* :mod:`~avatar.lipsync.motion`: blinks, idle head motion and breathing.
+
+Importing this package does not import torch or MediaPipe; they load on the
+first render or preparation.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from avatar.lipsync.prepare import PreparedAvatar, prepare_avatar, prepare_image
+from avatar.lipsync.quality import QualityReport, assess_photo, check_photo
+from avatar.voices.base import SpeechResult
+
+__all__ = [
+    "FrameTrack",
+    "PreparedAvatar",
+    "QualityReport",
+    "animate",
+    "assess_photo",
+    "check_photo",
+    "frame_count_for",
+    "prepare_avatar",
+    "prepare_image",
+    "viseme_track",
+]
+
+log = logging.getLogger(__name__)
+CACHE_SIZE = 8
+
+
+@dataclass
+class FrameTrack:
+    """A single-use stream of RGB ``uint8`` frames of known length and size.
+
+    Frames may share memory with each other and are read-only; consumers that
+    need to modify one must copy it.
+    """
+
+    frames: Iterator[np.ndarray]
+    frame_count: int
+    fps: int
+    width: int
+    height: int
+    # Where the face is in every frame, (x, y, w, h) in pixels, for layouts
+    # that crop to the presenter (a corner circle); None when unknown.
+    face_box: tuple[int, int, int, int] | None = None
+    # A static person matte (H, W) float32 in 0..1 (1 = presenter), for layouts
+    # that cut the presenter out over product media; None when unavailable.
+    matte: np.ndarray | None = None
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return self.frames
+
+
+def frame_count_for(duration_s: float, fps: int) -> int:
+    """Fewest frames that cover ``duration_s`` (at least 1).
+
+    The video then outlasts the audio by less than one frame, so the last
+    syllable is never shown over a frozen or missing picture.
+    """
+    return max(1, math.ceil(duration_s * fps - 1e-9))
+
+
+def animate(
+    presenter: np.ndarray | PreparedAvatar,
+    speech: SpeechResult,
+    fps: int,
+    *,
+    device: str = "auto",
+    prepared: PreparedAvatar | None = None,
+    seed: int = 0,
+) -> FrameTrack:
+    """Lip-sync stage: the presenter saying ``speech``.
+
+    Args:
+        presenter: an RGB ``uint8`` portrait (prepared on the fly and cached
+            by content in this process) or a :class:`PreparedAvatar`.
+        speech: the speech track; its phoneme timings drive the mouth, or,
+            when it has none, the audio-to-viseme model listens to its WAV.
+        fps: output frame rate.
+        device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``...
+        prepared: an already prepared avatar for ``presenter`` (skips preparation).
+        seed: seeds blinks and idle motion (same seed, same video).
+
+    Returns:
+        A :class:`FrameTrack` of ``frame_count_for(speech.duration_s, fps)``
+        frames the size of the photo, rendered lazily in batches. A portrait in
+        which no usable face is found is returned as a still, with a warning
+        logged: refuse such photos up front with :func:`check_photo`.
+    """
+    count = frame_count_for(speech.duration_s, fps)
+    avatar = prepared if prepared is not None else _as_prepared(presenter)
+    if avatar is None:
+        return _still_track(np.asarray(presenter), count, fps)
+    track = viseme_track(speech, count, fps)
+    frames = _render_frames(avatar, track, count, fps, device, seed)
+    height, width = avatar.image.shape[:2]
+    return FrameTrack(frames, count, fps, width, height, avatar.face_box, avatar.matte)
+
+
+def viseme_track(speech: SpeechResult, frame_count: int, fps: float):
+    """The per-frame mouth shapes for a speech track (phoneme timings, else the audio model)."""
+    from avatar.lipsync import visemes
+
+    if speech.phonemes:
+        return visemes.track_from_phonemes(speech.phonemes, speech.duration_s, frame_count, fps)
+    from avatar.lipsync import a2v
+
+    return a2v.track_from_audio(speech.wav, frame_count, fps)
+
+
+def _render_frames(avatar, track, count: int, fps: int, device: str, seed: int):
+    from avatar.lipsync import motion
+    from avatar.lipsync.geometry import rig_params
+
+    renderer = _renderer(avatar, device)
+    blink = motion.blinks(count, fps, seed)
+    head = motion.head_motion(count, fps, renderer.rig.face_height, track.open, seed)
+    tongue = track.params[:, 3]
+    return renderer.render(rig_params(track.params, blink), head, tongue)
+
+
+_LOCK = threading.Lock()
+_PREPARED: OrderedDict[str, PreparedAvatar | None] = OrderedDict()
+
+
+def _as_prepared(presenter: np.ndarray | PreparedAvatar) -> PreparedAvatar | None:
+    if isinstance(presenter, PreparedAvatar):
+        return presenter
+    from avatar.lipsync.prepare import content_key
+
+    image = np.ascontiguousarray(presenter, dtype=np.uint8)
+    key = content_key(image)
+    with _LOCK:
+        if key in _PREPARED:
+            _PREPARED.move_to_end(key)
+            return _PREPARED[key]
+    avatar, report = prepare_image(image)
+    if avatar is None:
+        codes = ", ".join(issue.code for issue in report.errors)
+        log.warning("lip-sync: no usable face in the presenter (%s); rendering a still", codes)
+    with _LOCK:
+        _PREPARED[key] = avatar
+        while len(_PREPARED) > CACHE_SIZE:
+            _PREPARED.popitem(last=False)
+    return avatar
+
+
+_RENDERERS: OrderedDict[tuple[int, str], object] = OrderedDict()
+
+
+def _renderer(avatar: PreparedAvatar, device: str):
+    """A renderer per (avatar, device), reused across clips of the same avatar."""
+    from avatar.lipsync.render import Renderer
+
+    key = (id(avatar), str(device))
+    with _LOCK:
+        cached = _RENDERERS.get(key)
+        if cached is not None and cached.avatar is avatar:
+            _RENDERERS.move_to_end(key)
+            return cached
+    renderer = Renderer(avatar, device=device)
+    with _LOCK:
+        _RENDERERS[key] = renderer
+        while len(_RENDERERS) > CACHE_SIZE // 2:
+            _RENDERERS.popitem(last=False)
+    return renderer
+
+
+def _still_track(presenter: np.ndarray, count: int, fps: int) -> FrameTrack:
+    still = np.ascontiguousarray(presenter, dtype=np.uint8)
+    still.flags.writeable = False
+    height, width = still.shape[:2]
+    return FrameTrack(_repeat(still, count), count, fps, width, height)
+
+
+def _repeat(frame: np.ndarray, count: int) -> Iterator[np.ndarray]:
+    for _ in range(count):
+        yield frame

@@ -1,0 +1,307 @@
+"""Avatar preparation: a photo in, everything rendering needs out (once per avatar).
+
+A :class:`PreparedAvatar` holds the upright photo, its 478 face landmarks, a
+person matte, the *change mask* (the face, head and neck: the only pixels a
+render may change), and the colours the mouth interior is painted with. It
+is saved as a folder (``image.png``, ``masks.npz``, ``avatar.json``) and
+loaded back with :meth:`PreparedAvatar.load`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from avatar.lipsync import faces
+from avatar.lipsync import landmarks as lm
+from avatar.lipsync.quality import (
+    Issue,
+    QualityReport,
+    assess_image,
+    assess_photo,
+    inner_mouth_pixels,
+    teeth_visible,
+)
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours of the mouth, RGB 0..255, measured from the photo."""
+
+    lips: tuple[float, float, float]
+    cavity: tuple[float, float, float]
+    teeth: tuple[float, float, float]
+    tongue: tuple[float, float, float]
+
+
+@dataclass
+class PreparedAvatar:
+    """A portrait ready to animate.
+
+    Attributes:
+        image: upright RGB ``uint8`` (H, W, 3).
+        points: (478, 3) float32 face-mesh landmarks, x and y in pixels.
+        matte: (H, W) float32 person matte, 1 on the presenter.
+        change_mask: (H, W) float32 in 0..1: face, head and neck. Renders
+            change no pixel where it is 0.
+        palette: mouth colours.
+        teeth_in_photo: the source photo already shows teeth (a smile).
+        report: the quality gate's report.
+    """
+
+    image: np.ndarray
+    points: np.ndarray
+    matte: np.ndarray
+    change_mask: np.ndarray
+    palette: Palette
+    teeth_in_photo: bool = False
+    report: QualityReport = field(default_factory=QualityReport)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels."""
+        return self.image.shape[1], self.image.shape[0]
+
+    @property
+    def face_box(self) -> tuple[int, int, int, int]:
+        """(x, y, w, h) of the face outline, in pixels."""
+        oval = self.points[list(lm.FACE_OVAL), :2]
+        x0, y0 = np.floor(oval.min(0)).astype(int)
+        x1, y1 = np.ceil(oval.max(0)).astype(int)
+        return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+    def save(self, out_dir: Path) -> Path:
+        """Write the avatar to ``out_dir`` (created); returns the folder."""
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(self.image).save(out_dir / "image.png")
+        np.savez_compressed(
+            out_dir / "masks.npz",
+            points=self.points,
+            matte=(self.matte * 255).round().astype(np.uint8),
+            change_mask=(self.change_mask * 255).round().astype(np.uint8),
+        )
+        meta = {
+            "format": FORMAT_VERSION,
+            "palette": asdict(self.palette),
+            "teeth_in_photo": self.teeth_in_photo,
+            "report": self.report.to_dict(),
+        }
+        (out_dir / "avatar.json").write_text(json.dumps(meta, indent=1))
+        return out_dir
+
+    @classmethod
+    def load(cls, folder: Path) -> PreparedAvatar:
+        """Read an avatar written by :meth:`save`."""
+        folder = Path(folder)
+        meta = json.loads((folder / "avatar.json").read_text())
+        arrays = np.load(folder / "masks.npz")
+        report = meta["report"]
+        return cls(
+            image=np.asarray(Image.open(folder / "image.png").convert("RGB")),
+            points=arrays["points"].astype(np.float32),
+            matte=arrays["matte"].astype(np.float32) / 255,
+            change_mask=arrays["change_mask"].astype(np.float32) / 255,
+            palette=Palette(**{k: tuple(v) for k, v in meta["palette"].items()}),
+            teeth_in_photo=bool(meta["teeth_in_photo"]),
+            report=QualityReport(
+                ok=report["ok"],
+                errors=[Issue(**issue) for issue in report["errors"]],
+                warnings=[Issue(**issue) for issue in report["warnings"]],
+                face_box=tuple(report["face_box"]) if report["face_box"] else None,
+                measurements=report["measurements"],
+            ),
+        )
+
+
+def prepare_avatar(image_path: Path, out_dir: Path | None = None):
+    """Run the quality gate on a photo and prepare it for rendering.
+
+    Args:
+        image_path: a JPEG, PNG or WebP photo, at most 20 MB.
+        out_dir: where to save the prepared avatar; ``None`` keeps it in memory.
+
+    Returns:
+        (PreparedAvatar, QualityReport).
+
+    Raises:
+        InvalidInput: ``field="image"``: the photo was refused; ``code`` and
+            ``message`` say why and how to fix it.
+    """
+    report, image, points = assess_photo(image_path)
+    report.raise_first()
+    avatar = build_avatar(image, points, report)
+    if out_dir is not None:
+        avatar.save(out_dir)
+    return avatar, report
+
+
+def prepare_image(image: np.ndarray) -> tuple[PreparedAvatar | None, QualityReport]:
+    """Prepare an already decoded RGB image; the avatar is None when the gate refused it."""
+    report = QualityReport()
+    points = assess_image(image, report)
+    if not report.ok or points is None:
+        return None, report
+    return build_avatar(image, points, report), report
+
+
+def build_avatar(image: np.ndarray, points: np.ndarray, report: QualityReport) -> PreparedAvatar:
+    """Matte, change mask and palette for a photo whose landmarks are known."""
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    matte = faces.person_matte(image)
+    return PreparedAvatar(
+        image=image,
+        points=points.astype(np.float32),
+        matte=matte,
+        change_mask=change_mask(image.shape[:2], points, matte),
+        palette=palette(image, points),
+        teeth_in_photo=teeth_visible(image, points),
+        report=report,
+    )
+
+
+def content_key(image: np.ndarray) -> str:
+    """A hash of an image's pixels, for caching preparations in-process."""
+    digest = hashlib.sha256(np.ascontiguousarray(image).tobytes())
+    digest.update(repr(image.shape).encode())
+    return digest.hexdigest()
+
+
+# --- masks -----------------------------------------------------------------
+
+
+def _polygon_mask(size: tuple[int, int], polygon: np.ndarray) -> Image.Image:
+    mask = Image.new("L", (size[1], size[0]), 0)
+    ImageDraw.Draw(mask).polygon([tuple(p) for p in polygon.tolist()], fill=255)
+    return mask
+
+
+def _ellipse_mask(size, centre, radii) -> Image.Image:
+    mask = Image.new("L", (size[1], size[0]), 0)
+    box = [centre[0] - radii[0], centre[1] - radii[1], centre[0] + radii[0], centre[1] + radii[1]]
+    ImageDraw.Draw(mask).ellipse(box, fill=255)
+    return mask
+
+
+def head_and_neck_shapes(size: tuple[int, int], points: np.ndarray) -> np.ndarray:
+    """Geometric head-and-neck region (H, W) in 0..1, before the matte is applied.
+
+    The face outline widened a little (the mesh sits just inside the jaw
+    line), an ellipse over it for hair, and a neck below the chin, down to
+    half a face height.
+    """
+    width = lm.face_width(points)
+    oval = points[list(lm.FACE_OVAL), :2]
+    centre = oval.mean(0)
+    grown = centre + (oval - centre) * 1.10
+    face = np.asarray(_polygon_mask(size, grown), dtype=np.float32)
+    top, chin = points[lm.FOREHEAD, :2], points[lm.CHIN, :2]
+    height = float(np.linalg.norm(chin - top))
+    head_centre = (centre[0], centre[1] - 0.3 * height)
+    hair = _ellipse_mask(size, head_centre, (0.85 * width, 0.95 * height))  # hair, hats
+    jaw = points[[58, 288], :2]
+    neck_polygon = np.array(
+        [
+            jaw[0] + [0.02 * width, 0],
+            jaw[1] - [0.02 * width, 0],
+            [jaw[1][0] - 0.05 * width, chin[1] + 0.55 * height],
+            [jaw[0][0] + 0.05 * width, chin[1] + 0.55 * height],
+        ]
+    )
+    neck = np.asarray(_polygon_mask(size, neck_polygon), dtype=np.float32)
+    return np.maximum.reduce([face, np.asarray(hair, np.float32), neck]) / 255.0
+
+
+def change_mask(size: tuple[int, int], points: np.ndarray, matte: np.ndarray) -> np.ndarray:
+    """The face, head and neck of the presenter, soft-edged, (H, W) float32 in 0..1.
+
+    The geometric head-and-neck region is cut by the person matte (dilated a
+    few pixels), so no background next to the head is ever in it. The face
+    outline itself is always in, whatever the matte says (drawn presenters
+    can confuse the matte).
+    """
+    shapes = head_and_neck_shapes(size, points)
+    person = Image.fromarray((matte * 255).astype(np.uint8)).filter(ImageFilter.MaxFilter(5))
+    person = np.asarray(person, dtype=np.float32) / 255.0
+    oval = np.asarray(_polygon_mask(size, points[list(lm.FACE_OVAL), :2]), np.float32) / 255
+    mask = np.maximum(shapes * np.clip(person * 1.5, 0, 1), oval)
+    radius = max(1.0, lm.face_width(points) / 100)
+    soft = Image.fromarray((mask * 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(radius))
+    soft = np.asarray(soft, dtype=np.float32) / 255.0
+    return np.where(soft < 2 / 255, 0.0, soft).astype(np.float32)
+
+
+# --- colours ---------------------------------------------------------------
+
+
+def palette(image: np.ndarray, points: np.ndarray) -> Palette:
+    """Mouth colours taken from the photo: lips, a dark cavity, teeth and a tongue."""
+    lips = _median(_lip_pixels(image, points), fallback=(170, 100, 100))
+    inner = inner_mouth_pixels(image, points)
+    teeth_source = _bright(inner) if teeth_visible(image, points) else _sclera(image, points)
+    teeth = _teeth_colour(teeth_source)
+    cavity = tuple(float(c) for c in np.clip(np.array(lips) * 0.2 + [24, 4, 6], 0, 255))
+    # A tongue is redder than most lips; keep the photo's brightness.
+    light = float(np.mean(lips)) / 140.0
+    tongue = np.clip(
+        (0.45 * np.array(lips) + 0.55 * np.array([178, 78, 80]) * light) * 0.85, 0, 255
+    )
+    return Palette(lips, cavity, teeth, tuple(float(c) for c in tongue))
+
+
+def _lip_pixels(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    size = image.shape[:2]
+    outer = np.asarray(
+        _polygon_mask(size, lm.lip_polygon(points, lm.OUTER_UPPER, lm.OUTER_LOWER)), bool
+    )
+    inner = np.asarray(
+        _polygon_mask(size, lm.lip_polygon(points, lm.INNER_UPPER, lm.INNER_LOWER)), bool
+    )
+    return image[outer & ~inner].astype(np.float32)
+
+
+def _median(pixels: np.ndarray, fallback) -> tuple[float, float, float]:
+    if len(pixels) < 10:
+        return tuple(float(c) for c in fallback)
+    return tuple(float(c) for c in np.median(pixels, axis=0))
+
+
+def _bright(pixels: np.ndarray) -> np.ndarray:
+    if len(pixels) < 10:
+        return pixels
+    value = pixels.max(axis=1)
+    return pixels[value >= np.percentile(value, 70)]
+
+
+def _sclera(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Pixels of the whites of the eyes: the eye openings minus the irises, the brightest."""
+    size = image.shape[:2]
+    keep = np.zeros(size, bool)
+    for ring, iris in ((lm.RIGHT_EYE_RING, lm.RIGHT_IRIS), (lm.LEFT_EYE_RING, lm.LEFT_IRIS)):
+        eye = np.asarray(_polygon_mask(size, points[list(ring), :2]), bool)
+        centre = points[iris[0], :2]
+        radius = np.linalg.norm(points[list(iris[1:]), :2] - centre, axis=1).mean() * 1.15
+        yy, xx = np.mgrid[: size[0], : size[1]]
+        keep |= eye & ((xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 > radius**2)
+    return _bright(image[keep].astype(np.float32))
+
+
+def _teeth_colour(pixels: np.ndarray) -> tuple[float, float, float]:
+    """Ivory teeth lit like the photo: brightness and a hint of white balance from bright pixels.
+
+    The hue is fixed (a warm off-white): bright pixels near the eyes can be skin
+    or glasses glare, so only their brightness and a little of their colour
+    cast are trusted.
+    """
+    base = np.array(_median(pixels, fallback=(225, 220, 205)))
+    luminance = float(base @ np.array([0.299, 0.587, 0.114]))
+    cast = np.clip(base / max(base.mean(), 1.0), 0.97, 1.03)  # white balance, limited
+    level = float(np.clip(luminance * 1.2, 195, 230))
+    return tuple(float(c) for c in np.clip(level * np.array([1.0, 0.98, 0.94]) * cast, 0, 245))

@@ -1,0 +1,371 @@
+"""The renderer: a prepared avatar + per-frame rig parameters -> RGB frames, in torch.
+
+Only the region of interest (ROI: the box around the change mask, i.e. the
+face, head and neck) is computed; the rest of every frame is the photo.
+For each batch of frames, on any device:
+
+1. The control points' targets come from the rig parameters (one matmul),
+   and a thin-plate spline from targets back to sources is solved per frame.
+2. On a coarse grid over the ROI, idle head motion (a small rotation and
+   shift, weighted by an eroded head mask so the silhouette and everything
+   around it stays put) is composed with the spline, giving where each
+   output pixel comes from; the field is upsampled to full resolution.
+3. One ``grid_sample`` warps the photo; the mouth interior is painted between
+   the warped inner lips; the result is blended into the photo through the
+   change mask, so pixels where the mask is 0 are the photo's, bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from avatar.lipsync import eyes, mouth
+from avatar.lipsync import landmarks as lm
+from avatar.lipsync.geometry import Rig, build_rig
+from avatar.lipsync.landmarks import face_width
+from avatar.lipsync.prepare import PreparedAvatar
+
+DEFAULT_BATCH = 16
+TPS_REGULARISATION = 1e-6
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``"auto"`` is CUDA when available, else the CPU; anything else is passed to torch."""
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+class Renderer:
+    """Renders frames of one avatar on one device; reuse it for every clip of that avatar."""
+
+    def __init__(
+        self, avatar: PreparedAvatar, device: str = "auto", batch_size: int = DEFAULT_BATCH
+    ):
+        self.avatar = avatar
+        self.device = resolve_device(device)
+        self.batch_size = batch_size
+        self.rig: Rig = build_rig(avatar.points)
+        height, width = avatar.image.shape[:2]
+        self.roi = _roi(avatar.change_mask, margin=2)
+        self.step = int(np.clip(round(face_width(avatar.points) / 40), 2, 12))
+        self._scale = self.rig.face_height
+        self._origin = avatar.points[:, :2].mean(0)
+        self._setup_tensors(width, height)
+
+    # --- set-up ------------------------------------------------------------
+
+    def _setup_tensors(self, width: int, height: int) -> None:
+        dev, roi = self.device, self.roi
+        pad = int(math.ceil(0.05 * self.rig.face_height)) + 4
+        self.src = Box(max(0, roi.x0 - pad), max(0, roi.y0 - pad),
+                       min(width, roi.x1 + pad), min(height, roi.y1 + pad))  # fmt: skip
+        crop = self.avatar.image[self.src.y0 : self.src.y1, self.src.x0 : self.src.x1]
+        self.source = _to_tensor(crop, dev)[None]
+        self.src_offset = torch.tensor([self.src.x0, self.src.y0], dtype=torch.float32, device=dev)
+        self.src_scale = torch.tensor(
+            [2 / max(self.src.width - 1, 1), 2 / max(self.src.height - 1, 1)],
+            dtype=torch.float32,
+            device=dev,
+        )
+        still = self.avatar.image[roi.y0 : roi.y1, roi.x0 : roi.x1]
+        self.still = _to_tensor(still, dev)[None]
+        mask = self.avatar.change_mask[roi.y0 : roi.y1, roi.x0 : roi.x1]
+        self.mask = torch.from_numpy(np.ascontiguousarray(mask)).to(dev)[None, None]
+        xs = np.linspace(roi.x0, roi.x1 - 1, max(2, math.ceil((roi.width - 1) / self.step) + 1))
+        ys = np.linspace(roi.y0, roi.y1 - 1, max(2, math.ceil((roi.height - 1) / self.step) + 1))
+        gx, gy = np.meshgrid(xs, ys)
+        self.coarse_shape = gx.shape
+        self.coarse = torch.from_numpy(np.stack([gx, gy], -1).reshape(-1, 2).astype(np.float32))
+        self.coarse = self.coarse.to(dev)
+        self.head_weight = self._coarse_map(_erode(self.avatar.change_mask, self._erosion()))
+        self._setup_lower_face(gx, gy)
+        self._setup_rig(dev)
+
+    def _setup_lower_face(self, gx: np.ndarray, gy: np.ndarray) -> None:
+        """Coarse points where the spline acts (nose to neck, jaw to jaw) and their weights.
+
+        The weight is the change mask, faded to 0 towards the region's edges so
+        the spline's displacement meets the still parts of the face smoothly.
+        """
+        points, height = self.avatar.points, self.rig.face_height
+        jaw_x = points[list(lm.JAW), 0]
+        x0, x1 = jaw_x.min() - 0.08 * height, jaw_x.max() + 0.08 * height
+        y0, y1 = points[lm.NOSE_TIP, 1], points[lm.CHIN, 1] + 0.42 * height
+        ramp = 0.12 * height
+        fade = np.minimum.reduce([gx - x0, x1 - gx, gy - y0, y1 - gy]) / ramp
+        weight = np.clip(fade, 0, 1).reshape(-1)
+        mask = self._coarse_map(self.avatar.change_mask).cpu().numpy()
+        keep = np.nonzero(weight * mask > 0)[0]
+        self.lower_index = torch.from_numpy(keep).to(self.device)
+        self.lower_weight = torch.from_numpy((weight * mask)[keep].astype(np.float32)).to(
+            self.device
+        )
+
+    def _erosion(self) -> int:
+        return max(2, round(0.06 * self.rig.face_height))
+
+    def _coarse_map(self, full: np.ndarray) -> torch.Tensor:
+        xy = self.coarse.cpu().numpy().round().astype(int)
+        return torch.from_numpy(full[xy[:, 1], xy[:, 0]].astype(np.float32)).to(self.device)
+
+    def _setup_rig(self, dev: torch.device) -> None:
+        rig = self.rig
+        self.ctrl_source = torch.from_numpy(rig.source).to(dev)
+        self.ctrl_closing = torch.from_numpy(rig.closing).to(dev)
+        self.ctrl_basis = torch.from_numpy(rig.basis).to(dev)
+        self.upper_teeth = torch.from_numpy(rig.upper_teeth).to(dev)
+        self.seam = torch.from_numpy(rig.seam).to(dev)
+        self.pivot = torch.tensor(self._pivot(), dtype=torch.float32, device=dev)
+        palette = self.avatar.palette
+        self.colours = {
+            name: torch.tensor(getattr(palette, name), dtype=torch.float32, device=dev)
+            for name in ("cavity", "teeth", "tongue")
+        }
+        # A photo with an open mouth is closed by the warp; its squeezed teeth are then
+        # covered by a drawn lip line, so every frame gets its mouth painted.
+        self.paint_closed = bool(np.abs(rig.closing).max() > 0.5)
+        if self.paint_closed:
+            lips = np.array(palette.lips, dtype=np.float32)
+            self.colours["lips"] = torch.from_numpy(lips).to(dev)
+        self.eyes = eyes.eyes_of(self.avatar.points, margin=0.02 * rig.face_height + 2)
+        self.lids = [
+            (torch.from_numpy(e.upper).to(dev), torch.from_numpy(e.lower).to(dev))
+            for e in self.eyes
+        ]
+
+    def _pivot(self) -> np.ndarray:
+        """Where the head turns about: the middle of the neck, below the chin."""
+        chin = self.avatar.points[152, :2]
+        return np.array([chin[0], chin[1] + 0.25 * self.rig.face_height])
+
+    # --- rendering -----------------------------------------------------------
+
+    def render(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> Iterator[np.ndarray]:
+        """Frames (H, W, 3) ``uint8``, one per row of ``rig`` (F, 6), rendered in batches.
+
+        Args:
+            rig: rig parameters per frame (see :mod:`avatar.lipsync.geometry`).
+            head: idle head motion per frame (dx, dy, roll) in pixels and radians.
+            tongue: tongue raise per frame, 0..1.
+        """
+        for start in range(0, len(rig), self.batch_size):
+            stop = min(len(rig), start + self.batch_size)
+            rois = self.render_rois(rig[start:stop], head[start:stop], tongue[start:stop])
+            yield from self._paste(rois)
+
+    @torch.inference_mode()
+    def render_rois(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> np.ndarray:
+        """The ROI of each frame of a batch, (B, h, w, 3) ``uint8``."""
+        dev = self.device
+        q = torch.from_numpy(np.ascontiguousarray(rig, dtype=np.float32)).to(dev)
+        motion = torch.from_numpy(np.ascontiguousarray(head, dtype=np.float32)).to(dev)
+        targets = (
+            self.ctrl_source + self.ctrl_closing + torch.einsum("bk,knd->bnd", q, self.ctrl_basis)
+        )
+        grid = self._grid(targets, motion)
+        self._blink(grid, motion, q[:, 5])
+        warped = F.grid_sample(
+            self.source.expand(len(q), -1, -1, -1), grid, mode="bilinear",
+            padding_mode="border", align_corners=True,
+        )  # fmt: skip
+        self._paint_mouths(warped, targets, motion, q, tongue)
+        out = torch.lerp(self.still, warped, self.mask).add_(0.5).clamp_(0, 255)
+        return out.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+
+    def _paste(self, rois: np.ndarray) -> Iterator[np.ndarray]:
+        roi = self.roi
+        for patch in rois:
+            frame = self.avatar.image.copy()
+            frame[roi.y0 : roi.y1, roi.x0 : roi.x1] = patch
+            frame.flags.writeable = False
+            yield frame
+
+    def _grid(self, targets: torch.Tensor, motion: torch.Tensor) -> torch.Tensor:
+        """``grid_sample`` coordinates (B, h, w, 2): where each output pixel comes from.
+
+        Source positions are computed on the coarse grid and upsampled
+        bilinearly; the coarse grid's corners are the ROI's corner pixels, so
+        the upsampled identity is exact.
+        """
+        batch = targets.shape[0]
+        g = self.coarse[None].expand(batch, -1, -1)
+        unmoved = _undo_head_motion(g, motion, self.pivot)
+        source = g + self.head_weight[None, :, None] * (unmoved - g)
+        lower = source[:, self.lower_index]
+        warped = self._tps(targets, lower)
+        source[:, self.lower_index] = lower + self.lower_weight[None, :, None] * (warped - lower)
+        source = (source - self.src_offset) * self.src_scale - 1  # to -1..1 over the crop
+        coarse = source.transpose(1, 2).reshape(batch, 2, *self.coarse_shape)
+        fine = F.interpolate(coarse, size=(self.roi.height, self.roi.width), mode="bilinear",
+                             align_corners=True)  # fmt: skip
+        return fine.permute(0, 2, 3, 1)
+
+    def _blink(self, grid: torch.Tensor, motion: torch.Tensor, closure: torch.Tensor) -> None:
+        """Add the eyelid warp of both eyes to ``grid`` (in place)."""
+        if float(closure.max()) <= 0:
+            return
+        origin = (self.roi.x0, self.roi.y0)
+        offset = torch.tensor(origin, dtype=torch.float32, device=self.device)
+        batch = len(closure)
+        for eye, (upper, lower) in zip(self.eyes, self.lids, strict=True):
+            up = _apply_head_motion(upper[None].expand(batch, -1, -1), motion, self.pivot) - offset
+            low = _apply_head_motion(lower[None].expand(batch, -1, -1), motion, self.pivot) - offset
+            dy, (x0, y0, x1, y1) = eyes.blink_field(eye, up, low, closure, origin)
+            cx0, cy0 = max(0, x0), max(0, y0)
+            cx1, cy1 = min(self.roi.width, x1), min(self.roi.height, y1)
+            if cx1 > cx0 and cy1 > cy0:
+                patch = dy[:, cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0] * self.src_scale[1]
+                grid[:, cy0:cy1, cx0:cx1, 1] += patch
+
+    def _tps(self, targets: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+        """Thin-plate spline through targets -> sources, evaluated at points (B, G, 2)."""
+        origin = torch.as_tensor(self._origin, device=self.device)
+        t = (targets - origin) / self._scale
+        s = (self.ctrl_source - origin) / self._scale
+        p = (points - origin) / self._scale
+        weights = _tps_solve(t, s.expand(len(t), -1, -1))
+        kernel = _tps_kernel(torch.cdist(p, t))
+        affine = torch.cat([torch.ones_like(p[..., :1]), p], dim=-1)
+        n = t.shape[1]
+        mapped = kernel @ weights[:, :n] + affine @ weights[:, n:]
+        return mapped * self._scale + origin
+
+    def _paint_mouths(self, warped, targets, motion, q, tongue) -> None:
+        """Paint the mouth interior of the frames whose lips are apart (in place)."""
+        state = self._mouth_state(targets, motion, q, tongue)
+        gap = (state.lower_lip[:, 1:-1, 1] - state.upper_lip[:, 1:-1, 1]).amax(dim=1)
+        threshold = -1.0 if self.paint_closed else mouth.GAP_PX + 0.5
+        open_frames = torch.nonzero(gap > threshold).flatten()
+        if len(open_frames) == 0:
+            return
+        subset = mouth.MouthPaint(*(getattr(state, f)[open_frames] for f in mouth.FIELDS))
+        box = self._paint_box(subset)
+        if box is None:
+            return
+        part = warped[open_frames]
+        mouth.paint(part, box, subset, self.colours, self.rig.mouth.width)
+        warped[open_frames] = part
+
+    def _paint_box(self, state: mouth.MouthPaint) -> tuple[int, int, int, int] | None:
+        """The smallest box (ROI pixels) holding every open mouth of a batch."""
+        lips = torch.cat([state.upper_lip, state.lower_lip, state.upper_teeth], dim=1)
+        low, high = lips.amin(dim=(0, 1)), lips.amax(dim=(0, 1))
+        m = self.rig.mouth.width
+        x0 = max(0, int(low[0]) - 1)
+        y0 = max(0, int(low[1] - 0.03 * m) - 1)
+        x1 = min(self.roi.width, int(high[0]) + 2)
+        y1 = min(self.roi.height, int(high[1]) + 2)
+        return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+    def _mouth_state(self, targets, motion, q, tongue) -> mouth.MouthPaint:
+        rig, roi = self.rig, self.roi
+        offset = torch.tensor([roi.x0, roi.y0], dtype=torch.float32, device=self.device)
+        batch = targets.shape[0]
+
+        def moved(curve: torch.Tensor) -> torch.Tensor:
+            return _apply_head_motion(curve, motion, self.pivot) - offset
+
+        fixed = {"upper_teeth": self.upper_teeth, "seam": self.seam}
+        fixed = {k: v[None].expand(batch, -1, -1) for k, v in fixed.items()}
+        return mouth.MouthPaint(
+            upper_lip=moved(targets[:, rig.inner_upper]),
+            lower_lip=moved(targets[:, rig.inner_lower]),
+            upper_teeth=moved(fixed["upper_teeth"]),
+            seam=moved(fixed["seam"]),
+            open=q[:, 0],
+            spread=q[:, 1],
+            round=q[:, 2],
+            tongue=torch.from_numpy(np.asarray(tongue, np.float32)).to(self.device),
+        )
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _to_tensor(image: np.ndarray, device: torch.device) -> torch.Tensor:
+    array = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
+    return torch.from_numpy(array).to(device)
+
+
+def _roi(mask: np.ndarray, margin: int) -> Box:
+    ys, xs = np.nonzero(mask > 0)
+    height, width = mask.shape
+    x0, y0 = max(0, int(xs.min()) - margin), max(0, int(ys.min()) - margin)
+    return Box(
+        x0, y0, min(width, int(xs.max()) + 1 + margin), min(height, int(ys.max()) + 1 + margin)
+    )
+
+
+def _erode(mask: np.ndarray, radius: int) -> np.ndarray:
+    """Shrink a soft mask by ``radius`` pixels and soften its edge by as much."""
+    from scipy import ndimage
+
+    shrunk = ndimage.minimum_filter(mask, size=2 * radius + 1)
+    return ndimage.gaussian_filter(shrunk, sigma=radius / 2).astype(np.float32)
+
+
+def _rotation(motion: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    angle = motion[:, 2]
+    return torch.cos(angle)[:, None], torch.sin(angle)[:, None]
+
+
+def _apply_head_motion(points: torch.Tensor, motion: torch.Tensor, pivot) -> torch.Tensor:
+    """Forward head motion: rotate about the pivot, then shift."""
+    cos, sin = _rotation(motion)
+    rel = points - pivot
+    x = cos * rel[..., 0] - sin * rel[..., 1]
+    y = sin * rel[..., 0] + cos * rel[..., 1]
+    return torch.stack([x, y], -1) + pivot + motion[:, None, :2]
+
+
+def _undo_head_motion(points: torch.Tensor, motion: torch.Tensor, pivot) -> torch.Tensor:
+    """Inverse of :func:`_apply_head_motion`: where an output point was in the photo."""
+    cos, sin = _rotation(motion)
+    rel = points - pivot - motion[:, None, :2]
+    x = cos * rel[..., 0] + sin * rel[..., 1]
+    y = -sin * rel[..., 0] + cos * rel[..., 1]
+    return torch.stack([x, y], -1) + pivot
+
+
+def _tps_kernel(distance: torch.Tensor) -> torch.Tensor:
+    squared = distance.square()
+    return squared * torch.log(squared.clamp_min(1e-12))
+
+
+def _tps_solve(targets: torch.Tensor, sources: torch.Tensor) -> torch.Tensor:
+    """Spline weights (B, N + 3, 2) mapping targets (B, N, 2) onto sources."""
+    batch, n, _ = targets.shape
+    t = targets.double()
+    kernel = _tps_kernel(torch.cdist(t, t))
+    kernel = kernel + TPS_REGULARISATION * torch.eye(n, dtype=t.dtype, device=t.device)
+    affine = torch.cat([torch.ones_like(t[..., :1]), t], dim=-1)
+    system = torch.zeros(batch, n + 3, n + 3, dtype=t.dtype, device=t.device)
+    system[:, :n, :n] = kernel
+    system[:, :n, n:] = affine
+    system[:, n:, :n] = affine.transpose(1, 2)
+    rhs = torch.zeros(batch, n + 3, 2, dtype=t.dtype, device=t.device)
+    rhs[:, :n] = sources.double()
+    return torch.linalg.solve(system, rhs).to(targets.dtype)

@@ -1,0 +1,379 @@
+"""One render: the steps of :func:`avatar.render.render`, holding their state."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from avatar import captions as cap
+from avatar.compose import canvas_size, layouts
+from avatar.compose import scene as scenes
+from avatar.compose.overlays import ink_on
+from avatar.errors import AvatarError, InvalidInput
+from avatar.render import (
+    POSTER_QUALITY,
+    Clock,
+    RenderOptions,
+    RenderResult,
+    local_files,
+    poster_rgb,
+    renamed,
+)
+from avatar.render import assets as assetmod
+from avatar.render.timeline import CaptionTrack, FrameLoop, Segment, frames_for, lay_out
+from avatar.spec import RenderSpec, hex_rgba
+
+POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is talking
+
+
+@dataclass
+class Spoken:
+    """A scene's speech track, the text it came from and its language."""
+
+    result: object  # SpeechResult
+    script: str | None
+    language: str | None
+
+
+class Job:
+    """Renders one spec; see :func:`avatar.render.render`."""
+
+    def __init__(self, spec: RenderSpec, out: Path, options: RenderOptions, work: Path) -> None:
+        self.spec = spec
+        self.out = out
+        self.options = options
+        self.work = work
+        self.clock = Clock()
+        self.resolve = options.resolver or local_files(options.base_dir)
+        self.size = canvas_size(spec.output.aspect, spec.output.resolution)
+        self.fps = spec.output.fps
+        self.closers: list = []
+        self._images: dict = {}
+        self.brand = spec.brand  # with font references resolved, once checked
+        self.lipsync_timer = _Counter()
+
+    # ------------------------------------------------------------------ steps
+
+    def run(self) -> RenderResult:
+        with self.clock.stage("assets"):
+            self.brand = assetmod.check(self.spec, self.resolve)
+        with self.clock.stage("speech"):
+            speech = [self._speak(i, scene) for i, scene in enumerate(self.spec.scenes)]
+        segments = self._timeline(speech)
+        # The soundtrack is mixed (numpy and scipy, mostly outside the GIL) while the
+        # layers are prepared: on 2 cores that takes about a second off the wall time.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            audio = pool.submit(self._soundtrack, segments, speech)
+            try:
+                loop, file_cues, burned = self._prepare(segments, speech)
+                audio_path, levels = audio.result()
+                self._encode(loop, audio_path)
+            finally:
+                for source in self.closers:
+                    source.close()
+        files = self._write_files(loop, file_cues)
+        return self._result(segments, loop, files, (file_cues, burned), levels)
+
+    def _result(self, segments, loop, files, cues, levels) -> RenderResult:
+        return RenderResult(
+            video=self.out,
+            poster=files["poster"],
+            srt=files["srt"],
+            vtt=files["vtt"],
+            duration_s=loop.total / self.fps,
+            width=self.size[0],
+            height=self.size[1],
+            fps=self.fps,
+            frame_count=loop.total,
+            scene_starts=tuple(s.start / self.fps for s in segments if s.kind == "scene"),
+            cues=tuple(cues[0]),
+            burned_cues=tuple(cues[1]),
+            loudness_lufs=levels["lufs"],
+            peak_dbfs=levels["peak_dbfs"],
+            stage_seconds=self.clock.total(),
+        )
+
+    def _speak(self, index: int, scene) -> Spoken:
+        speech = scene.speech
+        wav = self.work / f"scene{index}.wav"
+        try:
+            if speech.script is not None:
+                return self._synthesize(speech, wav)
+            return self._upload(index, speech, wav)
+        except AvatarError as exc:
+            raise renamed(exc, f"scenes[{index}].speech") from exc
+
+    def _synthesize(self, speech, wav: Path) -> Spoken:
+        from avatar import voices
+
+        result = voices.synthesize(
+            speech.script, speech.voice, wav, rate=speech.rate, pitch=speech.pitch,
+            cache=self.options.speech_cache, glossary=self.options.glossary,
+        )  # fmt: skip
+        return Spoken(result, speech.script, voices.get_voice(speech.voice).language)
+
+    def _upload(self, index: int, speech, wav: Path) -> Spoken:
+        from avatar.audio.upload import prepare_uploaded_audio
+        from avatar.voices.base import SpeechResult
+
+        src = self.resolve(speech.audio, f"scenes[{index}].speech.audio")
+        prepared = prepare_uploaded_audio(src, wav, speech.transcript, speech.language)
+        result = SpeechResult(
+            prepared.wav, prepared.sample_rate, prepared.duration_s, prepared.words,
+            prepared.phonemes, prepared.words, prepared.timing_source,
+        )  # fmt: skip
+        return Spoken(result, prepared.transcript or None, speech.language)
+
+    def _timeline(self, speech: list[Spoken]) -> list[Segment]:
+        spec, rows = self.spec, []
+        if spec.intro is not None:
+            rows.append(("intro", -1, frames_for(spec.intro.duration_s, self.fps), None))
+        for i, (scene, spoken) in enumerate(zip(spec.scenes, speech, strict=True)):
+            count = frames_for(spoken.result.duration_s + scene.hold_s, self.fps)
+            transition = (scene.transition or spec.transition) if rows else None
+            rows.append(("scene", i, count, transition))
+        if spec.outro is not None:
+            rows.append(("outro", -1, frames_for(spec.outro.duration_s, self.fps), spec.transition))
+        return lay_out(rows)
+
+    def _soundtrack(self, segments: list[Segment], speech: list[Spoken]) -> tuple[Path, dict]:
+        with self.clock.stage("audio"):
+            return self._mix(segments, speech)
+
+    def _mix(self, segments: list[Segment], speech: list[Spoken]) -> tuple[Path, dict]:
+        from avatar.music import mix as mixmod
+
+        placements = [
+            mixmod.Placement(speech[s.index].result.wav, s.start / self.fps)
+            for s in segments
+            if s.kind == "scene"
+        ]
+        stereo = mixmod.mix(
+            placements, segments[-1].end / self.fps, self._music(), self._mix_settings(),
+            click_at_s=self._marker_s(),
+        )  # fmt: skip
+        path = self.work / "mix.wav"
+        return path, mixmod.write(path, stereo)
+
+    def _marker_s(self) -> float | None:
+        marker = self.options.sync_marker_s
+        return None if marker is None else round(marker * self.fps) / self.fps
+
+    def _mix_settings(self):
+        from avatar.music.mix import MixSettings
+
+        music, audio = self.spec.music, self.spec.audio
+        base = MixSettings(loudness_lufs=audio.loudness_lufs, peak_dbfs=audio.peak_dbfs)
+        if music is None:
+            return base
+        return MixSettings(
+            music.volume_db, music.duck_db, music.fade_in_s, music.fade_out_s,
+            audio.loudness_lufs, audio.peak_dbfs,
+        )  # fmt: skip
+
+    def _music(self) -> np.ndarray | None:
+        from avatar import music as musicmod
+        from avatar.music.master import normalize
+        from avatar.music.mix import MUSIC_FILE_LUFS
+
+        spec = self.spec.music
+        if spec is None:
+            return None
+        if spec.track is not None:
+            return musicmod.load_music(musicmod.track_path(spec.track, self.options.music_cache))
+        try:
+            upload = musicmod.load_music(self.resolve(spec.src, "music.src"))
+        except InvalidInput as exc:
+            raise InvalidInput("music.src", exc.message, exc.code) from exc
+        return normalize(upload, musicmod.SAMPLE_RATE, MUSIC_FILE_LUFS, -1.0)
+
+    # ------------------------------------------------------------------ pictures
+
+    def _prepare(self, segments: list[Segment], speech: list[Spoken]):
+        geometries = {}
+        for seg in segments:
+            if seg.kind == "scene":
+                seg.stage, geometries[seg.index] = self._scene_stage(seg, speech[seg.index])
+            else:
+                with self.clock.stage("prepare"):
+                    seg.stage = self._card_stage(seg.kind)
+        with self.clock.stage("prepare"):
+            file_cues, track = self._captions(segments, speech, geometries)
+            loop = FrameLoop(
+                segments, self.fps, self.size, track, assetmod.decors(self),
+                self._marker_frame(), self._poster_frame(segments),
+            )  # fmt: skip
+        return loop, file_cues, (track.cues if track else [])
+
+    def _scene_stage(self, seg: Segment, spoken: Spoken):
+        scene = self.spec.scenes[seg.index]
+        g = layouts.geometry(scene.layout, *self.size, scene.presenter_side, bool(scene.overlays))
+        track = image = None
+        if scene.layout != "voiceover":
+            image = self._presenter_image(seg.index, scene.avatar)
+            with self.clock.stage("lipsync"):
+                from avatar import lipsync
+
+                track = lipsync.animate(image, spoken.result, self.fps)
+        with self.clock.stage("prepare"):
+            inputs = scenes.SceneInputs(
+                seg.index, scene, g, self.fps, seg.count / self.fps, track, image,
+                self.brand, self._language(spoken), self.open_image, self.resolve,
+                self.closers, self.lipsync_timer,
+            )  # fmt: skip
+            return scenes.build(inputs), g
+
+    def _card_stage(self, kind: str):
+        from avatar.compose.cards import card_stage
+
+        card = self.spec.intro if kind == "intro" else self.spec.outro
+        logo = self.open_rgba(self.spec.brand.logo, "brand.logo") if self.spec.brand.logo else None
+        return card_stage(card, self.brand, logo, self.size, self.fps)
+
+    def _presenter_image(self, index: int, ref: str) -> np.ndarray:
+        from avatar import presenters
+
+        field = f"scenes[{index}].avatar"
+        if ref in presenters.STOCK:
+            path = presenters.resolve_presenter(ref).image_path
+        else:
+            path = self.resolve(ref, field)
+        if ("presenter", path) not in self._images:
+            try:
+                self._images[("presenter", path)] = presenters.load_presenter_image(path)
+            except InvalidInput as exc:
+                raise InvalidInput(field, exc.message, exc.code) from exc
+        return self._images[("presenter", path)]
+
+    def open_image(self, ref: str, field: str) -> Image.Image:
+        """An RGB image from a spec reference (decoded once per file)."""
+        from avatar.compose.media import load_image
+
+        path = self.resolve(ref, field)
+        if ("rgb", path) not in self._images:
+            self._images[("rgb", path)] = load_image(path, field)
+        return self._images[("rgb", path)]
+
+    def open_rgba(self, ref: str, field: str) -> Image.Image:
+        """An RGBA image (logos keep their transparency)."""
+        path = self.resolve(ref, field)
+        try:
+            with Image.open(path) as image:
+                return image.convert("RGBA")
+        except OSError as exc:
+            raise InvalidInput(field, f"cannot read image {Path(ref).name}: {exc}") from exc
+
+    def _language(self, spoken: Spoken) -> str | None:
+        return self.spec.captions.language or spoken.language
+
+    # ------------------------------------------------------------------ captions
+
+    def _captions(self, segments, speech, geometries):
+        spec = self.spec.captions
+        file_cues, burned, boxes, painters = [], [], [], []
+        for seg in (s for s in segments if s.kind == "scene"):
+            spoken, g = speech[seg.index], geometries[seg.index]
+            words = cap.words_from_tokens(spoken.result.tokens, seg.start / self.fps, spoken.script)
+            if spec.uppercase:
+                words = [cap.Word(w.text.upper(), w.start, w.end) for w in words]
+            file_cues += cap.build_cues(words, self._fit("subtitle", g, spoken)[0])
+            fit, painter = self._fit(spec.style, g, spoken)
+            scene_cues = cap.build_cues(words, fit)
+            burned += scene_cues
+            boxes += [g.captions] * len(scene_cues)
+            painters += [painter] * len(scene_cues)
+        if not spec.enabled or not burned:
+            return file_cues, None
+        anchor = "center" if spec.style == "social" else "bottom"
+        track = CaptionTrack(burned, boxes, painters, anchor, spec.style == "social")
+        return file_cues, track
+
+    def _fit(self, style: str, g, spoken: Spoken) -> tuple[cap.Fit, cap.CaptionPainter]:
+        accent = hex_rgba(self.spec.brand.secondary)
+        painter = cap.CaptionPainter(
+            style, g.scale, g.captions.w, accent, ink_on(accent), self._language(spoken),
+        )  # fmt: skip
+        sample = spoken.script or "".join(t.text for t in spoken.result.tokens)
+        split_from = 5 if style == "social" else None
+        lines = self.spec.captions.max_lines
+        return cap.Fit(painter.measure_for(sample), g.captions.w, lines, split_from), painter
+
+    # ------------------------------------------------------------------ output
+
+    def _marker_frame(self) -> int | None:
+        marker = self.options.sync_marker_s
+        return None if marker is None else int(round(marker * self.fps))
+
+    def _poster_frame(self, segments: list[Segment]) -> int:
+        first = next(s for s in segments if s.kind == "scene")
+        scene = self.spec.scenes[first.index]
+        landed = max([o.start_s for o in scene.overlays] + [0.0]) + 0.8
+        offset = int(max(POSTER_AT_S, min(landed, 3.0)) * self.fps)
+        return first.start + min(offset, first.count - 1)
+
+    def _encode(self, loop: FrameLoop, audio: Path) -> None:
+        from avatar import encode
+
+        w, h = self.size
+        settings = encode.EncodeSettings(
+            w, h, self.fps, self.options.preset, self.options.crf, self.options.audio_bitrate,
+            input_pix_fmt="yuv420p",
+        )  # fmt: skip
+        timed = _Timed(loop, loop.total, self.options.progress)
+        started = time.perf_counter()
+        encode.encode(timed, audio, self.out, settings)
+        pulled = self.lipsync_timer.seconds  # lip-sync frames are rendered lazily, in the loop
+        self.clock.add("lipsync", pulled)
+        self.clock.add("compose", timed.seconds - pulled)
+        self.clock.add("encode", time.perf_counter() - started - timed.seconds)
+
+    def _write_files(self, loop: FrameLoop, cues: list) -> dict:
+        files = {"poster": None, "srt": None, "vtt": None}
+        if self.options.poster and loop.poster is not None:
+            files["poster"] = self.out.with_suffix(".jpg")
+            rgb = poster_rgb(loop.poster, *self.size)
+            Image.fromarray(rgb).save(files["poster"], quality=POSTER_QUALITY, optimize=True)
+        if self.options.caption_files:
+            files["srt"], files["vtt"] = self.out.with_suffix(".srt"), self.out.with_suffix(".vtt")
+            cap.write_files(cues, files["srt"], files["vtt"])
+        return files
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.seconds += seconds
+
+
+PROGRESS_EVERY = 25  # frames between progress reports (each may touch a database)
+
+
+class _Timed:
+    """Iterates ``items`` and adds up the time spent producing them."""
+
+    def __init__(self, items, total: int = 0, progress=None) -> None:
+        self.items = items
+        self.seconds = 0.0
+        self.total, self.progress = max(1, total), progress
+
+    def __iter__(self) -> Iterator:
+        iterator = iter(self.items)
+        done = 0
+        while True:
+            start = time.perf_counter()
+            item = next(iterator, None)
+            self.seconds += time.perf_counter() - start
+            if item is None:
+                return
+            done += 1
+            if self.progress and done % PROGRESS_EVERY == 0:
+                self.progress(done / self.total)
+            yield item

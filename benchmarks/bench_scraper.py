@@ -1,0 +1,104 @@
+"""Scraper speed: browser scrape per page (served locally) and extraction per page.
+
+The fixture pages (shared/fixtures/product_pages) are served from 127.0.0.1 and
+scraped with one warm browser; their external resources are unreachable, so the
+route handler refuses them quickly, as it would refuse hosts we do not allow.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Iterator
+
+from scraper.browser import Browser
+from scraper.config import LOCAL_ONLY_POLICY, ScrapeConfig
+from scraper.errors import ScrapeError
+from scraper.extract import extract
+from tests.scraper.accuracy import FIXTURES, load, pages
+from tests.scraper.server import ShopServer
+
+EXTRACT_REPEATS = 3
+
+
+def _context(count: int) -> dict:
+    return {
+        "pages": count,
+        "statistic": "median",
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+
+
+def _extract_times(folders) -> list[float]:
+    times = []
+    for folder in folders:
+        html, expected = load(folder)
+        runs = []
+        for _ in range(EXTRACT_REPEATS):
+            started = time.perf_counter()
+            extract(html, expected.get("page_url"))
+            runs.append(time.perf_counter() - started)
+        times.append(min(runs))
+    return times
+
+
+def _scrape_times(folders) -> tuple[float, list[float]]:
+    server = ShopServer(static_dir=FIXTURES).start()
+    config = ScrapeConfig(policy=LOCAL_ONLY_POLICY, render_wait_s=1.0, total_timeout_s=20.0)
+    browser = Browser(config)
+    try:
+        started = time.perf_counter()
+        browser.scrape(f"{server.base}/product")  # launch + warm-up
+        launch = time.perf_counter() - started
+        times, failures = [], []
+        for folder in folders:
+            started = time.perf_counter()
+            try:
+                browser.scrape(f"{server.base}/static/{folder.name}/page.html")
+            except ScrapeError as exc:
+                failures.append(f"{folder.name}: {exc.code}")
+            times.append(time.perf_counter() - started)
+        return launch, times, failures
+    finally:
+        browser.close()
+        server.stop()
+
+
+def run() -> Iterator[dict]:
+    """Yield extraction and scrape times (median per page, seconds)."""
+    folders = pages()
+    if not folders:
+        yield {
+            "bench": "scraper.skipped",
+            "value": 0,
+            "unit": "pages",
+            "reason": "shared/fixtures/product_pages is absent",
+        }
+        return
+    context = _context(len(folders))
+    extract_times = _extract_times(folders)
+    yield {
+        "bench": "scraper.extract",
+        "value": round(statistics.median(extract_times), 4),
+        "unit": "s",
+        "max": round(max(extract_times), 4),
+        **context,
+    }
+    launch, scrape_times, failures = _scrape_times(folders)
+    yield {
+        "bench": "scraper.browser_first_scrape",
+        "value": round(launch, 3),
+        "unit": "s",
+        **context,
+    }
+    yield {
+        "bench": "scraper.scrape",
+        "value": round(statistics.median(scrape_times), 3),
+        "unit": "s",
+        "max": round(max(scrape_times), 3),
+        "failures": failures,
+        **context,
+    }

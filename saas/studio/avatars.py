@@ -1,0 +1,156 @@
+"""Photo avatars: the quality gate at upload, then a talking preview in a worker."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from saas.errors import NotFound, ServiceError, parse_uuid
+from saas.workspaces.models import Membership, Role
+from saas.workspaces.services import require_role
+
+from .models import Avatar
+from .uploads import verify_image
+
+PREVIEW_SCRIPT = "Hi! This is how I will present your videos."
+
+
+class PhotoRejected(ServiceError):
+    """The photo failed the quality gate; `report` says everything that is wrong."""
+
+    code = "photo_rejected"
+
+    def __init__(self, report: dict):
+        first = report["errors"][0]
+        super().__init__(first["message"], field="image", code=first["code"])
+        self.report = report
+
+
+def assess_upload(upload) -> dict:
+    """Run the face quality gate on an uploaded photo; returns the report as a dict."""
+    from avatar.lipsync.quality import assess_photo
+
+    suffix = Path(upload.name or "photo.jpg").suffix.lower() or ".jpg"
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        report, _, _ = assess_photo(Path(tmp.name))
+    upload.seek(0)
+    return report.to_dict()
+
+
+def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar:
+    """Check the photo and keep it; a worker then makes its talking preview."""
+    require_role(actor, Role.CREATOR)
+    if not consent:
+        raise ServiceError(
+            "Confirm that you are the person in the photo, or have their permission.",
+            field="consent",
+        )
+    if upload is None:
+        raise ServiceError("Attach a photo of a face.", field="image")
+    verify_image(upload, field="image")
+    report = assess_upload(upload)
+    if not report["ok"]:
+        raise PhotoRejected(report)
+    with transaction.atomic():
+        avatar = Avatar.objects.create(
+            workspace=actor.workspace,
+            name=(name or "My avatar").strip()[:100],
+            image=upload,
+            quality_report=report,
+            consent_at=timezone.now(),
+            created_by=actor.user,
+        )
+        transaction.on_commit(lambda: _enqueue_preview(avatar.pk))
+    return avatar
+
+
+def _enqueue_preview(avatar_id) -> None:
+    from .tasks import prepare_avatar
+
+    prepare_avatar.send(str(avatar_id))
+
+
+def get_avatar(membership: Membership, avatar_id) -> Avatar:
+    avatar = Avatar.objects.filter(workspace=membership.workspace, pk=parse_uuid(avatar_id)).first()
+    if avatar is None:
+        raise NotFound("No such avatar in this workspace.")
+    return avatar
+
+
+def delete_avatar(actor: Membership, avatar_id) -> None:
+    require_role(actor, Role.CREATOR)
+    avatar = get_avatar(actor, avatar_id)
+    for stored in (avatar.image, avatar.preview):
+        if stored:
+            stored.delete(save=False)
+    avatar.delete()
+
+
+def make_preview(avatar_id) -> None:
+    """Worker side: render a short talking clip of the avatar, then announce it."""
+    from django.core.files import File
+
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
+    avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
+    if avatar is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        photo = Path(tmp) / ("photo" + Path(avatar.image.name).suffix)
+        with avatar.image.open("rb") as source:
+            photo.write_bytes(source.read())
+        request = TalkingVideoRequest(
+            script=PREVIEW_SCRIPT, presenter=str(photo), aspect="1:1", resolution="720p"
+        )
+        result = render_talking_video(request, out_path=Path(tmp) / "preview.mp4")
+        with open(result.path, "rb") as handle:
+            avatar.preview.save("preview.mp4", File(handle), save=False)
+    _mark_ready(avatar)
+
+
+def _mark_ready(avatar: Avatar) -> None:
+    from saas.webhooks.services import emit_event
+
+    with transaction.atomic():
+        updated = Avatar.objects.filter(pk=avatar.pk, status=Avatar.Status.PROCESSING).update(
+            status=Avatar.Status.READY, preview=avatar.preview.name
+        )
+        if updated:
+            avatar.refresh_from_db()
+            emit_event(avatar.workspace, "avatar.ready", avatar_data(avatar))
+
+
+def mark_failed(avatar_id, message: str) -> None:
+    Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).update(
+        status=Avatar.Status.FAILED, quality_report={"ok": False, "errors": [{"message": message}]}
+    )
+
+
+def avatar_data(avatar: Avatar) -> dict:
+    from .representation import file_url
+
+    return {
+        "id": str(avatar.pk),
+        "type": "photo",
+        "name": avatar.name,
+        "status": avatar.status,
+        "quality_report": avatar.quality_report,
+        "image_url": file_url(avatar.image),
+        "preview_url": file_url(avatar.preview),
+        "created_at": avatar.created_at.isoformat(),
+    }
+
+
+def stock_data() -> list[dict]:
+    from avatar.presenters import stock_avatars
+
+    return [
+        {"id": s.id, "type": "stock", "name": s.name, "status": "ready", "licence": s.licence}
+        for s in stock_avatars()
+    ]

@@ -1,0 +1,216 @@
+"""Runs the avatar and scraper libraries for a video. Only workers import this.
+
+Files a spec names as ``asset:<id>`` (uploads) or ``asset:avatar/<id>`` (photo
+avatars) are copied from media storage into the job's work folder, and only
+from the video's own workspace.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from avatar.errors import InvalidInput
+
+from . import specs
+from .models import Asset, Avatar, Video
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class RenderOutput:
+    duration_s: float
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+class WorkspaceResolver:
+    """Maps asset references to local copies, refusing other workspaces' files."""
+
+    def __init__(self, workspace_id, folder: Path):
+        self.workspace_id, self.folder = workspace_id, folder
+
+    def __call__(self, ref: str, field_name: str) -> Path:
+        key = ref.removeprefix(specs.ASSET)
+        model, key = (Avatar, key.removeprefix("avatar/")) if key.startswith("avatar/") else (
+            Asset, key)  # fmt: skip
+        stored = model.objects.filter(workspace_id=self.workspace_id, pk=_uuid(key)).first()
+        if stored is None:
+            raise InvalidInput(field_name, f"No such file in this workspace: {ref}")
+        source = stored.image if model is Avatar else stored.file
+        target = self.folder / f"{key}{Path(source.name).suffix}"
+        if not target.exists():
+            with source.open("rb") as handle:
+                target.write_bytes(handle.read())
+        return target
+
+
+def _uuid(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def render_video(video: Video, workdir: Path, progress: Progress) -> RenderOutput:
+    """Render the video's spec into MP4, poster and caption files in WORKDIR."""
+    from avatar.render import RenderOptions, render
+    from avatar.spec import RenderSpec
+    from avatar.voices import SpeechCache
+
+    from .services import glossary_for
+
+    assets = workdir / "assets"
+    assets.mkdir()
+    cache_dir = Path(settings.SPEECH_CACHE_DIR)
+    fetch_speech(video, cache_dir)
+    options = RenderOptions(
+        workdir=workdir / "work",
+        resolver=WorkspaceResolver(video.workspace_id, assets),
+        speech_cache=SpeechCache(cache_dir),
+        music_cache=Path(settings.MUSIC_CACHE_DIR),
+        progress=progress,
+        glossary=glossary_for(video.workspace),
+    )
+    result = render(RenderSpec.from_dict(video.spec), workdir / "video.mp4", options)
+    files = {"mp4": result.video, "poster": result.poster, "srt": result.srt, "vtt": result.vtt}
+    return RenderOutput(result.duration_s, {k: v for k, v in files.items() if v})
+
+
+# Speech: synthesised by the `tts` workers, shipped to the render workers ------
+
+
+def speech_folder(video: Video) -> str:
+    return f"workspaces/{video.workspace_id}/videos/{video.pk}/speech"
+
+
+def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
+    """Speak every scripted scene into a sentence cache and store it with the video.
+
+    The render stage, on whatever machine it runs, loads these files into its
+    own cache, so it never synthesises speech itself. Returns the file count.
+    """
+    from avatar.voices import SpeechCache, synthesize
+
+    from .services import glossary_for
+
+    cache = SpeechCache(workdir / "cache")
+    glossary = glossary_for(video.workspace)
+    scenes = [s["speech"] for s in video.spec.get("scenes", []) if s["speech"].get("script")]
+    for index, speech in enumerate(scenes):
+        synthesize(
+            speech["script"], speech["voice"], workdir / f"{index}.wav",
+            rate=speech.get("rate", 1.0), pitch=speech.get("pitch", 0.0),
+            glossary=glossary, cache=cache,
+        )  # fmt: skip
+        progress((index + 1) / max(1, len(scenes)))
+    return _store_tree(workdir / "cache", speech_folder(video))
+
+
+def _store_tree(folder: Path, prefix: str) -> int:
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    count = 0
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            name = f"{prefix}/{path.relative_to(folder).as_posix()}"
+            if not default_storage.exists(name):
+                with open(path, "rb") as handle:
+                    default_storage.save(name, File(handle, name=path.name))
+            count += 1
+    return count
+
+
+def fetch_speech(video: Video, cache_dir: Path) -> int:
+    """Copy the video's stored speech into the local sentence cache."""
+    from django.core.files.storage import default_storage
+
+    root, count = speech_folder(video), 0
+    if not default_storage.exists(root):
+        return 0
+    folders, _ = default_storage.listdir(root)
+    for folder in folders:
+        for name in default_storage.listdir(f"{root}/{folder}")[1]:
+            target = cache_dir / folder / name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with default_storage.open(f"{root}/{folder}/{name}", "rb") as handle:
+                    target.write_bytes(handle.read())
+            count += 1
+    return count
+
+
+# URL to video ---------------------------------------------------------------------
+
+
+def scrape_product(video: Video, progress: Progress) -> dict:
+    """Scrape the product page, keep its best images as workspace assets."""
+    from django.core.files import File
+
+    from .storyboard import scrape
+
+    with tempfile.TemporaryDirectory(prefix="scrape-") as tmp:
+        result = scrape(video.source_url, Path(tmp))
+        progress(0.7)
+        assets = []
+        for info in result.images:
+            with open(info.path, "rb") as handle:
+                upload = File(handle, name=Path(info.path).name)
+                assets.append(_image_asset(video, upload, info))
+    product = result.product.to_dict(full=True)
+    product["image_assets"] = [str(a.pk) for a in assets]
+    product["image_urls"] = [info.url for info in result.images]
+    return product
+
+
+def _image_asset(video: Video, upload, info) -> Asset:
+    from .uploads import verify_image
+
+    verified = verify_image(upload)
+    return Asset.objects.create(
+        workspace_id=video.workspace_id,
+        kind=Asset.Kind.IMAGE,
+        file=upload,
+        original_name=Path(info.url).name[:255] or "product.jpg",
+        content_type=verified.content_type,
+        size=verified.size,
+        sha256=verified.sha256,
+        width=verified.width,
+        height=verified.height,
+    )
+
+
+def write_script(video: Video) -> tuple[dict, dict, dict]:
+    """Script, the full video request, and its RenderSpec, from the scraped product."""
+    from saas.billing.services import plan_for
+
+    from . import storyboard
+
+    request, data = dict(video.request), dict(video.product)
+    product = _product(data)
+    voice = storyboard.voice_for(data.get("language"), request.get("voice"))
+    script = storyboard.write(
+        product, length=int(request.get("length", 30)), tone=request.get("tone", "energetic"),
+        aspect=request.get("aspect", "9:16"), voice=voice, images=data["image_urls"],
+    )  # fmt: skip
+    refs = data["image_assets"]
+    avatar = request.get("avatar") or specs.DEFAULT_AVATAR
+    request["scenes"] = storyboard.scenes_for(script, product, refs, avatar, voice)
+    request.setdefault("music", "upbeat")
+    watermark = plan_for(video.workspace).watermark
+    spec = specs.validate(request, watermark=watermark).to_dict()
+    return storyboard.script_data(script), request, spec
+
+
+def _product(data: dict):
+    from scraper.extract import Product
+
+    fields = Product.__dataclass_fields__
+    return Product(**{k: v for k, v in data.items() if k in fields})

@@ -1,0 +1,41 @@
+"""How a video looks to API clients and webhook receivers (one shape for both)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from .models import Video
+
+OUTPUTS = ("mp4", "poster", "srt", "vtt")
+
+
+def file_url(field) -> str | None:
+    """An absolute URL for a stored file (signed, for S3-compatible storage)."""
+    if not field:
+        return None
+    url = field.storage.url(field.name)
+    return url if url.startswith("http") else settings.SITE_ROOT + url
+
+
+def video_data(video: Video) -> dict:
+    error = None
+    if video.error_code:
+        error = {"code": video.error_code, "message": video.error_message}
+    return {
+        "id": str(video.pk),
+        "title": video.title,
+        "project": str(video.project_id) if video.project_id else None,
+        "status": video.status,
+        "stage": video.stage,
+        "progress": video.progress,
+        "eta_seconds": video.eta_seconds,
+        "duration_s": video.duration_s,
+        "credits": video.credits_reserved,
+        "outputs": {name: file_url(getattr(video, name)) for name in OUTPUTS},
+        "error": error,
+        "source_url": video.source_url or None,
+        "created_at": video.created_at.isoformat(),
+        "started_at": video.started_at.isoformat() if video.started_at else None,
+        "finished_at": video.finished_at.isoformat() if video.finished_at else None,
+        "stage_timings": video.stage_timings,
+    }

@@ -1,0 +1,104 @@
+"""URL to video: scrape a product page, write its script, and lay it out as scenes.
+
+Used by the render pipeline's scrape and script stages, by the drafts API and
+by `manage.py make_video --url`.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
+LAYOUTS = {"hook": "presenter", "benefit": "corner", "proof": "corner", "offer": "corner"}
+LAYOUTS["cta"] = "presenter"
+
+
+def scrape_config():
+    from scraper.config import ScrapeConfig, UrlPolicy
+
+    policy = UrlPolicy(
+        allow_networks=tuple(settings.SCRAPER_ALLOW_NETWORKS),
+        allow_hosts=tuple(settings.SCRAPER_ALLOW_HOSTS),
+    )
+    return ScrapeConfig(policy=policy)
+
+
+# Playwright's sync API keeps an event loop on the thread that uses it, and
+# Django refuses database calls from a thread with an event loop. So the
+# browser lives on its own thread (one per process, reused between scrapes).
+_browser_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser")
+
+
+def scrape(url: str, image_dir: Path | None = None):
+    """Scrape URL under the SSRF policy; with IMAGE_DIR also download the best images."""
+    from scraper.pipeline import scrape_product
+
+    future = _browser_thread.submit(scrape_product, url, scrape_config(), image_dir=image_dir)
+    return future.result()
+
+
+def voice_for(language: str | None, requested: str | None) -> str:
+    """The requested voice, or the best voice for the page's language."""
+    from avatar.voices import DEFAULT_VOICE_ID, catalogue
+
+    if requested:
+        return requested
+    primary = (language or "en").split("-")[0].lower()
+    for voice in catalogue():  # best quality first
+        if voice.primary_language == primary:
+            return voice.id
+    return DEFAULT_VOICE_ID
+
+
+def write(product, *, length: int, tone: str, aspect: str, voice: str, images, seed: int = 0):
+    """The script and storyboard for PRODUCT (a scraper Product)."""
+    from avatar.voices import catalogue
+    from scraper.script import write_script
+
+    languages = sorted({v.primary_language for v in catalogue()})
+    return write_script(
+        product, length=length, tone=tone, aspect=aspect, seed=seed, images=list(images),
+        language=None, available_languages=languages,
+    )  # fmt: skip
+
+
+def price_text(product) -> str | None:
+    if not product.price:
+        return None
+    symbol = CURRENCY_SYMBOLS.get(product.currency or "")
+    return f"{symbol}{product.price}" if symbol else f"{product.price} {product.currency or ''}"
+
+
+def scenes_for(script, product, refs: list, avatar: str, voice: str) -> list[dict]:
+    """One video scene per script scene, showing the images it names (REFS[i])."""
+    scenes = []
+    for scene in script.scenes:
+        item = {"script": scene.text, "voice": voice, "avatar": avatar}
+        item["layout"] = LAYOUTS.get(scene.role, "corner")
+        media = [refs[i] for i in scene.images if i < len(refs)]
+        if item["layout"] == "corner" and not media and refs:
+            media = [refs[0]]
+        if item["layout"] == "corner" and not media:
+            item["layout"] = "presenter"
+        if media:
+            item["media"] = media
+        item["overlays"] = _overlays(scene, product)
+        scenes.append(item)
+    return scenes
+
+
+def _overlays(scene, product) -> list[dict]:
+    if scene.role == "offer" and price_text(product):
+        return [{"type": "price", "price": price_text(product)}]
+    if scene.role == "cta":
+        return [{"type": "cta", "text": scene.on_screen_text or "Shop now"}]
+    text = scene.on_screen_text or (product.title if scene.role == "hook" else "")
+    return [{"type": "title", "text": text[:60]}] if text else []
+
+
+def script_data(script) -> dict:
+    return asdict(script)

@@ -1,0 +1,406 @@
+"""The only code that writes webhook endpoints and deliveries.
+
+Endpoints are managed by admins. Events come in through `emit_event`, which
+creates one delivery per subscribed endpoint and queues it after the caller's
+transaction commits. `deliver` makes one attempt; the database holds the retry
+schedule, and `enqueue_due_deliveries` (run every ~30 s by the scheduler)
+queues whatever is due, so a lost message or a killed worker loses nothing.
+"""
+
+import json
+import logging
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
+from saas.workspaces.models import Membership, Role
+from saas.workspaces.services import require_role
+
+from . import crypto, signing, ssrf, transport
+from .models import (
+    EVENTS,
+    PING,
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+log = logging.getLogger(__name__)
+
+SECRET_PREFIX = "whsec_"
+MAX_ENDPOINTS = 20
+MAX_OVERLAP_HOURS = 7 * 24
+LEASE = timedelta(seconds=60)  # longer than the actor's time limit
+REENQUEUE_AFTER = timedelta(minutes=5)  # a queued message not picked up by then is re-sent
+OPEN = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+
+
+def _now(now=None):
+    return now or timezone.now()
+
+
+# Endpoints ---------------------------------------------------------------------
+
+
+def _endpoint(actor: Membership, endpoint_id) -> WebhookEndpoint:
+    require_role(actor, Role.ADMIN)
+    endpoint = WebhookEndpoint.objects.filter(
+        pk=parse_uuid(endpoint_id, "webhook endpoint"), workspace_id=actor.workspace_id
+    ).first()
+    if endpoint is None:
+        raise NotFound("No such webhook endpoint in this workspace.")
+    return endpoint
+
+
+def get_endpoint(actor: Membership, endpoint_id) -> WebhookEndpoint:
+    return _endpoint(actor, endpoint_id)
+
+
+def list_endpoints(actor: Membership):
+    require_role(actor, Role.ADMIN)
+    return WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id)
+
+
+def _clean_events(events) -> list[str]:
+    events = list(dict.fromkeys(events or []))
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown:
+        choices = ", ".join(EVENTS)
+        raise ServiceError(f"Unknown event {unknown[0]!r}; choose from {choices}.", field="events")
+    return events
+
+
+def _clean_description(description) -> str:
+    description = (description or "").strip()
+    if len(description) > 200:
+        raise ServiceError("A description is at most 200 characters.", field="description")
+    return description
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_endpoint(
+    actor: Membership, url: str, events=None, description: str = ""
+) -> tuple[WebhookEndpoint, str]:
+    """Add an endpoint. Returns (endpoint, secret); the secret is not shown again."""
+    require_role(actor, Role.ADMIN)
+    url = ssrf.validate_url(url or "")
+    events, description = _clean_events(events), _clean_description(description)
+    if WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id).count() >= MAX_ENDPOINTS:
+        raise Conflict(f"A workspace can have at most {MAX_ENDPOINTS} webhook endpoints.")
+    secret = _new_secret()
+    endpoint = WebhookEndpoint.objects.create(
+        workspace_id=actor.workspace_id,
+        url=url,
+        events=events,
+        description=description,
+        secret_encrypted=crypto.encrypt(secret),
+        secret_prefix=secret[:10],
+        created_by=actor.user if actor.user_id else None,
+    )
+    return endpoint, secret
+
+
+def update_endpoint(actor: Membership, endpoint_id, **changes) -> WebhookEndpoint:
+    """Change url, description, events or active (others are ignored)."""
+    endpoint = _endpoint(actor, endpoint_id)
+    if "url" in changes:
+        endpoint.url = ssrf.validate_url(changes["url"] or "")
+    if "events" in changes:
+        endpoint.events = _clean_events(changes["events"])
+    if "description" in changes:
+        endpoint.description = _clean_description(changes["description"])
+    if "active" in changes and bool(changes["active"]) != endpoint.active:
+        _set_active(endpoint, bool(changes["active"]), actor)
+    endpoint.save()
+    return endpoint
+
+
+def _set_active(endpoint: WebhookEndpoint, active: bool, actor: Membership) -> None:
+    endpoint.active = active
+    endpoint.disabled_at = None if active else timezone.now()
+    who = actor.user.email if actor.user_id else "an API key"
+    endpoint.disabled_reason = "" if active else f"Disabled by {who}."
+
+
+def delete_endpoint(actor: Membership, endpoint_id) -> None:
+    """Delete an endpoint with its delivery log; queued deliveries are dropped."""
+    _endpoint(actor, endpoint_id).delete()
+
+
+def rotate_secret(
+    actor: Membership, endpoint_id, previous_valid_hours: int = 24
+) -> tuple[WebhookEndpoint, str]:
+    """Give the endpoint a new secret. Returns (endpoint, new secret), shown once.
+
+    For PREVIOUS_VALID_HOURS the old secret signs too (a second `v1=` in the
+    header), so receivers can switch without dropping events; 0 ends it now.
+    """
+    if not 0 <= previous_valid_hours <= MAX_OVERLAP_HOURS:
+        message = f"Keep the old secret for 0 to {MAX_OVERLAP_HOURS} hours."
+        raise ServiceError(message, field="previous_valid_hours")
+    with transaction.atomic():
+        endpoint = _endpoint(actor, endpoint_id)
+        secret = _new_secret()
+        keep = previous_valid_hours > 0
+        endpoint.previous_secret_encrypted = endpoint.secret_encrypted if keep else ""
+        endpoint.previous_secret_expires_at = (
+            timezone.now() + timedelta(hours=previous_valid_hours) if keep else None
+        )
+        endpoint.secret_encrypted = crypto.encrypt(secret)
+        endpoint.secret_prefix = secret[:10]
+        endpoint.save()
+    return endpoint, secret
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now=None) -> list[str]:
+    """The secrets that sign a delivery now: the current one, then the previous one."""
+    found = [crypto.decrypt(endpoint.secret_encrypted)]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret_encrypted and expires and expires > _now(now):
+        found.append(crypto.decrypt(endpoint.previous_secret_encrypted))
+    return found
+
+
+# Events ------------------------------------------------------------------------
+
+
+def new_event_id() -> str:
+    return f"evt_{uuid.uuid4().hex}"
+
+
+def _payload(event_id: str, event_type: str, workspace_id, data: dict) -> dict:
+    payload = {
+        "id": event_id,
+        "type": event_type,
+        "created": int(timezone.now().timestamp()),
+        "workspace": str(workspace_id),
+        "data": data,
+    }
+    # Through JSON once, so UUIDs and datetimes in DATA become strings now.
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
+def encode_body(payload: dict) -> bytes:
+    """The exact bytes that are signed and sent: compact JSON, keys sorted."""
+    text = json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
+    """Queue EVENT_TYPE with DATA to every active endpoint of WORKSPACE subscribed to it.
+
+    Safe inside the caller's transaction: deliveries are created in savepoints
+    and queued only after commit. Idempotent per (endpoint, event_type,
+    data["id"]): a repeated call creates nothing more. All endpoints get the
+    same event id. Returns the deliveries this call created.
+    """
+    if event_type not in EVENTS:
+        raise ValueError(f"Unknown webhook event {event_type!r}; expected one of {EVENTS}.")
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(workspace_id=workspace.pk, active=True)
+        if e.wants(event_type)
+    ]
+    if not endpoints:
+        return []
+    event_id = new_event_id()
+    payload = _payload(event_id, event_type, workspace.pk, data)
+    object_id = payload["data"].get("id") if isinstance(payload["data"], dict) else None
+    dedupe_key = f"{event_type}:{object_id}" if object_id else event_id
+    created = [_create_delivery(e, payload, dedupe_key) for e in endpoints]
+    return [d for d in created if d is not None]
+
+
+def _create_delivery(endpoint, payload, dedupe_key, replay_of=None) -> WebhookDelivery | None:
+    """A pending delivery, queued after commit; None if DEDUPE_KEY was already used."""
+    if WebhookDelivery.objects.filter(endpoint=endpoint, dedupe_key=dedupe_key).exists():
+        return None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                event_id=payload["id"],
+                event_type=payload["type"],
+                dedupe_key=dedupe_key,
+                payload=payload,
+                next_attempt_at=now,
+                last_enqueued_at=now,
+                replay_of=replay_of,
+            )
+    except IntegrityError:  # a concurrent emit of the same event won
+        return None
+    transaction.on_commit(lambda: _enqueue(delivery.pk), robust=True)
+    return delivery
+
+
+def _enqueue(delivery_id) -> None:
+    from .tasks import deliver_webhook
+
+    deliver_webhook.send(str(delivery_id))
+
+
+def send_test(actor: Membership, endpoint_id) -> WebhookDelivery:
+    """Send a `ping` event to one endpoint, whatever it subscribes to."""
+    endpoint = _endpoint(actor, endpoint_id)
+    if not endpoint.active:
+        raise Conflict("This endpoint is disabled; enable it to send a test.")
+    event_id = new_event_id()
+    data = {"endpoint": str(endpoint.pk), "message": "A test event from the webhooks page."}
+    payload = _payload(event_id, PING, endpoint.workspace_id, data)
+    return _create_delivery(endpoint, payload, event_id)
+
+
+# Delivery log ------------------------------------------------------------------
+
+
+def deliveries_for(actor: Membership, endpoint_id):
+    return _endpoint(actor, endpoint_id).deliveries.all()
+
+
+def get_delivery(actor: Membership, endpoint_id, delivery_id) -> WebhookDelivery:
+    endpoint = _endpoint(actor, endpoint_id)
+    delivery = (
+        endpoint.deliveries.filter(pk=parse_uuid(delivery_id, "delivery"))
+        .prefetch_related("attempt_log")
+        .first()
+    )
+    if delivery is None:
+        raise NotFound("No such delivery for this webhook endpoint.")
+    return delivery
+
+
+def replay_delivery(actor: Membership, endpoint_id, delivery_id) -> WebhookDelivery:
+    """Send a delivery's event again as a new delivery (same event id and payload)."""
+    original = get_delivery(actor, endpoint_id, delivery_id)
+    if not original.endpoint.active:
+        raise Conflict("This endpoint is disabled; enable it to replay events.")
+    key = f"replay:{uuid.uuid4().hex}"
+    return _create_delivery(original.endpoint, original.payload, key, replay_of=original)
+
+
+# Sending -----------------------------------------------------------------------
+
+
+def retry_delay(attempt: int) -> timedelta | None:
+    """The wait after failed attempt number ATTEMPT (1-based); None: give up."""
+    schedule = settings.WEBHOOKS_RETRY_SCHEDULE
+    return timedelta(seconds=schedule[attempt - 1]) if attempt <= len(schedule) else None
+
+
+def _claim(delivery_id, now) -> bool:
+    """Take the lease on a due delivery; False if it is not due or another worker has it."""
+    updated = (
+        WebhookDelivery.objects.filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(locked_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+    return updated == 1
+
+
+def deliver(delivery_id, now=None) -> WebhookDelivery | None:
+    """Make one attempt at a due delivery and record it. None if it was not ours to send."""
+    now = _now(now)
+    if not _claim(delivery_id, now):
+        return None
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None:  # deleted with its endpoint just now
+        return None
+    response, permanent = _attempt(delivery, now)
+    _record(delivery, response, permanent, now)
+    return delivery
+
+
+def _failure(error: str) -> transport.Response:
+    return transport.Response(status=None, latency_ms=0, error=error)
+
+
+def _attempt(delivery: WebhookDelivery, now) -> tuple[transport.Response, bool]:
+    """POST the delivery once. Returns (response, whether the failure is permanent)."""
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        return _failure("The endpoint is disabled."), True
+    try:
+        target = ssrf.resolve_target(endpoint.url)
+        keys = signing_secrets(endpoint, now)
+    except (ssrf.RefusedUrl, crypto.SecretUnreadable) as exc:
+        return _failure(str(exc)), True
+    except ssrf.ResolveFailed as exc:
+        return _failure(str(exc)), False
+    body = encode_body(delivery.payload)
+    headers = signing.signed_headers(keys, delivery.event_id, body)
+    headers["Webhook-Attempt"] = str(delivery.attempts)
+    return transport.post(target, body, headers), False
+
+
+def _outcome(delivery, response, permanent, now) -> dict:
+    if response.ok:
+        return {"status": DeliveryStatus.SUCCEEDED, "delivered_at": now, "next_attempt_at": None}
+    delay = None if permanent else retry_delay(delivery.attempts)
+    if delay is None:
+        return {"status": DeliveryStatus.FAILED, "next_attempt_at": None}
+    return {"status": DeliveryStatus.RETRYING, "next_attempt_at": now + delay}
+
+
+def _record(delivery: WebhookDelivery, response: transport.Response, permanent, now) -> None:
+    error = response.error or ("" if response.ok else f"HTTP {response.status}")
+    fields = {
+        "last_response_code": response.status,
+        "last_latency_ms": response.latency_ms,
+        "last_error": error,
+        "locked_until": None,
+        **_outcome(delivery, response, permanent, now),
+    }
+    try:
+        with transaction.atomic():
+            WebhookAttempt.objects.create(
+                delivery=delivery,
+                number=delivery.attempts,
+                started_at=now,
+                response_code=response.status,
+                latency_ms=response.latency_ms,
+                error=error,
+                response_body=response.body,
+            )
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    except IntegrityError:  # the endpoint was deleted while we were sending
+        log.info("Delivery %s vanished during its attempt", delivery.pk)
+        return
+    for name, value in fields.items():
+        setattr(delivery, name, value)
+
+
+def enqueue_due_deliveries(now=None, limit: int = 500) -> int:
+    """Queue every due delivery that no worker holds. Returns how many were queued.
+
+    The scheduler calls this every ~30 s. It sends retries when they fall due,
+    and re-sends a delivery whose message was lost (queued over
+    REENQUEUE_AFTER ago and still not attempted) or whose worker died (its
+    lease expired). Sending twice is harmless: the actor claims first.
+    """
+    now = _now(now)
+    due = (
+        WebhookDelivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now)
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .filter(
+            Q(last_enqueued_at__isnull=True)
+            | Q(last_enqueued_at__lt=F("next_attempt_at"))
+            | Q(last_enqueued_at__lte=now - REENQUEUE_AFTER)
+        )
+    )
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    WebhookDelivery.objects.filter(pk__in=ids).update(last_enqueued_at=now)
+    for delivery_id in ids:
+        _enqueue(delivery_id)
+    return len(ids)

@@ -1,0 +1,91 @@
+"""The webhooks page: endpoints, their secrets (shown once) and the delivery log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from saas.errors import NotFound, ServiceError
+from saas.workspaces.models import Role, role_at_least
+
+from . import services
+from .models import EVENTS, WebhookDelivery
+
+RECENT_DELIVERIES = 25
+
+
+def _run(request, action, *args, success=None):
+    """Call a service for a form post; report its error as a message, 404 for NotFound."""
+    try:
+        result = action(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+def _create(request, membership):
+    post = request.POST
+    args = (post.get("url"), post.getlist("events"), post.get("description"))
+    return _run(request, services.create_endpoint, membership, *args, success="Endpoint added.")
+
+
+def _rotate(request, membership):
+    endpoint_id = request.POST.get("id")
+    done = "Secret rotated; the old one keeps signing for 24 hours."
+    return _run(request, services.rotate_secret, membership, endpoint_id, success=done)
+
+
+# action -> (service call, message on success) for the posts that redirect
+ACTIONS = {
+    "test": (lambda m, p: services.send_test(m, p.get("id")), "Test event queued."),
+    "delete": (lambda m, p: services.delete_endpoint(m, p.get("id")), "Endpoint deleted."),
+    "enable": (
+        lambda m, p: services.update_endpoint(m, p.get("id"), active=True),
+        "Endpoint enabled.",
+    ),
+    "disable": (
+        lambda m, p: services.update_endpoint(m, p.get("id"), active=False),
+        "Endpoint disabled.",
+    ),
+    "replay": (
+        lambda m, p: services.replay_delivery(m, p.get("endpoint"), p.get("id")),
+        "Event queued again.",
+    ),
+}
+
+
+@login_required
+def webhooks(request):
+    membership = request.membership
+    if not role_at_least(membership.role, Role.ADMIN):
+        return render(request, "workspaces/forbidden.html", {"needed": "admin"}, status=403)
+    created = None
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ACTIONS:
+        call, success = ACTIONS[action]
+        _run(request, call, membership, request.POST, success=success)
+        return redirect("webhooks")
+    if action in ("create", "rotate"):
+        created = (_create if action == "create" else _rotate)(request, membership)
+    return render(request, "webhooks/list.html", _context(membership, created))
+
+
+def _context(membership, created):
+    endpoints = services.list_endpoints(membership)
+    deliveries = (
+        WebhookDelivery.objects.filter(endpoint__workspace_id=membership.workspace_id)
+        .select_related("endpoint")
+        .order_by("-created_at")[:RECENT_DELIVERIES]
+    )
+    return {
+        "endpoints": endpoints,
+        "deliveries": deliveries,
+        "events": EVENTS,
+        "new_secret": created[1] if created else None,
+        "new_secret_endpoint": created[0] if created else None,
+    }

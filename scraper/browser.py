@@ -1,0 +1,399 @@
+"""Playwright with Debian's Chromium: the only module that imports playwright.
+
+One browser per worker (per thread: Playwright's sync API is bound to the
+thread that started it), launched lazily and reused; a fresh context per
+scrape. Every request the page makes goes through one route handler that
+applies the SSRF guard, follows redirects itself (Chromium does not route
+redirect hops, so each hop is checked here), enforces the byte budget and
+keeps JSON responses (product JSON that shops load by XHR).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .config import ScrapeConfig
+from .errors import NetworkError, RefusedUrl, ScrapeError, Timeout, TooLarge
+from .pagecheck import check_page
+from .ssrf import check_url
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+PRODUCT_SIGNALS_JS = """() => {
+  if (document.querySelector('[itemprop=price], meta[property="product:price:amount"],'
+      + ' meta[property="og:price:amount"]')) return true;
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]'))
+    if (/"Product"/.test(s.textContent)) return true;
+  const h1 = document.querySelector('h1');
+  if (!h1 || !h1.innerText.trim()) return false;
+  const text = (document.body && document.body.innerText || '').slice(0, 20000);
+  return /(\\d[\\d.,\\s]*\\s?(€|\\$|£|¥|kr|zł|₹|USD|EUR|GBP))|((€|\\$|£|USD|EUR|GBP)\\s?\\d)/
+    .test(text);
+}"""
+
+COOKIE_JS = """() => {
+  const known = ['#onetrust-accept-btn-handler', '#truste-consent-button',
+    '#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll',
+    '#CybotCookiebotDialogBodyButtonAccept', '#didomi-notice-agree-button',
+    '[data-testid="uc-accept-all-button"]', '.fc-cta-consent', '.cc-allow', '.cc-dismiss',
+    '.js-accept-cookies', '#accept-cookies', '#cookie-accept'];
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  for (const sel of known) {
+    const el = document.querySelector(sel);
+    if (el && visible(el)) { el.click(); return sel; }
+  }
+  const accept = new RegExp('^(accept|allow|i agree|agree|got it|ok|okay|understood|'
+    + 'alle akzeptieren|akzeptieren|zustimmen|einverstanden|tout accepter|accepter|'
+    + "j'accepte|aceptar|acepto|aceitar|accetta|accetto|akceptuj|godkänn|accepteren|"
+    + 'hyväksy|tillad|aksepter)', 'i');
+  const container = /cookie|consent|gdpr|privacy|cmp|didomi|onetrust|truste/i;
+  const inBanner = (el) => {
+    for (let n = el; n && n !== document.body; n = n.parentElement) {
+      const label = (n.id || '') + ' ' + (n.className && n.className.baseVal === undefined
+        ? n.className : '') + ' ' + (n.getAttribute('aria-label') || '');
+      if (container.test(label)) return true;
+    }
+    return false;
+  };
+  const buttons = document.querySelectorAll(
+    'button, a, [role=button], input[type=button], input[type=submit]');
+  for (const b of buttons) {
+    const text = (b.innerText || b.value || '').trim();
+    if (text && text.length < 40 && accept.test(text) && visible(b) && inBanner(b)) {
+      b.click(); return text;
+    }
+  }
+  return null;
+}"""
+
+SCROLL_JS = """async (maxSteps) => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  let last = -1;
+  for (let i = 0; i < maxSteps; i++) {
+    window.scrollBy(0, Math.max(400, window.innerHeight * 0.8));
+    await sleep(120);
+    const y = window.scrollY + window.innerHeight;
+    if (y >= document.body.scrollHeight - 2 && y === last) break;
+    last = y;
+  }
+  window.scrollTo(0, 0);
+  await sleep(50);
+  return document.body.scrollHeight;
+}"""
+
+
+@dataclass
+class JsonResponse:
+    """A JSON response the page received (XHR or fetch)."""
+
+    url: str
+    status: int
+    data: object
+
+
+@dataclass
+class BlockedRequest:
+    """A request the route handler refused, and why."""
+
+    url: str
+    reason: str
+
+
+@dataclass
+class Page:
+    """What one scrape returns.
+
+    ``html`` is the rendered DOM after waiting, cookie dismissal and scrolling;
+    ``final_url`` the URL after redirects; ``screenshot_png`` a PNG of the
+    viewport (or the full page); ``json_responses`` the JSON the page loaded.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    html: str
+    screenshot_png: bytes | None
+    json_responses: list[JsonResponse] = field(default_factory=list)
+    blocked: list[BlockedRequest] = field(default_factory=list)
+    cookie_banner: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Guard:
+    """The per-scrape route handler: SSRF checks, redirects, budget, JSON capture."""
+
+    def __init__(self, config: ScrapeConfig, deadline: float) -> None:
+        self.config = config
+        self.deadline = deadline
+        self.bytes_seen = 0
+        self.blocked: list[BlockedRequest] = []
+        self.json_responses: list[JsonResponse] = []
+        self.pending_redirect: str | None = None
+        self.main_error: ScrapeError | None = None
+
+    def handle(self, route: Route) -> None:
+        request = route.request
+        main = _is_main_navigation(request)
+        if request.resource_type in self.config.block_resource_types:
+            route.abort("blockedbyclient")  # not a refusal: we just do not need it
+            return
+        reason = self._precheck(request.url)
+        if reason:
+            self._refuse(route, request.url, reason, main)
+            return
+        try:
+            response = self._fetch_following(route, main)
+        except ScrapeError as exc:
+            self._refuse(route, getattr(exc, "url", None) or request.url, exc.message, main, exc)
+            return
+        except PlaywrightError as exc:
+            self._fail(route, main, exc)
+            return
+        if response is not None:
+            self._keep_json(request.resource_type, response)
+            route.fulfill(response=response)
+
+    def _precheck(self, url: str) -> str | None:
+        if time.monotonic() > self.deadline:
+            return "the scrape ran out of time"
+        if self.bytes_seen > self.config.max_total_bytes:
+            return "the page exceeded its byte budget"
+        try:
+            check_url(url, self.config.policy)
+        except ScrapeError as exc:
+            return exc.message
+        return None
+
+    def _fetch_following(self, route: Route, main: bool):
+        """Fetch with redirects off and follow each hop after checking it."""
+        url = route.request.url
+        for hop in range(self.config.policy.max_redirects + 1):
+            timeout_ms = max(1.0, (self.deadline - time.monotonic()) * 1000)
+            kwargs = {"url": url, "method": "GET"} if hop else {}
+            response = route.fetch(max_redirects=0, timeout=timeout_ms, **kwargs)
+            location = response.headers.get("location")
+            if response.status not in REDIRECTS or not location:
+                self._count(response, url)
+                return response
+            url = urljoin(url, location.strip())
+            if main:  # the scrape loop navigates there, so page.url stays right
+                self.pending_redirect = url
+                route.abort("aborted")
+                return None
+            check_url(url, self.config.policy)
+        raise RefusedUrl("Too many redirects", url=url)
+
+    def _count(self, response, url: str) -> None:
+        length = response.headers.get("content-length", "")
+        size = int(length) if length.isdigit() else len(response.body())
+        self.bytes_seen += size
+        if self.bytes_seen > self.config.max_total_bytes:
+            raise TooLarge("The page is larger than the download budget", url=url)
+
+    def _keep_json(self, resource_type: str, response) -> None:
+        content_type = response.headers.get("content-type", "")
+        if resource_type not in ("xhr", "fetch") or "json" not in content_type:
+            return
+        if len(self.json_responses) >= self.config.max_json_responses:
+            return
+        body = response.body()
+        if len(body) > self.config.max_json_bytes:
+            return
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return
+        self.json_responses.append(JsonResponse(response.url, response.status, data))
+
+    def _refuse(self, route, url, reason, main, exc: ScrapeError | None = None) -> None:
+        self.blocked.append(BlockedRequest(url, reason))
+        if main and self.main_error is None:
+            self.main_error = exc or RefusedUrl(f"Refused {url}: {reason}", url=url)
+        route.abort("blockedbyclient")
+
+    def _fail(self, route: Route, main: bool, exc: PlaywrightError) -> None:
+        if main and self.main_error is None:
+            url = route.request.url
+            if "timeout" in str(exc).lower():
+                self.main_error = Timeout(f"The page did not answer in time: {url}", url=url)
+            else:
+                self.main_error = NetworkError(f"Cannot load {url}: {exc.message}", url=url)
+        try:
+            route.abort("failed")
+        except PlaywrightError:
+            pass
+
+
+def _is_main_navigation(request) -> bool:
+    try:
+        return request.is_navigation_request() and request.frame.parent_frame is None
+    except PlaywrightError:
+        return False
+
+
+class Browser:
+    """One Chromium for one worker thread; call :meth:`scrape` any number of times."""
+
+    def __init__(self, config: ScrapeConfig | None = None) -> None:
+        self.config = config or ScrapeConfig()
+        self._playwright = None
+        self._browser = None
+
+    def _ensure(self):
+        if self._browser is None or not self._browser.is_connected():
+            if self._playwright is None:
+                self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=self.config.executable_path,
+                args=list(self.config.launch_args),
+            )
+        return self._browser
+
+    def close(self) -> None:
+        """Close Chromium and stop Playwright."""
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+
+    def scrape(self, url: str, config: ScrapeConfig | None = None) -> Page:
+        """Load ``url`` in a fresh context and return the rendered page.
+
+        Args:
+            url: absolute http(s) URL of a product page.
+            config: per-scrape settings; defaults to the browser's config.
+
+        Returns:
+            A :class:`Page`.
+
+        Raises:
+            RefusedUrl: the URL, a redirect or the final URL is not allowed.
+            NotFound, Blocked, Timeout, TooLarge, NetworkError.
+        """
+        config = config or self.config
+        check_url(url, config.policy)
+        started = time.monotonic()
+        guard = _Guard(config, started + config.total_timeout_s)
+        context = self._ensure().new_context(
+            viewport={"width": config.viewport[0], "height": config.viewport[1]},
+            locale=config.locale,
+            user_agent=config.user_agent,
+            service_workers="block",
+            accept_downloads=False,
+        )
+        try:
+            context.route("**/*", guard.handle)
+            context.route_web_socket("**/*", lambda ws: ws.close())
+            return _run_scrape(context.new_page(), url, config, guard, started)
+        finally:
+            context.close()
+
+
+def _navigate(page, url: str, config: ScrapeConfig, guard: _Guard):
+    """page.goto with our own redirect following; returns the main response."""
+    for _ in range(config.policy.max_redirects + 1):
+        guard.pending_redirect = None
+        timeout_ms = min(config.goto_timeout_s, guard.deadline - time.monotonic()) * 1000
+        try:
+            return page.goto(url, timeout=max(timeout_ms, 1), wait_until="domcontentloaded")
+        except PlaywrightTimeout as exc:
+            raise guard.main_error or Timeout(f"The page did not load in time: {url}") from exc
+        except PlaywrightError as exc:
+            if guard.pending_redirect is None:
+                raise guard.main_error or NetworkError(
+                    f"Cannot load {url}: {exc.message}", url=url
+                ) from exc
+            url = guard.pending_redirect
+            check_url(url, config.policy)
+    raise RefusedUrl("Too many redirects", url=url)
+
+
+def _settle(page, config: ScrapeConfig, guard: _Guard) -> str | None:
+    """Wait for product signals, dismiss a cookie banner, scroll for lazy images."""
+
+    def remaining_ms(cap_s: float) -> float:
+        return max(1.0, min(cap_s, guard.deadline - time.monotonic()) * 1000)
+
+    try:
+        page.wait_for_load_state("load", timeout=remaining_ms(config.render_wait_s))
+    except PlaywrightTimeout:
+        pass
+    try:
+        page.wait_for_function(
+            PRODUCT_SIGNALS_JS, timeout=remaining_ms(config.render_wait_s), polling=200
+        )
+    except PlaywrightTimeout:
+        pass
+    banner = page.evaluate(COOKIE_JS) if config.dismiss_cookie_banners else None
+    if config.scroll:
+        page.evaluate(SCROLL_JS, 25)
+    try:
+        page.wait_for_load_state("networkidle", timeout=remaining_ms(2.0))
+    except PlaywrightTimeout:
+        pass
+    return banner
+
+
+def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: float) -> Page:
+    timings: dict[str, float] = {}
+    response = _navigate(page, url, config, guard)
+    timings["goto_s"] = time.monotonic() - started
+    status = response.status if response is not None else 200
+    check_url(page.url, config.policy)
+    if status >= 400:  # no need to wait for a product that is not there
+        check_page(page.content(), status, page.url)
+    banner = _settle(page, config, guard)
+    timings["settle_s"] = time.monotonic() - started - timings["goto_s"]
+    html = page.content()
+    if len(html.encode("utf-8", "ignore")) > config.max_html_bytes:
+        raise TooLarge(f"The page is larger than {config.max_html_bytes} bytes", url=url)
+    check_page(html, status, page.url)
+    shot = None
+    if config.screenshot:
+        shot = page.screenshot(type="png", full_page=config.full_page_screenshot, timeout=10_000)
+    timings["total_s"] = time.monotonic() - started
+    return Page(
+        url=url,
+        final_url=page.url,
+        status=status,
+        html=html,
+        screenshot_png=shot,
+        json_responses=guard.json_responses,
+        blocked=guard.blocked,
+        cookie_banner=banner,
+        timings={k: round(v, 4) for k, v in timings.items()},
+    )
+
+
+_local = threading.local()
+
+
+def get_browser(config: ScrapeConfig | None = None) -> Browser:
+    """The calling thread's shared :class:`Browser` (created on first use)."""
+    browser = getattr(_local, "browser", None)
+    if browser is None:
+        browser = _local.browser = Browser(config)
+    return browser
+
+
+def scrape(url: str, config: ScrapeConfig | None = None) -> Page:
+    """Scrape ``url`` with this worker's shared browser. See :meth:`Browser.scrape`."""
+    return get_browser(config).scrape(url, config)
+
+
+def close_browser() -> None:
+    """Close this thread's shared browser, if any (call at worker shutdown)."""
+    browser = getattr(_local, "browser", None)
+    if browser is not None:
+        browser.close()
+        _local.browser = None

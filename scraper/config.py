@@ -1,0 +1,92 @@
+"""Typed configuration of the scraper library. Nothing here reads the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UrlPolicy:
+    """Which URLs may be fetched.
+
+    Args:
+        allow_networks: CIDRs (``"127.0.0.1/32"``) whose addresses are allowed even
+            though they are internal. Meant for tests that reach a local server.
+        allow_hosts: host names allowed to resolve to internal addresses.
+        schemes: URL schemes that may be fetched.
+        max_redirects: redirects followed before giving up.
+        only_allowlisted: refuse everything outside the allowlist without a DNS
+            lookup (offline tests and benchmarks).
+    """
+
+    allow_networks: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ("http", "https")
+    max_redirects: int = 5
+    only_allowlisted: bool = False
+
+
+LOCAL_TEST_POLICY = UrlPolicy(allow_networks=("127.0.0.1/32",))
+LOCAL_ONLY_POLICY = UrlPolicy(allow_networks=("127.0.0.1/32",), only_allowlisted=True)
+
+
+@dataclass(frozen=True)
+class DownloadLimits:
+    """Limits of one plain HTTP download (images, product JSON)."""
+
+    max_bytes: int = 15 * MiB
+    timeout_s: float = 20.0
+    connect_timeout_s: float = 5.0
+    user_agent: str = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0 Safari/537.36"
+    )
+
+
+@dataclass(frozen=True)
+class ScrapeConfig:
+    """How the browser fetches a page.
+
+    Args:
+        policy: the SSRF policy applied to the page, every redirect and every
+            request the page makes.
+        goto_timeout_s: limit for the navigation itself (first response + DOM).
+        total_timeout_s: limit for the whole scrape, waits and scrolling included.
+        render_wait_s: how long to wait for product signals to appear.
+        max_html_bytes: the final HTML may not be larger.
+        max_total_bytes: requests are aborted once the page has received this much.
+        max_json_bytes: JSON responses larger than this are not kept.
+        max_json_responses: at most this many JSON responses are kept.
+        block_resource_types: request types that are never loaded (speed).
+    """
+
+    policy: UrlPolicy = field(default_factory=UrlPolicy)
+    goto_timeout_s: float = 20.0
+    total_timeout_s: float = 45.0
+    render_wait_s: float = 5.0
+    max_html_bytes: int = 10 * MiB
+    max_total_bytes: int = 60 * MiB
+    max_json_bytes: int = 2 * MiB
+    max_json_responses: int = 40
+    viewport: tuple[int, int] = (1280, 1600)
+    locale: str = "en-US"
+    user_agent: str | None = None
+    scroll: bool = True
+    dismiss_cookie_banners: bool = True
+    screenshot: bool = True
+    full_page_screenshot: bool = False
+    block_resource_types: tuple[str, ...] = ("media", "font")
+    executable_path: str = CHROMIUM_PATH
+    launch_args: tuple[str, ...] = CHROMIUM_ARGS

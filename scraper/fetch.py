@@ -1,0 +1,154 @@
+"""Plain HTTP(S) downloads under the SSRF guard, pinned to the checked address.
+
+The host is resolved once, every address is checked, and the connection goes
+to a checked address with the original ``Host`` header and TLS server name.
+A DNS server that answers differently on a second lookup (DNS rebinding)
+therefore cannot move the connection to an internal address. Each redirect
+is checked the same way. Size and time are capped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import certifi
+import urllib3
+
+from .config import DownloadLimits, UrlPolicy
+from .errors import Blocked, NetworkError, NotFound, RefusedUrl, Timeout, TooLarge
+from .ssrf import Resolver, Target, check_url, resolve_host
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+@dataclass
+class Fetched:
+    """A finished download."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def fetch(
+    url: str,
+    policy: UrlPolicy,
+    limits: DownloadLimits | None = None,
+    *,
+    resolve: Resolver = resolve_host,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
+    """GET ``url`` with the SSRF guard on every hop.
+
+    Args:
+        url: absolute http(s) URL.
+        policy: SSRF policy (allowlist for tests).
+        limits: size and time limits.
+        resolve: DNS resolver, injectable for tests.
+        headers: extra request headers.
+
+    Returns:
+        The final response (any status; see :func:`raise_for_status`).
+
+    Raises:
+        RefusedUrl, Timeout, TooLarge, NetworkError.
+    """
+    limits = limits or DownloadLimits()
+    deadline = time.monotonic() + limits.timeout_s
+    hops: list[str] = []
+    for _ in range(policy.max_redirects + 1):
+        target = check_url(url, policy, resolve)
+        response = _open(target, limits, deadline, headers or {})
+        location = response.headers.get("location")
+        if response.status in REDIRECTS and location:
+            response.release_conn()
+            hops.append(url)
+            url = urljoin(url, location.strip())
+            continue
+        body = _read_capped(response, limits, deadline, url)
+        lowered = {k.lower(): v for k, v in response.headers.items()}
+        return Fetched(url=url, status=response.status, headers=lowered, body=body, redirects=hops)
+    raise RefusedUrl(f"Too many redirects (more than {policy.max_redirects})", url=url)
+
+
+def raise_for_status(fetched: Fetched) -> Fetched:
+    """Map an HTTP error status to the library's typed errors."""
+    status = fetched.status
+    if status in (404, 410):
+        raise NotFound(f"The page was not found (HTTP {status})", url=fetched.url)
+    if status in (401, 403, 429, 451):
+        raise Blocked(f"The shop refused the request (HTTP {status})", url=fetched.url)
+    if status >= 400:
+        raise NetworkError(f"The server answered HTTP {status}", url=fetched.url)
+    return fetched
+
+
+def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float):
+    timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
+    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
+
+
+def _open(target: Target, limits: DownloadLimits, deadline: float, extra: dict[str, str]):
+    parts = urlsplit(target.url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    default_port = 443 if target.scheme == "https" else 80
+    host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    headers = {"Host": host_header, "User-Agent": limits.user_agent, "Accept": "*/*", **extra}
+    last_error: Exception | None = None
+    for address in target.addresses:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        pool = _pool(target, str(address), limits, remaining)
+        try:
+            return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False)
+        except urllib3.exceptions.TimeoutError as exc:
+            last_error = exc
+        except urllib3.exceptions.HTTPError as exc:
+            last_error = exc
+    if last_error is None or isinstance(last_error, urllib3.exceptions.TimeoutError):
+        raise Timeout(f"{target.host} did not answer in time", url=target.url)
+    raise NetworkError(f"Cannot connect to {target.host}: {last_error}", url=target.url)
+
+
+def _read_capped(response, limits: DownloadLimits, deadline: float, url: str) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        response.release_conn()
+        raise TooLarge(f"The response is larger than {limits.max_bytes} bytes", url=url)
+    chunks, size = [], 0
+    try:
+        for chunk in response.stream(64 * 1024):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise TooLarge(f"The response is larger than {limits.max_bytes} bytes", url=url)
+            if time.monotonic() > deadline:
+                raise Timeout("The download took too long", url=url)
+            chunks.append(chunk)
+    except urllib3.exceptions.TimeoutError as exc:
+        raise Timeout("The download took too long", url=url) from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise NetworkError(f"The download failed: {exc}", url=url) from exc
+    finally:
+        response.release_conn()
+    return b"".join(chunks)

@@ -1,0 +1,217 @@
+"""A local shop for the browser and image tests (127.0.0.1 only, threaded).
+
+Routes:
+    /product            product page: cookie banner, lazy images, price loaded by XHR
+    /api/product.json   the product JSON the page fetches
+    /img/<name>.png     generated images (photos, a logo, a swatch, a pixel)
+    /missing            404
+    /slow               answers after 5 s (timeouts)
+    /evil               page whose subresources point at internal addresses
+    /redirect-ok        302 to /product
+    /redirect-internal  302 to 127.0.0.2 (must be refused before connecting)
+    /bot                a bot wall (503, "Just a moment...")
+    /static/<path>      files from a directory given to the server (fixtures)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+PRODUCT_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Trail Mug | Northwind Shop</title>
+<style>
+ body { font-family: sans-serif; margin: 0; }
+ #cookie-banner { position: fixed; bottom: 0; left: 0; right: 0; background: #222; color: #fff;
+   padding: 24px; z-index: 10; }
+ .gallery img { width: 400px; height: 400px; display: block; margin: 8px; }
+ .spacer { height: 2600px; }
+</style></head>
+<body>
+<header><img src="/img/logo.png" alt="Northwind logo" width="120" height="40"></header>
+<main class="product">
+  <h1 class="product-title">Northwind Trail Mug</h1>
+  <p class="brand">Brand: Northwind</p>
+  <p class="price" id="price">Loading price...</p>
+  <button class="add-to-cart">Add to cart</button>
+  <div class="gallery">
+    <img src="/img/photo1.png" alt="Northwind Trail Mug front">
+    <div class="spacer"></div>
+    <img class="lazy" data-src="/img/photo2.png" alt="Northwind Trail Mug side">
+    <img class="lazy" data-src="/img/photo3.png" alt="Northwind Trail Mug lid">
+  </div>
+  <div class="swatches"><img src="/img/swatch.png" alt="blue" width="30" height="30"></div>
+  <div class="description"><p>A double-walled steel mug that keeps coffee hot for hours.</p>
+  <ul><li>Keeps drinks hot for 12 hours</li><li>Leak-proof lid</li>
+  <li>Fits every cup holder</li></ul></div>
+  <img src="/img/pixel.png" width="1" height="1" alt="">
+</main>
+<div id="cookie-banner" class="cookie-consent">We use cookies.
+  <button id="accept" onclick="document.getElementById('cookie-banner').remove();
+    window.cookiesAccepted = true;">Accept all</button></div>
+<script>
+  fetch('/api/product.json').then(r => r.json()).then(p => {
+    document.getElementById('price').textContent = p.currency_symbol + p.price;
+  });
+  const io = new IntersectionObserver((entries) => entries.forEach((e) => {
+    if (e.isIntersecting) { e.target.src = e.target.dataset.src; io.unobserve(e.target); }
+  }));
+  document.querySelectorAll('img.lazy').forEach((img) => io.observe(img));
+</script>
+</body></html>"""
+
+PRODUCT_JSON = {
+    "title": "Northwind Trail Mug",
+    "price": "24.99",
+    "currency": "USD",
+    "currency_symbol": "$",
+    "available": True,
+}
+
+EVIL_HTML = """<!doctype html><html><head><title>Evil</title></head><body>
+<h1>Nothing to see</h1>
+<img src="http://169.254.169.254/latest/meta-data/iam.png">
+<img src="http://10.0.0.1/admin.png">
+<img src="/img/photo1.png">
+<script>fetch('http://10.0.0.1/api').catch(() => {});
+fetch('http://[::ffff:127.0.0.1]:1/').catch(() => {});</script>
+</body></html>"""
+
+BOT_HTML = """<!doctype html><html><head><title>Just a moment...</title></head>
+<body><div id="challenge">Checking your browser before accessing the shop.</div></body></html>"""
+
+
+def make_image(name: str) -> bytes:
+    """Deterministic PNGs: photos are large and textured (many colours); a logo, a
+    swatch, a banner and a pixel are small, flat or strip-shaped. ``photo1-small``
+    is photo1 at half size (a near-duplicate)."""
+    sizes = {
+        "logo": (120, 40),
+        "swatch": (30, 30),
+        "pixel": (1, 1),
+        "banner": (1600, 200),
+        "flat": (600, 600),
+    }
+    base = name.removesuffix("-small")
+    size = sizes.get(base, (800, 800))
+    seed = sum(base.encode())
+    image = Image.new("RGB", size, (240, 240, 240))
+    if base.startswith("photo"):
+        rng = np.random.default_rng(seed)
+        ys, xs = np.mgrid[0 : size[1], 0 : size[0]]
+        pixels = np.stack(
+            [
+                (xs * (seed % 7 + 1)) % 256,
+                (ys * (seed % 5 + 1)) % 256,
+                ((xs + ys) * (seed % 3 + 1)) % 256,
+            ],
+            axis=-1,
+        ).astype(np.float64)
+        pixels += rng.normal(0, 12, pixels.shape)
+        image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+        draw = ImageDraw.Draw(image)
+        for _ in range(6):
+            x, y = int(rng.integers(0, 600)), int(rng.integers(0, 600))
+            draw.ellipse(
+                [x, y, x + 180, y + 180], fill=tuple(int(v) for v in rng.integers(0, 255, 3))
+            )
+    if name.endswith("-small"):
+        image = image.resize((size[0] // 2, size[1] // 2))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class ShopHandler(BaseHTTPRequestHandler):
+    server: ShopServer
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.server.hits.append(self.path)
+        self.server.hosts.append(self.headers.get("Host", ""))
+        path = self.path.split("?", 1)[0]
+        routes = {
+            "/product": lambda: self._send(200, PRODUCT_HTML, "text/html; charset=utf-8"),
+            "/api/product.json": lambda: self._send(
+                200, json.dumps(PRODUCT_JSON), "application/json"
+            ),
+            "/missing": lambda: self._send(404, "<h1>Not found</h1>", "text/html"),
+            "/evil": lambda: self._send(200, EVIL_HTML, "text/html"),
+            "/bot": lambda: self._send(503, BOT_HTML, "text/html"),
+            "/slow": self._slow,
+            "/redirect-ok": lambda: self._redirect("/product"),
+            "/redirect-internal": lambda: self._redirect(
+                f"http://127.0.0.2:{self.server.server_port}/product"
+            ),
+            "/redirect-metadata": lambda: self._redirect("http://169.254.169.254/latest/"),
+            "/redirect-private": lambda: self._redirect("http://10.0.0.1/admin"),
+            "/big": lambda: self._send(200, b"x" * 200_000, "application/octet-stream"),
+        }
+        if path in routes:
+            routes[path]()
+        elif path.startswith("/img/") and path.endswith(".png"):
+            self._send(200, make_image(path[5:-4]), "image/png")
+        elif path.startswith("/static/") and self.server.static_dir:
+            self._static(path[len("/static/") :])
+        else:
+            self._send(404, "not found", "text/plain")
+
+    def _send(self, status: int, body: str | bytes, content_type: str) -> None:
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _slow(self) -> None:
+        time.sleep(5)
+        try:
+            self._send(200, "<h1>late</h1>", "text/html")
+        except OSError:
+            pass
+
+    def _static(self, relative: str) -> None:
+        root = self.server.static_dir.resolve()
+        target = (root / relative).resolve()
+        if root not in target.parents or not target.is_file():
+            self._send(404, "not found", "text/plain")
+            return
+        self._send(200, target.read_bytes(), "text/html; charset=utf-8")
+
+
+class ShopServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, static_dir: Path | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), ShopHandler)
+        self.static_dir = static_dir
+        self.hits: list[str] = []
+        self.hosts: list[str] = []
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_port}"
+
+    def start(self) -> ShopServer:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()

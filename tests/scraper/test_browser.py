@@ -1,0 +1,97 @@
+"""The browser renders a local shop: waits, scrolls, dismisses banners, and refuses
+every request, redirect and subresource that leaves the allowlist."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from scraper.errors import Blocked, NotFound, RefusedUrl, Timeout
+from scraper.extract import extract
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def product_page(browser, shop):
+    return browser.scrape(shop.base + "/product")
+
+
+def test_it_returns_the_rendered_page_and_final_url(product_page, shop):
+    assert product_page.status == 200
+    assert product_page.final_url == shop.base + "/product"
+    assert "$24.99" in product_page.html  # written by script after the XHR
+
+
+def test_it_keeps_the_product_json_loaded_by_xhr(product_page):
+    urls = [r.url for r in product_page.json_responses]
+    assert any(u.endswith("/api/product.json") for u in urls)
+    assert product_page.json_responses[0].data["price"] == "24.99"
+
+
+def test_it_scrolls_so_lazy_images_load(product_page, shop):
+    assert 'src="/img/photo3.png"' in product_page.html
+    assert "/img/photo3.png" in shop.hits
+
+
+def test_it_dismisses_the_cookie_banner(product_page):
+    assert product_page.cookie_banner == "Accept all"
+    assert 'id="cookie-banner"' not in product_page.html
+
+
+def test_it_takes_a_screenshot(product_page):
+    image = Image.open(io.BytesIO(product_page.screenshot_png))
+    assert image.format == "PNG" and image.size == (1280, 1600)
+
+
+def test_the_rendered_page_extracts_to_the_product(product_page):
+    product = extract(product_page.html, product_page.final_url, product_page.json_responses)
+    assert product.title == "Northwind Trail Mug"
+    assert (product.price, product.currency, product.brand) == ("24.99", "USD", "Northwind")
+    names = [u.rsplit("/", 1)[-1] for u in product.images]
+    assert names == ["photo1.png", "photo2.png", "photo3.png"]
+
+
+def test_it_aborts_subresources_on_internal_addresses(browser, shop):
+    page = browser.scrape(shop.base + "/evil")
+    blocked = {b.url for b in page.blocked}
+    assert "http://169.254.169.254/latest/meta-data/iam.png" in blocked
+    assert "http://10.0.0.1/admin.png" in blocked
+    assert "http://10.0.0.1/api" in blocked
+    assert all("Refused" in b.reason for b in page.blocked)
+
+
+def test_it_refuses_redirects_to_internal_addresses(browser, shop):
+    with pytest.raises(RefusedUrl, match="127.0.0.2"):
+        browser.scrape(shop.base + "/redirect-internal")
+    with pytest.raises(RefusedUrl, match="metadata"):
+        browser.scrape(shop.base + "/redirect-metadata")
+
+
+def test_it_follows_allowed_redirects(browser, shop):
+    page = browser.scrape(shop.base + "/redirect-ok")
+    assert page.final_url == shop.base + "/product"
+
+
+def test_it_refuses_an_internal_url_without_starting_a_page(browser):
+    with pytest.raises(RefusedUrl):
+        browser.scrape("http://10.0.0.1/")
+
+
+def test_a_missing_page_is_not_found(browser, shop):
+    with pytest.raises(NotFound) as caught:
+        browser.scrape(shop.base + "/missing")
+    assert caught.value.code == "not_found" and not caught.value.retryable
+
+
+def test_a_slow_page_times_out(browser, shop):
+    with pytest.raises(Timeout) as caught:
+        browser.scrape(shop.base + "/slow")
+    assert caught.value.retryable
+
+
+def test_a_bot_wall_is_blocked(browser, shop):
+    with pytest.raises(Blocked):
+        browser.scrape(shop.base + "/bot")

@@ -1,0 +1,60 @@
+import dramatiq
+import pytest
+
+QUEUES = ("default", "tts", "gpu")
+
+
+class StubWorker:
+    """Runs every queued actor in-process until all queues are empty."""
+
+    def __init__(self, broker):
+        self.broker = broker
+
+    def drain(self, rounds=8):
+        """Join every queue repeatedly: a stage's actor queues the next stage."""
+        for _ in range(rounds):
+            for queue in QUEUES:
+                if queue in self.broker.queues:
+                    self.broker.join(queue, fail_fast=True)
+
+
+@pytest.fixture
+def stub_worker():
+    """A private stub broker with every actor moved onto it, and a worker.
+
+    A dramatiq Worker leaves its consumers' middleware on the broker it ran on,
+    so each test gets its own broker rather than sharing the global one.
+    """
+    from django_dramatiq.middleware import DbConnectionsMiddleware
+    from dramatiq.brokers.stub import StubBroker
+
+    from saas.studio.tasks import STAGE_ACTORS
+
+    previous = STAGE_ACTORS["render"].broker  # the broker the app's actors are declared on
+    global_broker = dramatiq.get_broker()
+    broker = StubBroker()
+    broker.add_middleware(DbConnectionsMiddleware())
+    actors = [previous.get_actor(name) for name in previous.get_declared_actors()]
+    for actor in actors:
+        broker.declare_actor(actor)
+        actor.broker = broker
+    dramatiq.set_broker(broker)
+    worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
+    worker.start()
+    yield StubWorker(broker)
+    worker.stop()
+    for actor in actors:
+        actor.broker = previous
+    dramatiq.set_broker(global_broker)
+
+
+@pytest.fixture
+def funded(personas):
+    from saas.billing import services as billing
+
+    account = billing.account_for(personas.workspace_a)
+    account.plan = "team"  # renders five at a time
+    account.save()
+    billing.ensure_monthly_grant(personas.workspace_a)
+    billing.grant_credits(personas.workspace_a, 10_000, note="test credits")
+    return personas

@@ -1,0 +1,199 @@
+"""Render jobs: stages claimed once, leases, cancel, failures that cost nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from saas.billing import services as billing
+from saas.studio import jobs
+from saas.studio.models import Video
+
+from ..conftest import api_client_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+SCENE = {"script": "Hello from the render queue.", "voice": "espeak:en-us", "avatar": "grace"}
+
+
+def create(client, **extra):
+    body = {"title": "Queue test", "scenes": [SCENE], **extra}
+    return client.post("/api/v1/videos", body, format="json")
+
+
+def test_a_video_goes_from_queued_to_completed_and_is_charged_once(funded, stub_worker):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    before = billing.balance(funded.workspace_a)
+    response = create(client)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["stage"] == "speech" and body["error"] is None
+    assert billing.balance(funded.workspace_a) == before - body["credits"]  # reserved
+
+    stub_worker.drain()
+    done = client.get(f"/api/v1/videos/{body['id']}").json()
+    assert done["status"] == "completed" and done["progress"] == 100, done
+    assert done["outputs"]["mp4"].endswith(".mp4")
+    assert set(done["stage_timings"]) == {"speech", "render", "deliver"}
+    video = Video.objects.get(pk=body["id"])
+    assert video.mp4.storage.exists(video.mp4.name)
+    charged = billing.estimate_cost(funded.workspace_a, video.duration_s)
+    assert billing.balance(funded.workspace_a) == before - charged
+
+
+def test_a_stage_is_claimed_by_one_worker_at_a_time(funded):
+    video = make_video(funded)
+    assert jobs.claim(video.pk, "speech", "worker-1") is not None
+    assert jobs.claim(video.pk, "speech", "worker-2") is None
+    Video.objects.filter(pk=video.pk).update(lease_expires_at=timezone.now() - timedelta(1))
+    taken = jobs.claim(video.pk, "speech", "worker-2")  # worker-1 died
+    assert taken is not None and taken.stage_attempts == 2
+    with pytest.raises(jobs.LeaseLost):
+        jobs.complete_stage(Video.objects.get(pk=video.pk), "worker-1")
+    assert jobs.complete_stage(taken, "worker-2") == "render"
+    assert jobs.claim(video.pk, "speech", "worker-3") is None  # already past it
+
+
+def test_cancel_stops_the_worker_and_releases_the_credits(funded):
+    before = billing.balance(funded.workspace_a)
+    video = make_video(funded)
+    running = jobs.claim(video.pk, "speech", "worker-1")
+    client = api_client_for(funded.creator, funded.workspace_a)
+    response = client.post(f"/api/v1/videos/{video.pk}/cancel")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    with pytest.raises(jobs.LeaseLost):
+        jobs.heartbeat(running, "worker-1", 0.5)
+    assert billing.balance(funded.workspace_a) == before
+    again = client.post(f"/api/v1/videos/{video.pk}/cancel")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+
+
+def test_an_unknown_avatar_is_refused_before_anything_is_queued(funded):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    response = create(client, scenes=[{**SCENE, "avatar": "/etc/passwd"}])
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "scenes.0.avatar"
+    assert not Video.objects.exists()
+
+
+def test_a_permanent_failure_names_the_reason_and_costs_nothing(funded, stub_worker, monkeypatch):
+    from avatar.errors import InvalidInput
+    from saas.studio import rendering
+
+    def broken(video, workdir, progress):
+        raise InvalidInput("scenes[0].media[0].src", "file not found: mug.jpg")
+
+    monkeypatch.setattr(rendering, "render_video", broken)
+    client = api_client_for(funded.creator, funded.workspace_a)
+    before = billing.balance(funded.workspace_a)
+    body = create(client).json()
+    stub_worker.drain()
+    failed = client.get(f"/api/v1/videos/{body['id']}").json()
+    assert failed["status"] == "failed"
+    assert failed["error"] == {"code": "invalid_input", "message": "file not found: mug.jpg"}
+    assert billing.balance(funded.workspace_a) == before
+
+
+def test_a_transient_error_frees_the_stage_for_a_retry(funded, monkeypatch):
+    from saas.studio import pipeline
+
+    video = make_video(funded)
+
+    def flaky(video, owner):
+        raise ConnectionError("storage went away")
+
+    monkeypatch.setitem(pipeline.STAGES, "speech", flaky)
+    with pytest.raises(ConnectionError):
+        pipeline.run_stage(str(video.pk), "speech")
+    video.refresh_from_db()
+    assert video.status == "running" and video.lease_expires_at is None
+    assert jobs.claim(video.pk, "speech", "retry") is not None
+
+
+def test_a_message_for_a_leased_stage_is_retried_not_dropped(funded):
+    from saas.studio import pipeline
+
+    video = make_video(funded)
+    jobs.claim(video.pk, "speech", "maybe-dead-worker")
+    with pytest.raises(jobs.StageBusy) as busy:
+        pipeline.run_stage(str(video.pk), "speech")
+    assert pipeline.is_transient(busy.value)
+
+
+def test_the_sweeper_requeues_lost_stages_and_fails_hopeless_ones(funded, monkeypatch):
+    sent = []
+    monkeypatch.setattr(jobs, "enqueue", lambda video_id, stage: sent.append((video_id, stage)))
+    lost, hopeless, slow = (make_video(funded) for _ in range(3))
+    past = timezone.now() - timedelta(minutes=5)
+    for video in (lost, hopeless, slow):
+        jobs.claim(video.pk, "speech", "dead-worker")
+    Video.objects.filter(pk__in=[lost.pk, hopeless.pk, slow.pk]).update(lease_expires_at=past)
+    Video.objects.filter(pk=hopeless.pk).update(stage_attempts=99)
+    Video.objects.filter(pk=slow.pk).update(stage_started_at=past - timedelta(days=1))
+    counts = jobs.sweep()
+    assert (lost.pk, "speech") in sent
+    assert Video.objects.get(pk=hopeless.pk).error_code == "worker_lost"
+    assert Video.objects.get(pk=slow.pk).error_code == "timeout"
+    assert counts["failed"] == 2 and counts["requeued"] >= 1
+
+
+def test_the_same_idempotency_key_replays_the_first_response(funded):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"title": "Once", "scenes": [SCENE]}
+    first = client.post("/api/v1/videos", body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    second = client.post("/api/v1/videos", body, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert Video.objects.count() == 1
+    other = {"title": "Other", "scenes": [SCENE]}
+    reused = client.post("/api/v1/videos", other, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_too_many_concurrent_renders_is_429_with_retry_after(funded):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    limit = billing.plan_for(funded.workspace_a).max_concurrent_renders
+    for _ in range(limit):
+        assert create(client).status_code == 201
+    response = create(client)
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json()["error"]["code"] == "too_many_renders"
+
+
+def test_requests_over_the_workspace_rate_limit_get_429(funded, monkeypatch):
+    from django.core.cache import cache
+
+    from saas.api.throttling import WorkspaceRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(WorkspaceRateThrottle, "THROTTLE_RATES", {"workspace": "3/min"})
+    client = api_client_for(funded.viewer, funded.workspace_a)
+    codes = [client.get("/api/v1/videos").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    other = api_client_for(funded.outsider, funded.workspace_b)
+    assert other.get("/api/v1/videos").status_code == 200  # another workspace's budget
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    "scene,field",
+    [
+        ({"voice": "espeak:en-us"}, "scenes.0.script"),
+        ({"script": "Hi", "voice": "klingon:worf"}, "scenes.0.voice"),
+        ({"script": "x" * 5001}, "scenes.0.script"),
+    ],
+)
+def test_bad_scenes_name_the_field(funded, scene, field):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    response = create(client, scenes=[scene])
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+
+
+def make_video(personas) -> Video:
+    from saas.studio.services import create_video
+
+    return create_video(personas.membership(personas.creator), {"scenes": [SCENE]})

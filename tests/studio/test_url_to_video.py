@@ -1,0 +1,56 @@
+"""URL to video through the API: a local shop page becomes a rendered ad."""
+
+import pytest
+
+from saas.studio.models import Asset, Video
+
+from ..conftest import api_client_for
+from ..scraper.server import ShopServer
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture
+def shop(settings):
+    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    server = ShopServer().start()
+    yield server
+    server.stop()
+
+
+def test_a_draft_has_the_product_and_a_script(funded, shop):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/product", "length": 15, "tone": "friendly"}
+    response = client.post("/api/v1/drafts/from-url", body, format="json")
+    assert response.status_code == 200, response.content
+    draft = response.json()
+    assert draft["product"]["title"] and draft["product"]["price"]
+    assert [s["role"] for s in draft["script"]["scenes"]][0] == "hook"
+    assert draft["scenes"] and all(s["script"] for s in draft["scenes"])
+    assert not Video.objects.exists()
+
+
+def test_a_refused_url_names_the_field(funded):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": "http://169.254.169.254/latest/meta-data/"}
+    response = client.post("/api/v1/drafts/from-url", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "url"
+    assert response.json()["error"]["code"] == "refused_url"
+
+
+def test_a_product_url_becomes_a_finished_video(funded, shop, stub_worker):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/product", "length": 15, "aspect": "9:16", "voice": "espeak:en-us"}
+    response = client.post("/api/v1/videos/from-url", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["stage"] == "scrape"
+    stub_worker.drain()
+    video = Video.objects.get(pk=response.json()["id"])
+    assert video.status == "completed", (video.error_code, video.error_message)
+    assert set(video.stage_timings) == {"scrape", "script", "speech", "render", "deliver"}
+    assert video.product["title"] and video.script["scenes"]
+    images = Asset.objects.filter(workspace=funded.workspace_a, kind="image")
+    assert 1 <= images.count() <= 8
+    shown = {m["src"] for s in video.spec["scenes"] for m in s.get("media", [])}
+    assert shown and shown <= {f"asset:{a.pk}" for a in images}
