@@ -209,3 +209,19 @@ def test_unauthenticated_api_calls_are_refused(db):
     response = APIClient().get("/api/v1/projects")
     assert response.status_code in (401, 403)
     assert "error" in response.json()
+
+
+def test_api_keys_need_a_plan_with_the_api_when_billing_gates_it(personas, objects, settings):
+    settings.BILLING_API_FOR_ALL_PLANS = False
+    free = api_client_for(personas.owner, personas.workspace_a)
+    response = free.get("/api/v1/projects")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "plan_limit"
+    from saas.billing.services import account_for
+
+    account = account_for(personas.workspace_a)
+    account.plan = "team"
+    account.save()
+    assert free.get("/api/v1/projects").status_code == 200
+    session = web_client(personas.owner, personas.workspace_a)
+    assert session.get("/api/v1/projects").status_code == 200  # the web app's own calls

@@ -1,7 +1,8 @@
 from rest_framework import permissions
 
+from saas.billing.services import check_api_allowed
 from saas.workspaces.auth import api_membership
-from saas.workspaces.models import Role, role_at_least
+from saas.workspaces.models import ApiKey, Role, role_at_least
 
 
 class WorkspaceRolePermission(permissions.BasePermission):
@@ -17,6 +18,9 @@ class WorkspaceRolePermission(permissions.BasePermission):
         if membership is None:
             return False
         request.membership = membership
+        if isinstance(request.auth, ApiKey):
+            # The API (with a key) is a plan feature; the web app's own calls are not.
+            check_api_allowed(membership.workspace)
         needed = (
             getattr(view, "read_role", Role.VIEWER)
             if request.method in permissions.SAFE_METHODS

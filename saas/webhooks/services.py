@@ -94,6 +94,9 @@ def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """Add an endpoint. Returns (endpoint, secret); the secret is not shown again."""
     require_role(actor, Role.ADMIN)
+    from saas.billing.services import check_webhooks_allowed
+
+    check_webhooks_allowed(actor.workspace)
     url = ssrf.validate_url(url or "")
     events, description = _clean_events(events), _clean_description(description)
     if WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id).count() >= MAX_ENDPOINTS:

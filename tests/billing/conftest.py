@@ -219,7 +219,7 @@ def localstripe_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("localstripe")
     log = open(workdir / "localstripe.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "run_localstripe.py"), str(port)],
+        [sys.executable, str(HERE / "run_localstripe.py"), str(port), str(os.getpid())],
         cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,
