@@ -1,31 +1,15 @@
 """The webhooks page: endpoints, their secrets (shown once) and the delivery log."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from saas.errors import NotFound, ServiceError
+from saas.web import run_service as _run
 from saas.workspaces.models import Role, role_at_least
 
 from . import services
 from .models import EVENTS, WebhookDelivery
 
 RECENT_DELIVERIES = 25
-
-
-def _run(request, action, *args, success=None):
-    """Call a service for a form post; report its error as a message, 404 for NotFound."""
-    try:
-        result = action(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 def _create(request, membership):

@@ -7,25 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from saas.errors import NotFound, ServiceError
+from saas.errors import NotFound
+from saas.web import run_service as _run
 
 from . import services
 from .middleware import SESSION_KEY
 from .models import Role, role_at_least
-
-
-def _run(request, action, *args, success=None):
-    """Call a service for a form post; report its error as a message, 404 for NotFound."""
-    try:
-        result = action(*args)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return None
-    if success:
-        messages.success(request, success)
-    return result
 
 
 @login_required
