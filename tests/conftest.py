@@ -5,6 +5,7 @@ outsider owns workspace B ("Globex"); every permission test has someone to
 refuse.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -138,26 +139,36 @@ def redis_url(tmp_path_factory):
     process.wait(10)
 
 
-@pytest.fixture
-def redis_broker(redis_url):
-    """Send this process's actors through a real Redis for one test."""
+@contextlib.contextmanager
+def actors_on(broker):
+    """Move every actor of the app onto BROKER (and make it the global one) for a while."""
     import dramatiq
-    from dramatiq.brokers.redis import RedisBroker
 
     from saas.studio.tasks import STAGE_ACTORS
 
     previous = STAGE_ACTORS["render"].broker  # the broker the app's actors are declared on
     global_broker = dramatiq.get_broker()
-    broker = RedisBroker(url=redis_url)
-    broker.flush_all()
     actors = [previous.get_actor(name) for name in previous.get_declared_actors()]
     for actor in actors:
         broker.declare_actor(actor)
         actor.broker = broker
     dramatiq.set_broker(broker)
-    yield broker
-    for actor in actors:
-        actor.broker = previous
-    dramatiq.set_broker(global_broker)
+    try:
+        yield broker
+    finally:
+        for actor in actors:
+            actor.broker = previous
+        dramatiq.set_broker(global_broker)
+
+
+@pytest.fixture
+def redis_broker(redis_url):
+    """Send this process's actors through a real Redis for one test."""
+    from dramatiq.brokers.redis import RedisBroker
+
+    broker = RedisBroker(url=redis_url)
+    broker.flush_all()
+    with actors_on(broker):
+        yield broker
     broker.flush_all()
     broker.close()

@@ -8,15 +8,14 @@ from saas.studio import services as studio
 from saas.studio.models import Video
 from saas.studio.representation import video_data
 
+from . import views
 from .idempotency import idempotent
 from .schema import no_content, returns
 from .video_serializers import FromUrlSerializer, VideoCreateSerializer
 
 
 def _validated(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return _plain(serializer.validated_data)
+    return _plain(views.validated(serializer_class, request))
 
 
 def _plain(value):

@@ -13,7 +13,7 @@ from . import serializers
 from .schema import no_content, returns
 
 
-def _validated(serializer_class, request, partial=False):
+def validated(serializer_class, request, partial=False):
     serializer = serializer_class(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -33,7 +33,7 @@ class ProjectList(generics.ListAPIView):
         return Project.objects.filter(workspace=self.request.membership.workspace)
 
     def post(self, request):
-        data = _validated(serializers.ProjectSerializer, request)
+        data = validated(serializers.ProjectSerializer, request)
         project = studio.create_project(request.membership, **data)
         return Response(self.serializer_class(project).data, status=status.HTTP_201_CREATED)
 
@@ -46,7 +46,7 @@ class ProjectDetail(APIView):
 
     @returns(200, serializers.ProjectSerializer)
     def patch(self, request, pk):
-        data = _validated(serializers.ProjectSerializer, request, partial=True)
+        data = validated(serializers.ProjectSerializer, request, partial=True)
         project = studio.update_project(request.membership, pk, **data)
         return Response(serializers.ProjectSerializer(project).data)
 
@@ -68,7 +68,7 @@ class MemberDetail(APIView):
 
     @returns(200, serializers.MemberSerializer)
     def patch(self, request, pk):
-        role = _validated(serializers.MemberSerializer, request)["role"]
+        role = validated(serializers.MemberSerializer, request)["role"]
         member = workspaces.change_role(request.membership, pk, role)
         return Response(serializers.MemberSerializer(member).data)
 
@@ -88,7 +88,7 @@ class InvitationList(generics.ListAPIView):
         )
 
     def post(self, request):
-        data = _validated(serializers.InvitationSerializer, request)
+        data = validated(serializers.InvitationSerializer, request)
         invitation, _ = workspaces.invite_member(request.membership, data["email"], data["role"])
         data = self.serializer_class(invitation).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -111,7 +111,7 @@ class ApiKeyList(generics.ListAPIView):
         return self.request.membership.workspace.api_keys.filter(revoked_at__isnull=True)
 
     def post(self, request):
-        data = _validated(serializers.ApiKeySerializer, request)
+        data = validated(serializers.ApiKeySerializer, request)
         key, secret = workspaces.create_api_key(request.membership, data["name"], data["role"])
         body = {**self.serializer_class(key).data, "key": secret}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -135,7 +135,7 @@ class PronunciationList(generics.ListAPIView):
         return self.request.membership.workspace.pronunciations.all()
 
     def post(self, request):
-        data = _validated(serializers.PronunciationSerializer, request)
+        data = validated(serializers.PronunciationSerializer, request)
         entry = studio.set_pronunciation(request.membership, data["written"], data["spoken"])
         return Response(self.serializer_class(entry).data, status=status.HTTP_201_CREATED)
 

@@ -1,6 +1,8 @@
 import dramatiq
 import pytest
 
+from ..conftest import actors_on
+
 QUEUES = ("default", "tts", "gpu")
 
 
@@ -28,24 +30,13 @@ def stub_worker():
     from django_dramatiq.middleware import DbConnectionsMiddleware
     from dramatiq.brokers.stub import StubBroker
 
-    from saas.studio.tasks import STAGE_ACTORS
-
-    previous = STAGE_ACTORS["render"].broker  # the broker the app's actors are declared on
-    global_broker = dramatiq.get_broker()
     broker = StubBroker()
     broker.add_middleware(DbConnectionsMiddleware())
-    actors = [previous.get_actor(name) for name in previous.get_declared_actors()]
-    for actor in actors:
-        broker.declare_actor(actor)
-        actor.broker = broker
-    dramatiq.set_broker(broker)
-    worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
-    worker.start()
-    yield StubWorker(broker)
-    worker.stop()
-    for actor in actors:
-        actor.broker = previous
-    dramatiq.set_broker(global_broker)
+    with actors_on(broker):
+        worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
+        worker.start()
+        yield StubWorker(broker)
+        worker.stop()
 
 
 @pytest.fixture
