@@ -27,6 +27,9 @@ STOP_TIMEOUT = 15.0
 def _settings():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
     os.environ.setdefault("DEBUG", "1")
+    # Links to media and in e-mails point at this server unless told otherwise.
+    host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+    os.environ.setdefault("SITE_ROOT", f"http://{host}:{port}")
     from django.conf import settings
 
     return settings

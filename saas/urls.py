@@ -3,13 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from saas.billing.api import BillingView
-from saas.ops import views as ops
 from saas.studio import views as studio
 from saas.workspaces import views as workspaces
 
 urlpatterns = [
     path("", studio.home, name="home"),
-    path("dashboard/", studio.dashboard, name="dashboard"),
+    path("", include("saas.studio.pages.urls")),
     path("accounts/", include("allauth.urls")),
     path("workspace/switch/", workspaces.switch_workspace, name="switch_workspace"),
     path("workspace/new/", workspaces.create_workspace, name="create_workspace"),
@@ -20,7 +19,7 @@ urlpatterns = [
     path("billing/", include("saas.billing.urls")),
     path("api/v1/billing", BillingView.as_view(), name="api_billing"),
     path("api/v1/", include("saas.api.urls")),
-    path("healthz", ops.healthz, name="healthz"),
+    path("", include("saas.ops.urls")),  # /healthz, /readyz, /metrics
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from . import media_views, video_views, views
+from . import draft_views, media_views, video_views, views
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
@@ -15,7 +15,11 @@ urlpatterns = [
     path("videos/from-url", video_views.VideoFromUrl.as_view(), name="api_videos_from_url"),
     path("videos/<uuid:pk>", video_views.VideoDetail.as_view(), name="api_video"),
     path("videos/<uuid:pk>/cancel", video_views.VideoCancel.as_view(), name="api_video_cancel"),
-    path("drafts/from-url", video_views.DraftFromUrl.as_view(), name="api_drafts_from_url"),
+    path("drafts", draft_views.DraftList.as_view(), name="api_drafts"),
+    path("drafts/from-url", draft_views.DraftFromUrl.as_view(), name="api_drafts_from_url"),
+    path("drafts/<uuid:pk>", draft_views.DraftDetail.as_view(), name="api_draft"),
+    path("drafts/<uuid:pk>/script", draft_views.DraftScript.as_view(), name="api_draft_script"),
+    path("drafts/<uuid:pk>/render", draft_views.DraftRender.as_view(), name="api_draft_render"),
     path("estimate", video_views.Estimate.as_view(), name="api_estimate"),
     path("assets", media_views.AssetList.as_view(), name="api_assets"),
     path("assets/<uuid:pk>", media_views.AssetDetail.as_view(), name="api_asset"),

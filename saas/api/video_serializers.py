@@ -2,9 +2,10 @@
 
 from rest_framework import serializers
 
+from saas.studio.drafts import TONES
+
 ASPECTS = ["16:9", "9:16", "1:1"]
 RESOLUTIONS = ["720p", "1080p"]
-TONES = ["energetic", "professional", "friendly"]
 
 
 def validate_voice(value: str) -> str:

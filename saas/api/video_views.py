@@ -88,13 +88,3 @@ class Estimate(APIView):
     def post(self, request):
         data = _validated(VideoCreateSerializer, request)
         return Response(studio.estimate(request.membership, data))
-
-
-class DraftFromUrl(APIView):
-    """The scraped product and a script, for review before rendering."""
-
-    @returns(200, FromUrlSerializer)
-    @idempotent
-    def post(self, request):
-        data = _validated(FromUrlSerializer, request)
-        return Response(studio.draft_from_url(request.membership, data))

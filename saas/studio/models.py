@@ -213,3 +213,29 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Draft(models.Model):
+    """A video being edited in the web app: the API's video request, not yet rendered.
+
+    `request` has the shape of `POST /api/v1/videos` but may be incomplete;
+    it is checked in full only when the draft is rendered.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="drafts")
+    title = models.CharField(max_length=200, default="Untitled video")
+    request = models.JSONField(default=dict)
+    source_url = models.URLField(max_length=2000, blank=True)
+    product = models.JSONField(null=True, blank=True)  # the scraped product, for link drafts
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title

@@ -7,7 +7,6 @@ from the video's own workspace.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,39 +151,9 @@ def fetch_speech(video: Video, cache_dir: Path) -> int:
 
 def scrape_product(video: Video, progress: Progress) -> dict:
     """Scrape the product page, keep its best images as workspace assets."""
-    from django.core.files import File
+    from .products import import_product
 
-    from .storyboard import scrape
-
-    with tempfile.TemporaryDirectory(prefix="scrape-") as tmp:
-        result = scrape(video.source_url, Path(tmp))
-        progress(0.7)
-        assets = []
-        for info in result.images:
-            with open(info.path, "rb") as handle:
-                upload = File(handle, name=Path(info.path).name)
-                assets.append(_image_asset(video, upload, info))
-    product = result.product.to_dict(full=True)
-    product["image_assets"] = [str(a.pk) for a in assets]
-    product["image_urls"] = [info.url for info in result.images]
-    return product
-
-
-def _image_asset(video: Video, upload, info) -> Asset:
-    from .uploads import verify_image
-
-    verified = verify_image(upload)
-    return Asset.objects.create(
-        workspace_id=video.workspace_id,
-        kind=Asset.Kind.IMAGE,
-        file=upload,
-        original_name=Path(info.url).name[:255] or "product.jpg",
-        content_type=verified.content_type,
-        size=verified.size,
-        sha256=verified.sha256,
-        width=verified.width,
-        height=verified.height,
-    )
+    return import_product(video.workspace_id, video.source_url, progress)
 
 
 def write_script(video: Video) -> tuple[dict, dict, dict]:
@@ -192,25 +161,11 @@ def write_script(video: Video) -> tuple[dict, dict, dict]:
     from saas.billing.services import plan_for
 
     from . import storyboard
+    from .products import storyboard as make_storyboard
 
-    request, data = dict(video.request), dict(video.product)
-    product = _product(data)
-    voice = storyboard.voice_for(data.get("language"), request.get("voice"))
-    script = storyboard.write(
-        product, length=int(request.get("length", 30)), tone=request.get("tone", "energetic"),
-        aspect=request.get("aspect", "9:16"), voice=voice, images=data["image_urls"],
-    )  # fmt: skip
-    refs = data["image_assets"]
-    avatar = request.get("avatar") or specs.DEFAULT_AVATAR
-    request["scenes"] = storyboard.scenes_for(script, product, refs, avatar, voice)
+    request = dict(video.request)
+    script, request["scenes"] = make_storyboard(dict(video.product), request)
     request.setdefault("music", "upbeat")
     watermark = plan_for(video.workspace).watermark
     spec = specs.validate(request, watermark=watermark).to_dict()
     return storyboard.script_data(script), request, spec
-
-
-def _product(data: dict):
-    from scraper.extract import Product
-
-    fields = Product.__dataclass_fields__
-    return Product(**{k: v for k, v in data.items() if k in fields})

@@ -1,0 +1,1 @@
+"""The studio's web pages: dashboard and video pages, avatars, the editor."""

@@ -1,0 +1,3 @@
+from . import avatars, editor, videos
+
+urlpatterns = videos.urlpatterns + avatars.urlpatterns + editor.urlpatterns

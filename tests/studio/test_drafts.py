@@ -1,0 +1,188 @@
+"""Drafts: saved as they are, checked in full when rendered, kept to one workspace."""
+
+import pytest
+
+from saas.studio import drafts
+from saas.studio.models import Asset, Draft, Video
+
+from ..conftest import api_client_for, web_client
+from ..scraper.server import ShopServer
+
+SCENE = {"script": "Welcome to the team.", "voice": "espeak:en-us", "avatar": "grace"}
+
+
+@pytest.fixture
+def creator_api(funded):
+    return api_client_for(funded.creator, funded.workspace_a)
+
+
+def test_a_half_written_draft_is_saved_as_it_is(creator_api):
+    body = {"title": "Onboarding", "request": {"aspect": "16:9", "scenes": [{"script": ""}]}}
+    response = creator_api.post("/api/v1/drafts", body, format="json")
+    assert response.status_code == 201, response.content
+    draft = response.json()
+    assert draft["title"] == "Onboarding"
+    assert draft["request"]["scenes"] == [{"script": ""}]
+
+    body["request"]["scenes"][0]["script"] = "Hello there."
+    response = creator_api.put(f"/api/v1/drafts/{draft['id']}", body, format="json")
+    assert response.status_code == 200
+    assert creator_api.get(f"/api/v1/drafts/{draft['id']}").json()["request"]["scenes"] == [
+        {"script": "Hello there."}
+    ]
+    listed = creator_api.get("/api/v1/drafts").json()["results"]
+    assert [d["id"] for d in listed] == [draft["id"]]
+
+
+@pytest.mark.parametrize(
+    ("request_body", "field"),
+    [
+        ("just text", "request"),
+        ({"scenes": "nope"}, "scenes"),
+        ({"scenes": [{"script": "x"}] * 31}, "scenes"),
+    ],
+)
+def test_a_malformed_draft_is_refused_naming_the_field(creator_api, request_body, field):
+    response = creator_api.post("/api/v1/drafts", {"request": request_body}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+
+
+def test_rendering_checks_the_draft_in_full_and_names_the_scene(creator_api, funded):
+    draft = drafts.create_draft(
+        funded.membership(funded.creator), {"scenes": [SCENE, {"script": "", "voice": "x"}]}
+    )
+    response = creator_api.post(f"/api/v1/drafts/{draft.pk}/render", {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"].startswith("scenes.1.")
+    assert not Video.objects.exists()
+
+
+def test_rendering_a_draft_queues_a_video_and_keeps_the_draft(creator_api, funded):
+    request = {"title": "Welcome", "aspect": "16:9", "scenes": [SCENE], "link": {"tone": "x"}}
+    draft = drafts.create_draft(funded.membership(funded.creator), request)
+    response = creator_api.post(f"/api/v1/drafts/{draft.pk}/render", {}, format="json")
+    assert response.status_code == 201, response.content
+    video = Video.objects.get(pk=response.json()["id"])
+    assert video.status == "queued" and video.credits_reserved > 0
+    assert video.request["scenes"][0]["script"] == SCENE["script"]
+    assert "link" not in video.request
+    assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_viewers_read_drafts_but_change_nothing(funded):
+    draft = drafts.create_draft(funded.membership(funded.creator), {"scenes": [SCENE]})
+    viewer = api_client_for(funded.viewer, funded.workspace_a)
+    assert viewer.get(f"/api/v1/drafts/{draft.pk}").status_code == 200
+    body = {"request": {"scenes": []}}
+    assert viewer.put(f"/api/v1/drafts/{draft.pk}", body, format="json").status_code == 403
+    assert viewer.post(f"/api/v1/drafts/{draft.pk}/render", {}, format="json").status_code == 403
+    assert viewer.post("/api/v1/drafts", body, format="json").status_code == 403
+    assert Draft.objects.get(pk=draft.pk).request == {"scenes": [SCENE]}
+
+
+def test_duplicating_a_video_makes_an_editable_draft(funded):
+    creator = funded.membership(funded.creator)
+    request = {"aspect": "9:16", "scenes": [SCENE], "callback_url": "https://x.test/hook"}
+    video = Video.objects.create(
+        workspace=funded.workspace_a, title="Spring ad", stage="speech", request=request
+    )
+    draft = drafts.duplicate_video(creator, video.pk)
+    assert draft.title == "Spring ad (copy)"
+    assert draft.request["scenes"] == [SCENE] and draft.request["aspect"] == "9:16"
+    assert "callback_url" not in draft.request
+
+
+# Link drafts -------------------------------------------------------------------
+
+
+@pytest.fixture
+def shop(settings):
+    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    server = ShopServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_link_draft_keeps_the_images_and_rewrites_with_fewer(funded, shop):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/product", "length": 15, "save": True}
+    response = client.post("/api/v1/drafts/from-url", body, format="json")
+    assert response.status_code == 201, response.content
+    draft = response.json()
+    assert draft["product"]["title"] == "Northwind Trail Mug"
+    images = [i["asset"] for i in draft["images"]]
+    assert images and all(i["selected"] and i["url"] for i in draft["images"])
+    assert set(images) == {str(a.pk) for a in Asset.objects.filter(kind="image")}
+    shown = {m for s in draft["request"]["scenes"] for m in s.get("media", [])}
+    assert shown and shown <= set(images)
+
+    keep = images[:1]
+    body = {"tone": "professional", "length": 30, "images": keep, "seed": 3}
+    response = client.post(f"/api/v1/drafts/{draft['id']}/script", body, format="json")
+    assert response.status_code == 200, response.content
+    rewritten = response.json()
+    assert rewritten["request"]["link"] == {"tone": "professional", "length": 30, "seed": 3,
+                                            "images": keep}  # fmt: skip
+    shown = {m for s in rewritten["request"]["scenes"] for m in s.get("media", [])}
+    assert shown == set(keep)
+    assert rewritten["request"]["scenes"] != draft["request"]["scenes"]
+
+
+def test_rewriting_refuses_another_workspaces_image(funded):
+    creator = funded.membership(funded.creator)
+    draft = drafts.create_draft(creator, {"scenes": [SCENE]}, product={"title": "Mug"})
+    theirs = Asset.objects.create(
+        workspace=funded.workspace_b, kind="image", file="x.png", original_name="x.png",
+        content_type="image/png", size=1, sha256="0" * 64,
+    )  # fmt: skip
+    with pytest.raises(drafts.ServiceError) as error:
+        drafts.rewrite_script(creator, draft.pk, {"images": [str(theirs.pk)]})
+    assert error.value.field == "images"
+
+
+# Pages -------------------------------------------------------------------------
+
+
+def test_templates_start_drafts_and_open_the_editor(funded):
+    client = web_client(funded.creator, funded.workspace_a)
+    response = client.post("/create/", {"template": "training"})
+    draft = Draft.objects.get(workspace=funded.workspace_a)
+    assert response.status_code == 302 and response["Location"] == f"/drafts/{draft.pk}/"
+    assert len(draft.request["scenes"]) == 3
+    page = client.get(f"/drafts/{draft.pk}/")
+    assert page.status_code == 200
+    assert b'id="editor-data"' in page.content and b"piper:en_US-joe-medium" in page.content
+    assert draft.title.encode() in client.get("/create/").content
+
+
+def test_the_link_page_names_a_bad_url(funded):
+    client = web_client(funded.creator, funded.workspace_a)
+    response = client.post("/create/link/", {"url": "not a link", "aspect": "9:16"})
+    assert response.status_code == 400
+    assert b"Paste the full address" in response.content
+    response = client.post("/create/link/", {"url": "http://169.254.169.254/latest/"})
+    assert response.status_code == 400
+    assert b'aria-invalid="true"' in response.content
+    assert not Draft.objects.exists()
+
+
+def test_another_workspace_cannot_open_or_delete_a_draft(funded):
+    draft = drafts.create_draft(funded.membership(funded.creator), {"scenes": [SCENE]})
+    outsider = web_client(funded.outsider, funded.workspace_b)
+    assert outsider.get(f"/drafts/{draft.pk}/").status_code == 404
+    assert outsider.post(f"/drafts/{draft.pk}/delete").status_code == 404
+    api = api_client_for(funded.outsider, funded.workspace_b)
+    for method, path in [
+        ("get", f"/api/v1/drafts/{draft.pk}"),
+        ("put", f"/api/v1/drafts/{draft.pk}"),
+        ("delete", f"/api/v1/drafts/{draft.pk}"),
+        ("post", f"/api/v1/drafts/{draft.pk}/render"),
+        ("post", f"/api/v1/drafts/{draft.pk}/script"),
+    ]:
+        response = getattr(api, method)(path, {"request": {}}, format="json")
+        assert response.status_code == 404, (method, path, response.status_code)
+    assert api.get("/api/v1/drafts").json()["results"] == []
+    assert Draft.objects.filter(pk=draft.pk).exists()
