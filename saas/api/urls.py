@@ -38,8 +38,8 @@ urlpatterns = [
     path("members/<uuid:pk>", views.MemberDetail.as_view(), name="api_member"),
     path("invitations", views.InvitationList.as_view(), name="api_invitations"),
     path("invitations/<uuid:pk>", views.InvitationDetail.as_view(), name="api_invitation"),
-    path("api-keys", views.ApiKeyList.as_view(), name="api_keys"),
-    path("api-keys/<uuid:pk>", views.ApiKeyDetail.as_view(), name="api_key"),
+    path("api-keys", views.ApiKeyList.as_view(), name="api_api_keys"),
+    path("api-keys/<uuid:pk>", views.ApiKeyDetail.as_view(), name="api_api_key"),
     path("pronunciations", views.PronunciationList.as_view(), name="api_pronunciations"),
     path("pronunciations/<uuid:pk>", views.PronunciationDetail.as_view(), name="api_pronunciation"),
     path("", include("saas.webhooks.urls")),  # /api/v1/webhooks...

@@ -5,6 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -94,10 +97,6 @@ def delete_avatar(actor: Membership, avatar_id) -> None:
 
 def make_preview(avatar_id) -> None:
     """Worker side: render a short talking clip of the avatar, then announce it."""
-    from django.core.files import File
-
-    from avatar.pipeline import TalkingVideoRequest, render_talking_video
-
     avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
     if avatar is None:
         return
@@ -105,13 +104,19 @@ def make_preview(avatar_id) -> None:
         photo = Path(tmp) / ("photo" + Path(avatar.image.name).suffix)
         with avatar.image.open("rb") as source:
             photo.write_bytes(source.read())
-        request = TalkingVideoRequest(
-            script=PREVIEW_SCRIPT, presenter=str(photo), aspect="1:1", resolution="720p"
-        )
-        result = render_talking_video(request, out_path=Path(tmp) / "preview.mp4")
-        with open(result.path, "rb") as handle:
+        with open(_render_preview(str(photo), Path(tmp)), "rb") as handle:
             avatar.preview.save("preview.mp4", File(handle), save=False)
     _mark_ready(avatar)
+
+
+def _render_preview(presenter: str, folder: Path) -> Path:
+    """Worker side: the short talking clip of PRESENTER (a stock id or an image path)."""
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
+    request = TalkingVideoRequest(
+        script=PREVIEW_SCRIPT, presenter=presenter, aspect="1:1", resolution="720p"
+    )
+    return render_talking_video(request, out_path=folder / "preview.mp4").path
 
 
 def _mark_ready(avatar: Avatar) -> None:
@@ -154,3 +159,70 @@ def stock_data() -> list[dict]:
         {"id": s.id, "type": "stock", "name": s.name, "status": "ready", "licence": s.licence}
         for s in stock_avatars()
     ]
+
+
+# Stock previews: rendered once by a worker, then reused by every workspace. ---------
+
+STOCK_PREVIEW_DIR = "avatar-previews/stock"
+# A queued render is trusted this long; after that a page view may queue another.
+STOCK_PREVIEW_PENDING_SECONDS = 15 * 60
+
+
+def stock_preview_name(stock_id: str) -> str:
+    return f"{STOCK_PREVIEW_DIR}/{stock_id}.mp4"
+
+
+def _pending_name(stock_id: str) -> str:
+    return f"{STOCK_PREVIEW_DIR}/{stock_id}.pending"
+
+
+def stock_preview_url(stock_id: str) -> str | None:
+    """The stored preview's URL, or None while it is not made yet."""
+    name = stock_preview_name(stock_id)
+    return default_storage.url(name) if default_storage.exists(name) else None
+
+
+def _pending_since(stock_id: str) -> float | None:
+    name = _pending_name(stock_id)
+    if not default_storage.exists(name):
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle:
+            return float(handle.read().decode() or 0)
+    except (OSError, ValueError):
+        return 0.0
+
+
+def request_stock_preview(stock_id: str) -> bool:
+    """Queue the render of a stock presenter's preview unless it exists or is queued.
+
+    The placeholder lives in storage (not the per-process cache) so every web
+    process sees it. Returns True when a render was queued.
+    """
+    from avatar.presenters import STOCK
+
+    from .tasks import prepare_stock_preview
+
+    if stock_id not in STOCK or stock_preview_url(stock_id):
+        return False
+    since = _pending_since(stock_id)
+    now = timezone.now().timestamp()
+    if since is not None and now - since < STOCK_PREVIEW_PENDING_SECONDS:
+        return False
+    default_storage.delete(_pending_name(stock_id))
+    default_storage.save(_pending_name(stock_id), ContentFile(str(now).encode()))
+    prepare_stock_preview.send(stock_id)
+    return True
+
+
+def make_stock_preview(stock_id: str) -> None:
+    """Worker side: render and store a stock presenter's preview (once)."""
+    from avatar.presenters import STOCK
+
+    name = stock_preview_name(stock_id)
+    if stock_id not in STOCK or default_storage.exists(name):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(_render_preview(stock_id, Path(tmp)), "rb") as handle:
+            default_storage.save(name, File(handle, name="preview.mp4"))
+    default_storage.delete(_pending_name(stock_id))

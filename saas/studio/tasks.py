@@ -53,3 +53,11 @@ def prepare_avatar(avatar_id: str) -> None:
         if exc.retryable:
             raise
         avatars.mark_failed(avatar_id, exc.message)
+
+
+@dramatiq.actor(queue_name="gpu", max_retries=2, time_limit=600_000, retry_when=_retry_when)
+def prepare_stock_preview(stock_id: str) -> None:
+    """Render a stock presenter's talking preview once; later calls find it stored."""
+    from . import avatars
+
+    avatars.make_stock_preview(stock_id)

@@ -1,0 +1,135 @@
+"""Browser tests: Playwright on Debian's Chromium against the product as `make run` starts it.
+
+The app runs as its own processes (web, worker, scheduler, private Redis,
+SQLite under a temporary DATA_DIR), exactly as a customer's `make run` does;
+the tests only drive the browser. A local shop serves the product page.
+Screenshots go to BROWSER_SHOTS (default .artifacts/browser/).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO, free_port
+from ..scraper.server import ShopServer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DROPS = ("DATABASE_URL", "BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "S3_BUCKET")
+SHOTS = Path(os.environ.get("BROWSER_SHOTS", REPO / ".artifacts" / "browser"))
+
+
+class App:
+    def __init__(self, base: str, log: Path, process: subprocess.Popen):
+        self.base, self.log, self.process = base, log, process
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def mail_link(self, pattern: str) -> str:
+        """The last link matching PATTERN in the e-mails the app printed."""
+        found = re.findall(rf"https?://\S*{pattern}\S*", self.output())
+        assert found, f"no e-mail with {pattern!r} in the app's output"
+        return found[-1].rstrip(".,)")
+
+
+def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make setup installs it)")
+    data = tmp_path_factory.mktemp("browser-app")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in DROPS}
+    env.update(
+        PORT=str(port), DATA_DIR=str(data / "data"), SCRAPER_ALLOW_NETWORKS="127.0.0.1/32",
+        ACCOUNT_EMAIL_VERIFICATION="optional", PYTHONUNBUFFERED="1",
+    )  # fmt: skip
+    log = data / "app.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(REPO / ".venv/bin/python"), "-m", "saas.devserver"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/accounts/login/", process, log)
+        yield App(base, log, process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def shop():
+    server = ShopServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context; page errors fail the test, screenshots are kept."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shot(page, name: str, *, phone: bool = False) -> Path:
+    """Save a full-page screenshot (and a phone-width one) for people to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if phone:
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+        page.set_viewport_size(size)
+    return path
+
+
+def sign_up(page, app, email: str, password: str = "a long test password 42") -> None:
+    page.goto(f"{app.base}/accounts/signup/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dashboard/"))
