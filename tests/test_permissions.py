@@ -4,11 +4,14 @@ A member of workspace B gets 404 for every object of workspace A, through the
 API (key or session) and the web pages. A viewer can change nothing.
 """
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from saas.studio.models import Asset, Avatar, Project, Pronunciation, Video
+from saas.studio.drafts import create_draft
+from saas.studio.models import Asset, Avatar, Draft, Project, Pronunciation, Video
 from saas.studio.services import create_project, set_pronunciation
 from saas.workspaces import services
 from saas.workspaces.models import ApiKey, Invitation, Membership
@@ -39,6 +42,7 @@ def objects(personas):
             size=3,
             sha256="0" * 64,
         ).pk,
+        "draft": create_draft(owner, {"scenes": [{"script": "Hi"}]}, product={"title": "x"}).pk,
         "avatar": Avatar.objects.create(
             workspace=personas.workspace_a,
             name="A's face",
@@ -65,6 +69,11 @@ OBJECT_ENDPOINTS = [
     ("delete", "/api/v1/assets/{asset}", None),
     ("get", "/api/v1/avatars/{avatar}", None),
     ("delete", "/api/v1/avatars/{avatar}", None),
+    ("get", "/api/v1/drafts/{draft}", None),
+    ("put", "/api/v1/drafts/{draft}", {"request": {"scenes": []}}),
+    ("delete", "/api/v1/drafts/{draft}", None),
+    ("post", "/api/v1/drafts/{draft}/render", None),
+    ("post", "/api/v1/drafts/{draft}/script", {"tone": "friendly"}),
 ]
 LIST_ENDPOINTS = [
     "/api/v1/projects",
@@ -75,6 +84,7 @@ LIST_ENDPOINTS = [
     "/api/v1/videos",
     "/api/v1/assets",
     "/api/v1/avatars",
+    "/api/v1/drafts",
 ]
 CREATE_ENDPOINTS = [
     ("/api/v1/projects", {"name": "New"}),
@@ -97,6 +107,7 @@ def snapshot():
         list(Video.objects.values_list("id", "status").order_by("id")),
         list(Asset.objects.values_list("id").order_by("id")),
         list(Avatar.objects.values_list("id").order_by("id")),
+        list(Draft.objects.values_list("id", "request").order_by("id")),
     )
 
 
@@ -175,6 +186,61 @@ WEB_POSTS = [
     ("/workspace/members/", {"action": "revoke", "id": "{invitation}"}),
     ("/workspace/api-keys/", {"action": "revoke", "id": "{key}"}),
 ]
+
+
+# Every web page of one object: (method, path).
+WEB_OBJECT_PAGES = [
+    ("get", "/videos/{video}/"),
+    ("post", "/videos/{video}/cancel"),
+    ("post", "/videos/{video}/delete"),
+    ("post", "/videos/{video}/duplicate"),
+    ("post", "/videos/{video}/share"),
+    ("post", "/videos/{video}/share/revoke"),
+    ("get", "/avatars/{avatar}/"),
+    ("get", "/avatars/{avatar}/status/"),
+    ("post", "/avatars/{avatar}/delete/"),
+    ("get", "/drafts/{draft}/"),
+    ("post", "/drafts/{draft}/delete"),
+]
+# Object routes whose isolation tests live with their feature.
+TESTED_ELSEWHERE = {
+    "api/v1/webhooks/": "tests/webhooks/test_api.py::test_an_outsider_gets_404_on_every_object",
+}
+
+
+@pytest.mark.parametrize("method,path", WEB_OBJECT_PAGES)
+def test_an_outsider_gets_404_from_every_object_page(personas, objects, method, path):
+    client = web_client(personas.outsider, personas.workspace_b)
+    before = snapshot()
+    assert getattr(client, method)(path.format(**objects)).status_code == 404
+    assert snapshot() == before
+
+
+def object_routes_not_listed(web_pages) -> list[str]:
+    from django.urls import URLResolver, get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    listed = {p for _, p, _ in OBJECT_ENDPOINTS} | {p for _, p in web_pages}
+    listed = {re.sub(r"\{\w+\}", "<id>", p.lstrip("/")) for p in listed}
+    return [
+        route
+        for route in routes(get_resolver().url_patterns)
+        if "<uuid:" in route
+        and not route.startswith(tuple(TESTED_ELSEWHERE))
+        and re.sub(r"<uuid:\w+>", "<id>", route) not in listed
+    ]
+
+
+def test_every_object_route_is_in_the_isolation_lists():
+    """A new `<uuid:...>` URL must be added above (or to its feature's isolation test)."""
+    assert object_routes_not_listed(WEB_OBJECT_PAGES) == []
+    assert object_routes_not_listed(WEB_OBJECT_PAGES[1:]) == ["videos/<uuid:pk>/"]
 
 
 @pytest.mark.parametrize("path,form", WEB_POSTS)

@@ -117,13 +117,35 @@ def shot(page, name: str, *, phone: bool = False) -> Path:
     """Save a full-page screenshot (and a phone-width one) for people to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    _settle(page)
     page.screenshot(path=str(path), full_page=True)
     if phone:
         size = page.viewport_size
         page.set_viewport_size({"width": 390, "height": 844})
+        _settle(page)
         page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+        wide = page.evaluate(OVERFLOWING)
         page.set_viewport_size(size)
+        assert not wide, f"{name}: wider than a 390 px phone: {wide}"
     return path
+
+
+# The elements that stick out past the right edge of the window (sideways scrolling).
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e => !e.closest('table, [style*=overflow], .image-grid, nav'))
+  .slice(0, 5)
+  .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+def _settle(page) -> None:
+    """Load lazy images (scroll through the page) and wait for them, before a screenshot."""
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.evaluate("window.scrollTo(0, 0)")
+    try:
+        page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10_000)
+    except Exception:  # a slow image should not fail the flow; the screenshot shows it
+        pass
 
 
 def sign_up(page, app, email: str, password: str = "a long test password 42") -> None:

@@ -117,3 +117,14 @@ def test_an_admin_creates_an_api_key_shown_once_that_works(page, app):
     page.reload()
     assert secret not in page.content()
     assert "Zapier" in page.locator("main").inner_text()
+    shot(page, "09-api-keys-list", phone=True)
+
+    # The other workspace pages an admin uses, for people to look at.
+    page.get_by_role("link", name="Webhooks").click()
+    assert page.get_by_role("heading", name="Webhooks").count() == 1
+    shot(page, "10-webhooks", phone=True)
+    page.get_by_role("link", name="Billing").click()
+    assert "credits" in page.locator("main").inner_text().lower()
+    shot(page, "11-billing", phone=True)
+    page.get_by_role("link", name="Avatars").click()
+    shot(page, "12-avatars", phone=True)
