@@ -48,7 +48,15 @@ lint: setup ## Ruff lint and format check
 .PHONY: test
 test: setup lint ## Lint, check migrations, run the test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+.PHONY: test-browser
+test-browser: setup ## Drive the running product in Chromium (sign up, link to video, invite, API key); screenshots in .artifacts/browser
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+.PHONY: prod-smoke
+prod-smoke: setup ## Production topology here (PostgreSQL, Redis, S3, gunicorn, 2 workers); one video end to end
+	@bash deploy/prod-smoke.sh
 
 .PHONY: bench
 bench: setup ## Run the benchmarks (one JSON object per line)

@@ -4,7 +4,7 @@ Every setting is read from the environment here, once; nothing else in the
 project reads os.environ for configuration. Defaults are the embedded,
 single-machine setup that `make run` uses: SQLite and media under DATA_DIR,
 a private Redis on a Unix socket in DATA_DIR, e-mail printed to the console.
-Every variable is documented in deploy/env.example.
+Every variable is documented in deploy/.env.example (a test keeps them in step).
 """
 
 import os
@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "saas.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +120,11 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (readiness, workers) instead of hanging on an unreachable server.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web app and the worker share the file: WAL lets readers run beside a
     # writer, and IMMEDIATE transactions avoid "database is locked" upgrades.
@@ -188,6 +194,11 @@ if env("S3_BUCKET"):
             "region_name": env("S3_REGION") or None,
             "access_key": env("S3_ACCESS_KEY_ID") or None,
             "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            # SigV4 works everywhere (AWS regions since 2014, MinIO, R2, Ceph);
+            # S3-compatible servers on a host name of their own need path style.
+            "signature_version": env("S3_SIGNATURE_VERSION", "s3v4"),
+            "addressing_style": env("S3_ADDRESSING_STYLE") or None,
+            "querystring_expire": envint("S3_URL_EXPIRE_SECONDS", 3600),
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -229,6 +240,8 @@ DRAMATIQ_BROKER = {
         "dramatiq.middleware.Callbacks",
         "dramatiq.middleware.Retries",
         "django_dramatiq.middleware.DbConnectionsMiddleware",
+        "saas.ops.logs.JobLogContext",
+        "saas.ops.heartbeats.WorkerHeartbeats",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
@@ -271,14 +284,18 @@ CACHES = {
     )
 }
 
-# Security. Production (DEBUG off) gets HTTPS-only cookies and HSTS by default;
-# SECURE_SSL_REDIRECT stays opt-in because TLS usually ends at the proxy.
+# Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and a redirect
+# of plain HTTP to HTTPS (`manage.py check --deploy` is clean). TLS usually ends
+# at the proxy, which must send X-Forwarded-Proto (deploy/nginx does). Probes
+# reach /healthz, /readyz and /metrics over plain HTTP inside the network.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(not DEBUG))
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(not DEBUG))
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -309,13 +326,36 @@ BILLING_GRACE_DAYS = envint("BILLING_GRACE_DAYS", 7)
 BILLING_API_FOR_ALL_PLANS = envbool("BILLING_API_FOR_ALL_PLANS", str(not STRIPE_SECRET_KEY))
 BILLING_UNLIMITED_SEATS = envbool("BILLING_UNLIMITED_SEATS", str(not STRIPE_SECRET_KEY))
 
+# Logs go to stderr: LOG_FORMAT=json for one JSON object a line (log shippers),
+# "plain" (default) for readable lines. Both carry the request id or the job's
+# fields (job_id, video_id, stage, workspace_id); see saas/ops/logs.py.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "saas.ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"()": "saas.ops.logs.KeyValueFormatter"},
+        "json": {"()": "saas.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Operations: /metrics needs `Authorization: Bearer $METRICS_TOKEN` (without a
+# token it is open only with DEBUG on); the same token shows /readyz's reasons.
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_WINDOW_SECONDS = envint("METRICS_WINDOW_SECONDS", 3600)
+READINESS_TIMEOUT_SECONDS = envint("READINESS_TIMEOUT_SECONDS", 2)
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 15)
 
 # Render jobs. A worker renews its lease on a stage while it works; a stage
 # whose lease ran out is given to another worker (RENDER_MAX_STAGE_ATTEMPTS

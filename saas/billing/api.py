@@ -1,5 +1,7 @@
 """GET /api/v1/billing: the workspace's plan, limits, credits and seats (any member)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +25,7 @@ def plan_data(plan) -> dict:
 
 
 class BillingView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         o = services.overview(request.membership.workspace, entries=0)
         account = o.account

@@ -15,6 +15,8 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, OperationalError
 
+from saas.ops.logs import stage_logged
+
 from . import jobs
 from .models import Video
 
@@ -48,7 +50,8 @@ def run_stage(video_id: str, stage: str) -> None:
         log.info("video %s: %s is done or cancelled; skipping", video_id, stage)
         return
     try:
-        STAGES[stage](video, owner)
+        with stage_logged(video):  # start, finish or failure, with duration and ids
+            STAGES[stage](video, owner)
     except jobs.LeaseLost as exc:
         log.info("%s", exc)
     except Exception as exc:

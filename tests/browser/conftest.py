@@ -90,8 +90,10 @@ def shop():
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, closed with the module: Playwright's sync API holds an event loop
+    on this thread while it runs, which other tests' sync Playwright would trip on."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

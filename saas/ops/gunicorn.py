@@ -1,0 +1,44 @@
+"""Gunicorn's access log as one JSON object a line, with the request id.
+
+deploy/gunicorn.conf.py sets `logger_class` to AccessLogger. The request id is
+the one RequestIdMiddleware put in the response (taken from the proxy's
+X-Request-ID, or made up), so access lines and application lines join on it.
+Imports nothing from Django: gunicorn's master process loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from datetime import UTC, datetime
+
+from gunicorn.glogging import Logger
+
+
+def access_entry(atoms: dict) -> dict:
+    """The fields of one access line, from gunicorn's log atoms."""
+    return {
+        "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "type": "access",
+        "request_id": atoms.get("{x-request-id}o") or atoms.get("{x-request-id}i") or "",
+        "remote": atoms.get("{x-forwarded-for}i") or atoms.get("h"),
+        "method": atoms.get("m"),
+        "path": atoms.get("U"),
+        "query": atoms.get("q") or "",
+        "status": int(atoms["s"]) if str(atoms.get("s", "")).isdigit() else atoms.get("s"),
+        "bytes": atoms.get("B") or 0,
+        "duration_ms": round(atoms.get("D", 0) / 1000, 1),
+        "user_agent": atoms.get("a"),
+        "referer": atoms.get("f"),
+    }
+
+
+class AccessLogger(Logger):
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        try:
+            entry = access_entry(self.atoms(resp, req, environ, request_time))
+            self.access_log.info(json.dumps(entry, default=str, ensure_ascii=False))
+        except Exception:
+            self.error(traceback.format_exc())
