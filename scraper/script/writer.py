@@ -176,8 +176,15 @@ def benefit_sources(product: Product, count: int) -> list[str]:
             s
             for s in sentences
             if 5 <= len(s.split()) <= 40 and s not in items and not NOT_A_BENEFIT.search(s)
-        ]
+            and not _repeats_a_feature(s, product.features)
+        ]  # fmt: skip
     return items
+
+
+def _repeats_a_feature(sentence: str, features: list[str]) -> bool:
+    """A description "sentence" that is really the feature list run together."""
+    text = sentence.lower()
+    return any(len(f.split()) >= 2 and f.lower() in text for f in features)
 
 
 @dataclass

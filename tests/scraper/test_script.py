@@ -190,3 +190,13 @@ def test_a_bad_llm_answer_falls_back_to_the_template(fake_llm):
     script = write_script(mug(), 15, provider=provider)
     assert script.writer == "template" and "LLM not used" in script.notes[-1]
     assert count_words(script.text) > 20
+
+
+def test_a_description_that_repeats_the_feature_list_is_not_read_out_as_one_sentence():
+    features = ["Keeps drinks hot for 12 hours", "Leak-proof lid", "Fits every cup holder"]
+    run_together = "A double-walled steel mug. " + " ".join(features)
+    for seed in range(6):
+        script = write_script(mug(features=features, description=run_together), seed=seed)
+        for scene in script.scenes:
+            assert "hours Leak-proof" not in scene.text, scene.text
+            assert "lid Fits" not in scene.text, scene.text
