@@ -1,5 +1,6 @@
 """The billing page. Owners manage billing; admins may look; others are refused."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
@@ -61,5 +62,10 @@ def billing(request):
     return render(
         request,
         "billing/billing.html",
-        {"o": overview, "can_manage": membership.role == Role.OWNER},
+        {
+            "o": overview,
+            "can_manage": membership.role == Role.OWNER,
+            # Without Stripe every plan has the API (BILLING_API_FOR_ALL_PLANS).
+            "api_for_all": settings.BILLING_API_FOR_ALL_PLANS,
+        },
     )

@@ -149,3 +149,10 @@ def test_the_billing_api_needs_a_key(db):
     response = APIClient().get("/api/v1/billing")
     assert response.status_code in (401, 403)
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize(("open_api", "shown"), [(True, "API and webhooks"), (False, "No API or")])
+def test_the_plan_card_says_whether_this_workspace_has_the_api(personas, settings, open_api, shown):
+    settings.BILLING_API_FOR_ALL_PLANS = open_api
+    plan_card = page(personas.owner, personas.workspace_a).content.decode().split('id="plan-h"')[1]
+    assert shown in plan_card.split("</section>")[0]
