@@ -245,6 +245,11 @@ def _announce(video: Video, event: str) -> None:
     from .representation import video_data
 
     emit_event(video.workspace, event, video_data(video))
+    if video.callback_url:
+        from saas.webhooks.tasks import deliver_callback
+
+        video_id = str(video.pk)
+        transaction.on_commit(lambda: deliver_callback.send(video_id, event))
 
 
 # The sweeper ---------------------------------------------------------------------

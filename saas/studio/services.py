@@ -135,6 +135,13 @@ def create_video(actor: Membership, request: dict, *, source_url: str = "") -> V
     )
     check_concurrency(workspace)
     check_references(actor, request)
+    if request.get("callback_url"):
+        from saas.webhooks.callbacks import check_url
+
+        try:
+            check_url(request["callback_url"])
+        except ServiceError as exc:
+            raise ServiceError(exc.message, field="callback_url", code=exc.code) from None
     spec = {}
     if not source_url:
         plan = billing.plan_for(workspace)
