@@ -10,10 +10,13 @@ between the check and the connection because nothing resolves the name again.
 
 Hosts in WEBHOOKS_ALLOWED_HOSTS (names or addresses) skip the address check:
 that is how tests and local setups reach a receiver on 127.0.0.1.
+
+Which addresses are public, and how host literals are read (`127.1`,
+`0x7f.0.0.1`, IPv4 inside IPv6), is the scraper's rule set (scraper/ssrf.py):
+one definition for every URL a customer gives us.
 """
 
 import ipaddress
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,13 +24,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from saas.errors import ServiceError
+from scraper import ssrf as addresses
+from scraper.errors import NetworkError
+from scraper.errors import RefusedUrl as RefusedLiteral
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-METADATA = frozenset(
-    ipaddress.ip_address(a)
-    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
-)
 BLOCKED_NAMES = ("localhost", "metadata.google.internal", "metadata", "instance-data")
 BLOCKED_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
 MAX_URL_LENGTH = 2000
@@ -102,35 +104,29 @@ def _parse(url: str) -> _Parsed:
 
 
 def _literal(host: str) -> IPAddress | None:
+    """The address a host names literally, read as browsers read it; None for a name."""
     try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
-
-
-def _embedded(address: IPAddress) -> list[IPAddress]:
-    """The address and any IPv4 address carried inside an IPv6 one."""
-    found = [address]
-    if isinstance(address, ipaddress.IPv6Address):
-        found += [a for a in (address.ipv4_mapped, address.sixtofour) if a]
-        if address.teredo:
-            found += list(address.teredo)
-        if address in ipaddress.ip_network("64:ff9b::/96"):
-            found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
+        return addresses.parse_ip_literal(host)
+    except RefusedLiteral as exc:
+        raise RefusedUrl(f"This is not a valid URL: {exc}.") from None
 
 
 def is_public(address: IPAddress) -> bool:
     """Globally routable, and no private address hides inside it."""
-    return all(a.is_global and not a.is_multicast and a not in METADATA for a in _embedded(address))
+    return addresses.refusal_reason(address) is None
 
 
 def _check_address(address: IPAddress, policy: Policy) -> None:
-    if str(address) in policy.allowed_hosts or is_public(address):
+    if str(address) in policy.allowed_hosts:
         return
-    if address in METADATA:
+    reason = addresses.refusal_reason(address)
+    if reason is None:
+        return
+    if address in addresses.METADATA_ADDRESSES:
         raise RefusedUrl(f"{address} is a cloud metadata address; webhooks cannot go there.")
-    raise RefusedUrl(f"{address} is not a public address; webhooks go to the internet only.")
+    raise RefusedUrl(
+        f"{address} is not a public address ({reason}); webhooks go to the internet only."
+    )
 
 
 def validate_url(url: str, policy: Policy | None = None) -> str:
@@ -156,17 +152,12 @@ def validate_url(url: str, policy: Policy | None = None) -> str:
 def resolve(host: str, port: int) -> list[IPAddress]:
     """Every address HOST resolves to. Raises ResolveFailed."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise ResolveFailed(f"Could not resolve {host}: {exc}") from None
-    addresses = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if address not in addresses:
-            addresses.append(address)
-    if not addresses:
+        found = addresses.resolve_host(host, port)
+    except NetworkError as exc:
+        raise ResolveFailed(str(exc)) from None
+    if not found:
         raise ResolveFailed(f"{host} has no addresses.")
-    return addresses
+    return found
 
 
 Resolver = Callable[[str, int], list[IPAddress]]

@@ -121,6 +121,8 @@ def shot(page, name: str, *, phone: bool = False) -> Path:
     path = SHOTS / f"{name}.png"
     _settle(page)
     page.screenshot(path=str(path), full_page=True)
+    unlabelled = page.evaluate(UNLABELLED)
+    assert not unlabelled, f"{name}: controls without an accessible name: {unlabelled}"
     if phone:
         size = page.viewport_size
         page.set_viewport_size({"width": 390, "height": 844})
@@ -131,6 +133,15 @@ def shot(page, name: str, *, phone: bool = False) -> Path:
         assert not wide, f"{name}: wider than a 390 px phone: {wide}"
     return path
 
+
+# Form controls and buttons a screen reader could not name.
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+  .filter(e => e.type !== 'hidden' && !e.closest('[hidden], noscript'))
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+    && !e.getAttribute('aria-labelledby') && !e.title
+    && !(['BUTTON', 'A'].includes(e.tagName) && e.textContent.trim())
+    && !(e.type === 'submit' && e.value))
+  .slice(0, 5).map(e => e.outerHTML.slice(0, 120))"""
 
 # The elements that stick out past the right edge of the window (sideways scrolling).
 OVERFLOWING = """() => [...document.querySelectorAll('body *')]

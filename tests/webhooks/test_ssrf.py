@@ -40,6 +40,10 @@ def test_public_https_urls_are_accepted(url):
         ("https://192.168.0.10/", "not a public"),
         ("https://100.64.0.1/", "not a public"),
         ("https://0.0.0.0/", "not a public"),
+        ("https://2130706433/", "not a public"),  # 127.0.0.1 as browsers read it
+        ("https://0x7f.1/", "not a public"),
+        ("https://0177.0.0.1/", "not a public"),
+        ("https://[::10.0.0.1]/", "not a public"),  # IPv4-compatible IPv6
         ("https://[::1]/", "not a public"),
         ("https://[fe80::1]/", "not a public"),
         ("https://[fd00:ec2::254]/", "metadata"),
