@@ -100,7 +100,7 @@ wait_port "$s3_port" s3 "$pid_s3"
 export DJANGO_SETTINGS_MODULE=saas.settings
 export DEBUG=false
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
-METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')
+METRICS_TOKEN=$("$PY" -c 'import secrets; print(secrets.token_hex(32))')
 export SECRET_KEY METRICS_TOKEN
 export ALLOWED_HOSTS=127.0.0.1 SITE_ROOT="http://127.0.0.1:$web_port"
 export CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$web_port"
@@ -144,7 +144,7 @@ say "gunicorn on 127.0.0.1:$web_port, workers and scheduler started"
 
 key=$("$PY" manage.py create_api_key --email smoke@example.com --name prod-smoke)
 in_fg "$PY" deploy/smoke.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
-  --metrics-token "$METRICS_TOKEN" --worker-log "$work/worker-cpu.log" \
+  --metrics-token="$METRICS_TOKEN" --worker-log "$work/worker-cpu.log" \
   --worker-log "$work/worker-gpu.log"
 
 # Readiness must notice a broker that went away ----------------------------------
