@@ -63,6 +63,7 @@ class Geometry:
     slots: dict[str, Rect]
     captions: Rect
     media_anchor: tuple[float, float] = (0.5, 0.5)  # where a contained image's centre sits
+    media_clear: Rect | None = None  # the part of the media no presenter covers
 
     @property
     def scale(self) -> float:
@@ -80,6 +81,7 @@ class _Plan:
     bottom: Fractions | None  # None: calls to action share the middle slot
     captions: Fractions
     anchor: tuple[float, float] = (0.5, 0.5)
+    clear: Fractions | None = None  # where the media's subject goes: not behind the presenter
 
 
 FULL = (0.0, 0.0, 1.0, 1.0)
@@ -105,7 +107,7 @@ PLANS: dict[tuple[str, str], _Plan] = {
     ("portrait", "bottom"): _Plan(
         FULL, (0.0, 0.58, 1.0, 1.0), "band",
         (0.06, 0.065, 0.94, 0.21), (0.06, 0.23, 0.94, 0.45), (0.06, 0.79, 0.94, 0.86),
-        (0.06, 0.46, 0.94, 0.57),
+        (0.06, 0.46, 0.94, 0.57), clear=(0.0, 0.0, 1.0, 0.58),
     ),
     ("portrait", "split"): _Plan(
         (0.0, 0.5, 1.0, 1.0), (0.0, 0.0, 1.0, 0.5), "cover",
@@ -126,12 +128,12 @@ PLANS: dict[tuple[str, str], _Plan] = {
     ("landscape", "corner"): _Plan(
         FULL, (0.72, 0.50, 0.95, 0.92), "circle",
         (0.05, 0.08, 0.62, 0.28), (0.05, 0.30, 0.62, 0.62), (0.05, 0.64, 0.62, 0.75),
-        (0.05, 0.79, 0.72, 0.94),
+        (0.05, 0.79, 0.72, 0.94), clear=(0.0, 0.0, 0.71, 1.0),
     ),
     ("landscape", "bottom"): _Plan(
         FULL, (0.66, 0.36, 1.0, 1.0), "band",
         (0.05, 0.08, 0.62, 0.28), (0.05, 0.30, 0.62, 0.62), (0.05, 0.64, 0.62, 0.75),
-        (0.05, 0.79, 0.64, 0.94),
+        (0.05, 0.79, 0.64, 0.94), clear=(0.0, 0.0, 0.66, 1.0),
     ),
     # The media half keeps a contained picture in its upper part and the text
     # under it; captions sit under the presenter's face.
@@ -158,7 +160,7 @@ PLANS: dict[tuple[str, str], _Plan] = {
     ("square", "bottom"): _Plan(
         FULL, (0.60, 0.42, 1.0, 1.0), "band",
         (0.06, 0.06, 0.56, 0.24), (0.06, 0.26, 0.56, 0.56), (0.06, 0.58, 0.56, 0.70),
-        (0.06, 0.76, 0.58, 0.93),
+        (0.06, 0.76, 0.58, 0.93), clear=(0.0, 0.0, 0.60, 1.0),
     ),
     ("square", "split"): _Plan(
         (0.0, 0.0, 0.5, 1.0), (0.5, 0.0, 1.0, 1.0), "cover",
@@ -212,6 +214,7 @@ def _mirrored(plan: _Plan) -> _Plan:
         _mirror(plan.bottom),
         _mirror(plan.captions),
         (1.0 - plan.anchor[0], plan.anchor[1]),
+        _mirror(plan.clear),
     )
 
 
@@ -235,4 +238,5 @@ def _build(plan: _Plan, shape: str, width: int, height: int) -> Geometry:
         slots=slots,
         captions=rect(plan.captions),
         media_anchor=plan.anchor,
+        media_clear=rect(plan.clear),
     )

@@ -88,33 +88,46 @@ def saliency_focus(image: Image.Image) -> tuple[float, float]:
     ) / 96
 
 
-def cover_crop(size: tuple[int, int], aspect: float, focus: tuple[float, float]):
-    """The largest (x0, y0, x1, y1) box of ``aspect`` (w/h) in ``size``, centred on ``focus``."""
+def cover_crop(size: tuple[int, int], aspect: float, focus: tuple[float, float], at=(0.5, 0.5)):
+    """The largest (x0, y0, x1, y1) box of ``aspect`` (w/h) in ``size`` that puts ``focus``
+    at ``at`` (fractions of the box; default its centre), as near as the image allows."""
     w, h = size
     cw, ch = (w, w / aspect) if w / h < aspect else (h * aspect, h)
-    x0 = min(max(focus[0] * w - cw / 2, 0), w - cw)
-    y0 = min(max(focus[1] * h - ch / 2, 0), h - ch)
+    x0 = min(max(focus[0] * w - cw * at[0], 0), w - cw)
+    y0 = min(max(focus[1] * h - ch * at[1], 0), h - ch)
     return x0, y0, x0 + cw, y0 + ch
 
 
-def blurred_fill(image: Image.Image, size: tuple[int, int], dim: float = 0.55) -> Image.Image:
+def blurred_fill(
+    image: Image.Image, size: tuple[int, int], dim: float = 0.55, blur: float = 4
+) -> Image.Image:
     """A blurred, darkened copy of ``image`` covering ``size`` (cheap: blurred small)."""
     small = ImageOps.fit(image, (max(8, size[0] // 10), max(8, size[1] // 10)))
-    small = small.filter(ImageFilter.GaussianBlur(4))
+    small = small.filter(ImageFilter.GaussianBlur(blur))
     big = small.resize(size, Image.Resampling.BICUBIC)
     return Image.eval(big, lambda v: int(v * dim))
 
 
 def contain_on_fill(
-    image: Image.Image, size: tuple[int, int], margin: float = 0.06, anchor=(0.5, 0.5)
+    image: Image.Image,
+    size: tuple[int, int],
+    margin: float = 0.06,
+    anchor=(0.5, 0.5),
+    area=(0.0, 0.0, 1.0, 1.0),
 ) -> Image.Image:
     """The whole ``image`` on its own blurred fill, with a soft shadow.
 
     ``anchor`` is where the image's centre goes, as fractions of ``size``
-    (kept inside the margins).
+    (kept inside the margins); the image fits inside ``area`` (fractions).
     """
-    canvas = blurred_fill(image, size)
-    inner = (int(size[0] * (1 - 2 * margin)), int(size[1] * (1 - 2 * margin)))
+    # Off centre, the fill no longer lines up with the image: blur it to a wash of
+    # its colours, or its shapes read as smudges beside the picture.
+    centred = area == (0.0, 0.0, 1.0, 1.0)
+    canvas = blurred_fill(image, size, blur=4 if centred else 12)
+    inner = (
+        int(size[0] * (area[2] - area[0] - 2 * margin)),
+        int(size[1] * (area[3] - area[1] - 2 * margin)),
+    )
     fitted = ImageOps.contain(image, inner, Image.Resampling.LANCZOS)
     x = _place(size[0], fitted.width, anchor[0], margin)
     y = _place(size[1], fitted.height, anchor[1], margin)
@@ -126,6 +139,19 @@ def contain_on_fill(
     shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
     canvas = Image.composite(Image.new("RGB", size, (0, 0, 0)), canvas, shadow)
     canvas.paste(fitted, (x, y))
+    return canvas
+
+
+def cover_in_area(
+    image: Image.Image, size: tuple[int, int], area, focus: tuple[float, float]
+) -> Image.Image:
+    """``image`` filling ``area`` (fractions of ``size``, cropped around ``focus``), on a
+    wash of its colours elsewhere: a picture that no presenter stands in front of."""
+    canvas = blurred_fill(image, size, blur=12)
+    x0, y0 = int(area[0] * size[0]), int(area[1] * size[1])
+    x1, y1 = int(area[2] * size[0]), int(area[3] * size[1])
+    box = cover_crop(image.size, (x1 - x0) / (y1 - y0), focus)
+    canvas.paste(image.resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS, box=box), (x0, y0))
     return canvas
 
 
@@ -208,6 +234,7 @@ def prepare(
     index: int,
     focus=None,
     anchor: tuple[float, float] = (0.5, 0.5),
+    clear: Rect | None = None,
 ):
     """Build the :class:`KenBurns` for one image in ``rect``.
 
@@ -219,19 +246,37 @@ def prepare(
         index: the item's position in its scene (varies ``auto`` motion).
         focus: (x, y) fractions to centre on, or None for the smart crop.
         anchor: where a contained image's centre sits in the rectangle (fractions).
+        clear: the part of ``rect`` no presenter covers (canvas pixels): the subject
+            goes there (a covering image's focus, a contained image whole).
     """
-    fit = choose_fit(fit, image.size, rect)
+    area = _area(rect, clear)
+    if clear is not None:
+        anchor = ((area[0] + area[2]) / 2, (area[1] + area[3]) / 2)
+    visible = Rect(0, 0, int((area[2] - area[0]) * rect.w), int((area[3] - area[1]) * rect.h))
+    fit = choose_fit(fit, image.size, visible)
     plate_size = (_even_up(rect.w * ZOOM_PLATE), _even_up(rect.h * ZOOM_PLATE))
-    if fit == "cover":
+    if fit == "cover" and clear is not None:
+        plate = cover_in_area(image, plate_size, area, focus or saliency_focus(image))
+        plate_focus = anchor
+    elif fit == "cover":
         focus = focus or saliency_focus(image)
         box = cover_crop(image.size, rect.w / rect.h, focus)
         plate = image.resize(plate_size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
         plate_focus = ((focus[0] * image.width - box[0]) / (box[2] - box[0]),
                        (focus[1] * image.height - box[1]) / (box[3] - box[1]))  # fmt: skip
     else:
-        plate = contain_on_fill(image, plate_size, anchor=anchor)
+        plate = contain_on_fill(image, plate_size, anchor=anchor, area=area)
         plate_focus = anchor
     return KenBurns(plate, rect, plan_motion(motion_kind, index, _inward(plate_focus)))
+
+
+def _area(rect: Rect, clear: Rect | None) -> tuple[float, float, float, float]:
+    """CLEAR as (x0, y0, x1, y1) fractions of RECT (the whole of it when None)."""
+    if clear is None:
+        return 0.0, 0.0, 1.0, 1.0
+    x0, y0 = (clear.x - rect.x) / rect.w, (clear.y - rect.y) / rect.h
+    x1, y1 = x0 + clear.w / rect.w, y0 + clear.h / rect.h
+    return max(x0, 0.0), max(y0, 0.0), min(x1, 1.0), min(y1, 1.0)
 
 
 def _inward(focus: tuple[float, float]) -> tuple[float, float]:

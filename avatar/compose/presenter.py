@@ -26,6 +26,7 @@ from avatar.compose.yuv import Layer, Planes, blend, chroma_alpha, planes_from_r
 DEFAULT_FACE = (0.29, 0.15, 0.44, 0.42)
 RING = (255, 255, 255, 255)
 FEATHER = 0.09  # fraction of a band's height that fades in at its inner edges
+HEAD_ROOM = 0.12  # air kept above a cut-out head in a band, as a fraction of its height
 
 
 def face_box(track, width: int, height: int) -> tuple[float, float, float, float]:
@@ -65,13 +66,15 @@ class PresenterView:
         self.canvas_width = geometry.width
         self.scale = geometry.scale
         src = (track.width, track.height)
-        self._plan(src, face_box(track, *src))
-        self._alpha = self._static_alpha(track.matte if cutout or self.shape == "band" else None)
+        matte = track.matte if cutout or self.shape == "band" else None
+        self._plan(src, face_box(track, *src), matte)
+        self._alpha = self._static_alpha(matte)
         self._ring = self._make_ring() if self.shape == "circle" else None
         self._last: tuple | None = None
 
-    def _plan(self, src: tuple[int, int], face) -> None:
+    def _plan(self, src: tuple[int, int], face, matte: np.ndarray | None = None) -> None:
         r = self.rect
+        self._head_top = None
         centre = (face[0] + face[2] / 2, face[1] + face[3] / 2)
         self.crop = (0.0, 0.0, float(src[0]), float(src[1]))
         if self.shape == "fit":
@@ -89,8 +92,18 @@ class PresenterView:
         elif self.shape == "cover":  # the face a little above the middle
             self.crop = _crop_around(src, r.w / r.h, (centre[0], centre[1] + face[3] * 0.08))
         else:  # band: head and shoulders, the face in the upper part, the chest below
-            height = min(src[1], src[0] / (r.w / r.h), face[3] * 2.1)
-            self.crop = _crop_around(src, r.w / r.h, (centre[0], centre[1] + height * 0.14), height)
+            aspect = r.w / r.h
+            height = min(src[1], src[0] / aspect, face[3] * 2.1)
+            middle = centre[1] + height * 0.14
+            top = _head_top(matte, face)
+            self._head_top = top
+            if top is not None and top - height * HEAD_ROOM < middle - height / 2:
+                # A cut-out person: widen the view so the hair or hat is not sliced off.
+                # When the photo is too narrow to widen enough, keep the head, lose chest.
+                start = max(top - height * HEAD_ROOM, 0)
+                height = min(src[1], src[0] / aspect, middle + height / 2 - start)
+                middle = start + height / 2
+            self.crop = _crop_around(src, aspect, (centre[0], middle), height)
 
     def _static_alpha(self, matte: np.ndarray | None) -> tuple | None:
         """The shape's alpha (circle, feathered band, person matte): (luma, chroma) sizes."""
@@ -108,7 +121,22 @@ class PresenterView:
             alpha = (
                 cut if alpha is None else (cut.astype(np.uint16) * alpha // 255).astype(np.uint8)
             )
+            if self.shape == "band" and self._head_top is not None:
+                alpha = self._clear_above_head(alpha)
         return None if alpha is None else (alpha, chroma_alpha(alpha))
+
+    def _clear_above_head(self, alpha: np.ndarray) -> np.ndarray:
+        """Nothing above the head: a matte's faint edges there read as smudges."""
+        h = alpha.shape[0]
+        row = (self._head_top - self.crop[1]) / (self.crop[3] - self.crop[1]) * h
+        edge = max(2, int(h * 0.02))
+        start = int(row) - edge
+        if start <= 0:
+            return alpha
+        ramp = np.ones(h, np.float32)
+        ramp[:start] = 0
+        ramp[start : start + edge] = np.linspace(0, 1, edge, endpoint=False)
+        return np.rint(alpha * ramp[:, None]).astype(np.uint8)
 
     def _fit_edges(self) -> np.ndarray | None:
         """Fade the photo's edges that stand inside the frame (not those on its border)."""
@@ -165,6 +193,16 @@ def resize_planes(rgb: np.ndarray, size: tuple[int, int], box) -> Planes:
     zoom_into(planes.v, v, half_box)
     y = Image.fromarray(planes.y).resize(size, Image.Resampling.BICUBIC, box=local)
     return Planes(np.asarray(y), u, v)
+
+
+def _head_top(matte: np.ndarray | None, face) -> float | None:
+    """The highest row of the person matte above the face (hair, a hat), or None."""
+    if matte is None:
+        return None
+    x0 = max(int(face[0]), 0)
+    x1 = max(int(face[0] + face[2]), x0 + 1)
+    rows = np.flatnonzero(matte[:, x0:x1].max(axis=1) > 0.5)
+    return float(rows[0]) if rows.size else None
 
 
 def _feathered(w: int, h: int, rect: Rect, scale: float) -> np.ndarray:

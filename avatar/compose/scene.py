@@ -114,8 +114,11 @@ def _media(inputs: SceneInputs) -> MediaTrack:
             items.append(source)
             continue
         image = inputs.open_image(item.src, field)
-        anchor = inputs.geometry.media_anchor
-        kb = media.prepare(image, rect, item.fit, item.motion, inputs.index + i, item.focus, anchor)
+        g = inputs.geometry
+        kb = media.prepare(
+            image, rect, item.fit, item.motion, inputs.index + i, item.focus, g.media_anchor,
+            clear=g.media_clear,
+        )  # fmt: skip
         items.append(kb)
     return MediaTrack(rect, items, inputs.duration)
 

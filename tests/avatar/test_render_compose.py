@@ -87,6 +87,44 @@ def test_contain_shows_the_whole_image_undistorted_over_a_blurred_fill():
     assert media.choose_fit("auto", (400, 620), Rect(0, 0, 360, 640)) == "cover"
 
 
+def test_a_cover_crop_can_put_the_product_off_centre():
+    box = media.cover_crop((2000, 1000), 1.0, (0.5, 0.5), at=(0.25, 0.5))
+    assert box == (750.0, 0.0, 1750.0, 1000.0)  # the focus (x=1000) a quarter in
+
+
+def test_media_beside_a_presenter_keeps_clear_of_it():
+    """A slide behind the bottom-third presenter sits whole in the part no one covers."""
+    from avatar.compose.layouts import geometry
+
+    g = geometry("bottom", 1280, 720)
+    assert g.media_clear is not None and g.media_clear.x + g.media_clear.w <= g.presenter.x
+    slide = Image.new("RGB", (1280, 720), (255, 255, 255))
+    plate = media.contain_on_fill(slide, (1280, 720), anchor=(0.33, 0.5), area=(0, 0, 0.66, 1))
+    white = np.nonzero(np.asarray(plate).min(axis=2) > 250)[1]
+    assert white.max() < g.presenter.x  # all of the slide left of the presenter
+    kb = media.prepare(slide, g.media, "auto", "none", 0, clear=g.media_clear)
+    assert kb.plate.y[:, g.presenter.x :].max() < 200  # only the dimmed fill behind her
+    assert media.prepare(slide, g.media, "auto", "none", 0).plate.y[:, -1].max() > 230
+
+
+@pytest.mark.parametrize(
+    ("layout", "size"),
+    [(lay, size) for lay in ("corner", "bottom", "split", "voiceover", "presenter")
+     for size in ((720, 1280), (1280, 720), (720, 720))],
+)  # fmt: skip
+def test_the_clear_area_never_overlaps_the_presenter(layout, size):
+    from avatar.compose.layouts import geometry
+
+    for side in ("right", "left"):
+        g = geometry(layout, *size, side=side)
+        if g.media_clear is None or g.presenter is None:
+            continue
+        c, p = g.media_clear, g.presenter
+        overlap_w = min(c.x + c.w, p.x + p.w) - max(c.x, p.x)
+        overlap_h = min(c.y + c.h, p.y + p.h) - max(c.y, p.y)
+        assert overlap_w <= 2 or overlap_h <= 2, (layout, size, side, c, p)
+
+
 @pytest.mark.parametrize("motion", ["zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up"])
 def test_pan_and_zoom_is_smooth_and_stays_on_the_picture(motion):
     image = Image.fromarray(RNG.integers(0, 256, (500, 700, 3), dtype=np.uint8))
