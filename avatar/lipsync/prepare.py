@@ -303,5 +303,6 @@ def _teeth_colour(pixels: np.ndarray) -> tuple[float, float, float]:
     base = np.array(_median(pixels, fallback=(225, 220, 205)))
     luminance = float(base @ np.array([0.299, 0.587, 0.114]))
     cast = np.clip(base / max(base.mean(), 1.0), 0.97, 1.03)  # white balance, limited
-    level = float(np.clip(luminance * 1.2, 195, 230))
-    return tuple(float(c) for c in np.clip(level * np.array([1.0, 0.98, 0.94]) * cast, 0, 245))
+    level = float(np.clip(luminance * 1.2, 200, 232))
+    # Warm ivory: a neutral grey reads as blue-grey between warm lips and skin.
+    return tuple(float(c) for c in np.clip(level * np.array([1.0, 0.95, 0.84]) * cast, 0, 245))
