@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 HANDLED = (
     "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",  # bank debits and transfers pay later
     "customer.subscription.created",
     "customer.subscription.updated",
     "customer.subscription.deleted",
@@ -323,6 +324,9 @@ def send_notice(workspace_id, notice: str) -> None:
 
 HANDLERS = {
     "checkout.session.completed": checkout_completed,
+    # A delayed payment method (SEPA debit, bank transfer) completes the checkout
+    # unpaid; this event says the money arrived. The session id keeps it once.
+    "checkout.session.async_payment_succeeded": checkout_completed,
     "customer.subscription.created": subscription_created,
     "customer.subscription.updated": subscription_changed,
     "customer.subscription.deleted": subscription_changed,

@@ -187,6 +187,17 @@ def test_an_unpaid_checkout_adds_no_credits(ws):
     assert services.balance(ws) == before
 
 
+def test_a_delayed_payment_adds_the_credits_when_it_succeeds_once(ws):
+    before = services.balance(ws)
+    unpaid = make_checkout_session(ws, credits=500, payment_status="unpaid")
+    deliver(make_event("checkout.session.completed", unpaid))
+    assert services.balance(ws) == before
+    paid = make_checkout_session(ws, credits=500)
+    deliver(make_event("checkout.session.async_payment_succeeded", paid))
+    deliver(make_event("checkout.session.async_payment_succeeded", paid))
+    assert services.balance(ws) == before + 500
+
+
 def test_a_subscription_checkout_links_the_customer(ws):
     deliver(
         make_event("checkout.session.completed", make_checkout_session(ws, mode="subscription"))
