@@ -85,6 +85,48 @@ def test_the_web_app_does_not_import_torch():
     assert result.stdout.strip().endswith("ok")
 
 
+WEB_PAGES_CODE = """
+import sys, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.test import Client
+from tests.conftest import make_user
+from saas.workspaces.models import Membership
+from saas.studio.drafts import create_draft
+from saas.studio.models import Video
+user = make_user("pages@x.test")
+member = Membership.objects.get(user=user)
+draft = create_draft(member, {"scenes": [{"script": "Hi there."}]})
+video = Video.objects.create(workspace=member.workspace, title="v", stage="speech", request={})
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(user)
+for path in ["/dashboard/", "/create/", "/create/link/", f"/drafts/{draft.pk}/", "/avatars/",
+             f"/videos/{video.pk}/", "/workspace/members/", "/workspace/api-keys/",
+             "/workspace/webhooks/", "/billing/", "/api/v1/voices", "/api/v1/avatars"]:
+    assert client.get(path).status_code == 200, path
+body = {"scenes": [{"script": "Hello"}]}
+assert client.post("/api/v1/estimate", body, content_type="application/json").status_code == 200
+assert "avatar.voices" in sys.modules and "avatar.music" in sys.modules  # not vacuous
+heavy = ("torch", "onnxruntime", "librosa", "playwright", "mediapipe")
+print(sorted(n for n in heavy if n in sys.modules))
+"""
+
+
+def test_the_web_pages_import_nothing_heavy(tmp_path):
+    """Every page and the editor's API calls run in a web process without torch,
+    mediapipe, onnxruntime, librosa or a browser."""
+    result = run_python(
+        WEB_PAGES_CODE,
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        TEST_MEDIA_ROOT=str(tmp_path / "media"),
+        PYTHONPATH=str(REPO),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_the_torch_check_can_fail():
     """Guard against a vacuous check: importing torch is visible in sys.modules."""
     result = run_python("import sys, avatar.lipsync, torch; print('torch' in sys.modules)")
