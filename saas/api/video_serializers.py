@@ -19,7 +19,12 @@ def validate_voice(value: str) -> str:
 
 
 class SceneSerializer(serializers.Serializer):
-    script = serializers.CharField(max_length=5000, required=False, trim_whitespace=True)
+    script = serializers.CharField(
+        max_length=5000,
+        required=False,
+        trim_whitespace=True,
+        error_messages={"blank": "Write what the presenter says in this scene."},
+    )
     audio = serializers.UUIDField(required=False, help_text="an uploaded audio asset instead")
     transcript = serializers.CharField(max_length=5000, required=False)
     voice = serializers.CharField(required=False, validators=[validate_voice])

@@ -56,6 +56,13 @@ def test_rendering_checks_the_draft_in_full_and_names_the_scene(creator_api, fun
     assert response.status_code == 400
     assert response.json()["error"]["field"].startswith("scenes.1.")
     assert not Video.objects.exists()
+    draft.request["scenes"][1] = {"script": " "}
+    draft.save()
+    response = creator_api.post(f"/api/v1/drafts/{draft.pk}/render", {}, format="json")
+    assert response.json()["error"] == {
+        "code": "blank", "field": "scenes.1.script",
+        "message": "Write what the presenter says in this scene.",
+    }  # fmt: skip
 
 
 def test_rendering_a_draft_queues_a_video_and_keeps_the_draft(creator_api, funded):
