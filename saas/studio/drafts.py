@@ -31,6 +31,11 @@ def _clean_request(request) -> dict:
         raise ServiceError("scenes must be a list of objects.", field="scenes")
     if len(scenes) > MAX_SCENES:
         raise ServiceError(f"A video has at most {MAX_SCENES} scenes.", field="scenes")
+    if not isinstance(request.get("title", ""), str):
+        raise ServiceError("title must be text.", field="title")
+    link = request.get("link", {})
+    if not isinstance(link, dict) or not isinstance(link.get("images", []), list):
+        raise ServiceError("link must be an object with a list of images.", field="link")
     return request
 
 
@@ -160,7 +165,8 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     images = _workspace_images(actor, options.get("images"))
     request = dict(draft.request)
     first = (request.get("scenes") or [{}])[0]
-    script_request = {**clean, "aspect": request.get("aspect", "9:16")}
+    aspect = request.get("aspect") if request.get("aspect") in ("9:16", "16:9", "1:1") else "9:16"
+    script_request = {**clean, "aspect": aspect}
     for key in ("voice", "avatar"):
         if options.get(key) or first.get(key):
             script_request[key] = options.get(key) or first.get(key)

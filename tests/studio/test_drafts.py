@@ -40,6 +40,10 @@ def test_a_half_written_draft_is_saved_as_it_is(creator_api):
         ("just text", "request"),
         ({"scenes": "nope"}, "scenes"),
         ({"scenes": [{"script": "x"}] * 31}, "scenes"),
+        ({"scenes": [1]}, "scenes"),
+        ({"title": 5}, "title"),
+        ({"link": "x"}, "link"),
+        ({"link": {"images": "x"}}, "link"),
     ],
 )
 def test_a_malformed_draft_is_refused_naming_the_field(creator_api, request_body, field):
