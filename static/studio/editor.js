@@ -9,12 +9,28 @@
   const root = document.getElementById("editor");
   const canEdit = DATA.canEdit;
   let draft = DATA.draft;
-  let req = draft.request;
+  let req = normalise(draft.request);
   const isLink = Boolean(draft.product);
   let pool = []; // workspace images: {asset, url, name}
   let saveTimer = null;
   let saving = null;
   let dirty = false;
+
+  // A draft saved through the API may hold anything JSON can: keep what the editor
+  // can show, so one odd value cannot break the page (rendering checks it all).
+  function normalise(request) {
+    const isObject = (v) => v && typeof v === "object" && !Array.isArray(v);
+    request.scenes = (Array.isArray(request.scenes) ? request.scenes : []).filter(isObject);
+    for (const scene of request.scenes) {
+      if (scene.script != null && typeof scene.script !== "string") scene.script = String(scene.script);
+      if (!Array.isArray(scene.media)) delete scene.media;
+      if (!Array.isArray(scene.overlays)) delete scene.overlays;
+      else scene.overlays = scene.overlays.filter(isObject);
+      if (!isObject(scene.background)) delete scene.background;
+    }
+    if (!request.scenes.length) request.scenes.push({ script: "" });
+    return request;
+  }
 
   // --- DOM helpers ------------------------------------------------------------
   function h(tag, attrs = {}, ...children) {
@@ -96,7 +112,7 @@
 
   const scenes = () => (req.scenes = req.scenes || []);
   const firstScene = () => scenes()[0] || {};
-  const wordsOf = (text) => (text || "").trim().split(/\s+/).filter(Boolean).length;
+  const wordsOf = (text) => String(text || "").trim().split(/\s+/).filter(Boolean).length;
   const secondsOf = (scene) => wordsOf(scene.script) / (2.6 * (scene.rate || 1)) + 0.6;
 
   // --- Saving and the estimate ------------------------------------------------
@@ -252,7 +268,7 @@
           avatar: firstScene().avatar || DATA.defaults.avatar,
           voice: firstScene().voice || DATA.defaults.voice,
         });
-        req = draft.request;
+        req = normalise(draft.request);
         rerender();
         estimate();
       } catch (error) {

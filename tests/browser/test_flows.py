@@ -114,6 +114,20 @@ def test_an_admin_creates_an_api_key_shown_once_that_works(page, app):
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.load(response)["role"] == "creator"
 
+    # A draft made through the API with odd values still opens in the editor.
+    scene = {"script": 42, "overlays": "x", "media": 5, "background": "red"}
+    odd = {"title": "From the API", "request": {"scenes": [scene]}}
+    request = urllib.request.Request(
+        f"{app.base}/api/v1/drafts",
+        data=json.dumps(odd).encode(),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        draft = json.load(response)
+    page.goto(f"{app.base}/drafts/{draft['id']}/")
+    assert page.get_by_label("Script for scene 1").input_value() == "42"
+    page.goto(f"{app.base}/workspace/api-keys/")
+
     page.reload()
     assert secret not in page.content()
     assert "Zapier" in page.locator("main").inner_text()
