@@ -105,6 +105,20 @@ def api_client_for(user, workspace, role=None):
     return client
 
 
+def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: float = 20) -> None:
+    """Wait until PROCESS (NAME, for the message) listens on 127.0.0.1:PORT; kill it if not."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{name} did not start on port {port}")
+            time.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import stripe
 
 from saas.billing import stripe_api
 
-from ..conftest import free_port
+from ..conftest import free_port, wait_for_port
 
 HERE = Path(__file__).resolve().parent
 WEBHOOK_SECRET = "whsec_test_secret"
@@ -200,19 +199,6 @@ def stripe_http(stripe_on, monkeypatch):
 # localstripe, a real fake Stripe server ----------------------------------------------------
 
 
-def _wait_for_port(port: int, process, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("localstripe did not start")
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="session")
 def localstripe_server(tmp_path_factory):
     port = free_port()
@@ -224,7 +210,7 @@ def localstripe_server(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    _wait_for_port(port, process)
+    wait_for_port(port, process, "localstripe")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(10)

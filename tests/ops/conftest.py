@@ -1,27 +1,12 @@
 import contextlib
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
-
-
-def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"{name} did not start on port {port}")
-            time.sleep(0.05)
+from tests.conftest import free_port, wait_for_port
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@ import dramatiq
 import pytest
 
 from ..conftest import actors_on
+from ..scraper.server import ShopServer
 
 QUEUES = ("default", "tts", "gpu")
 
@@ -49,3 +50,12 @@ def funded(personas):
     billing.ensure_monthly_grant(personas.workspace_a)
     billing.grant_credits(personas.workspace_a, 10_000, note="test credits")
     return personas
+
+
+@pytest.fixture
+def shop(settings):
+    """The local shop, with 127.0.0.1 allowed for scraping during the test."""
+    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    server = ShopServer().start()
+    yield server
+    server.stop()

@@ -6,7 +6,6 @@ from saas.studio import drafts
 from saas.studio.models import Asset, Draft, Video
 
 from ..conftest import api_client_for, web_client
-from ..scraper.server import ShopServer
 
 SCENE = {"script": "Welcome to the team.", "voice": "espeak:en-us", "avatar": "grace"}
 
@@ -105,14 +104,6 @@ def test_duplicating_a_video_makes_an_editable_draft(funded):
 
 
 # Link drafts -------------------------------------------------------------------
-
-
-@pytest.fixture
-def shop(settings):
-    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
-    server = ShopServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.mark.slow

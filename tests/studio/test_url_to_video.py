@@ -5,17 +5,8 @@ import pytest
 from saas.studio.models import Asset, Video
 
 from ..conftest import api_client_for
-from ..scraper.server import ShopServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-@pytest.fixture
-def shop(settings):
-    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
-    server = ShopServer().start()
-    yield server
-    server.stop()
 
 
 def test_a_draft_has_the_product_and_a_script(funded, shop):
