@@ -24,7 +24,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 9))
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
-# A request (a slow upload included) that takes longer is killed and logged.
+# A worker process silent this long (its main loop blocked) is killed and restarted.
+# With gthread a slow request on one thread (a product page read for the
+# link flow takes up to ~60 s) does not trip it; nginx waits 120 s (proxy_read_timeout).
 timeout = _int("GUNICORN_TIMEOUT", 60)
 # SIGTERM: finish the requests in flight for this long, then exit.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
