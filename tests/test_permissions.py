@@ -198,6 +198,7 @@ WEB_OBJECT_PAGES = [
     ("post", "/videos/{video}/share/revoke"),
     ("get", "/avatars/{avatar}/"),
     ("get", "/avatars/{avatar}/status/"),
+    ("get", "/avatars/{avatar}/thumb.jpg"),
     ("post", "/avatars/{avatar}/delete/"),
     ("get", "/drafts/{draft}/"),
     ("post", "/drafts/{draft}/delete"),

@@ -89,10 +89,19 @@ def get_avatar(membership: Membership, avatar_id) -> Avatar:
 def delete_avatar(actor: Membership, avatar_id) -> None:
     require_role(actor, Role.CREATOR)
     avatar = get_avatar(actor, avatar_id)
+    if avatar.image:  # the gallery's card-sized copy, made on first view
+        thumb = thumbnail_name(avatar)
+        if default_storage.exists(thumb):
+            default_storage.delete(thumb)
     for stored in (avatar.image, avatar.preview):
         if stored:
             stored.delete(save=False)
     avatar.delete()
+
+
+def thumbnail_name(avatar: Avatar) -> str:
+    """Where the gallery keeps a photo avatar's card-sized JPEG (beside the upload)."""
+    return f"{avatar.image.name.rsplit('/', 1)[0]}/thumb.jpg"
 
 
 def make_preview(avatar_id) -> None:

@@ -311,6 +311,32 @@ def test_creators_and_up_delete_an_avatar_and_its_files(personas, broker, who):
     assert not default_storage.exists(image_name)
 
 
+def test_the_gallery_shows_a_small_copy_of_the_photo_and_delete_removes_it(personas, broker):
+    from saas.studio.avatars import thumbnail_name
+
+    avatar = make_avatar(personas.workspace_a)
+    avatar.image.save("big.png", ContentFile(png((2400, 3000))), save=True)
+    client = client_of(personas, "creator")
+    assert (
+        reverse("avatar_thumbnail", args=[avatar.pk])
+        in client.get(reverse("avatars")).content.decode()
+    )
+    response = client.get(reverse("avatar_thumbnail", args=[avatar.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    small = Image.open(io.BytesIO(response.content))
+    assert small.format == "JPEG" and small.size == (480, 600)
+    assert default_storage.exists(thumbnail_name(avatar))  # made once, then served
+    assert client.get(reverse("avatar_thumbnail", args=[avatar.pk])).content == response.content
+    client.post(reverse("avatar_delete", args=[avatar.pk]))
+    assert not default_storage.exists(thumbnail_name(avatar))
+    assert (
+        client_of(personas, "outsider")
+        .get(reverse("avatar_thumbnail", args=[avatar.pk]))
+        .status_code
+        == 404
+    )
+
+
 def test_deleting_needs_a_post(personas):
     avatar = make_avatar(personas.workspace_a)
     response = client_of(personas, "owner").get(reverse("avatar_delete", args=[avatar.pk]))

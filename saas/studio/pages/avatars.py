@@ -253,6 +253,33 @@ def avatar_status(request, pk):
 
 
 @login_required
+@require_GET
+def avatar_thumbnail(request, pk):
+    """A card-sized JPEG of a photo avatar, made once and kept beside the upload
+    (the upload itself may be a 20 MB photo)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    avatar = _own_avatar(request, pk)
+    if not avatar.image:
+        raise Http404("This avatar has no photo.")
+    name = service.thumbnail_name(avatar)
+    if not default_storage.exists(name):
+        from PIL import Image, ImageOps
+
+        with avatar.image.open("rb") as handle:
+            image = ImageOps.exif_transpose(Image.open(handle)).convert("RGB")
+        image.thumbnail((PORTRAIT_PX, PORTRAIT_PX * 2), Image.Resampling.LANCZOS)
+        buffer = BytesIO()
+        image.save(buffer, "JPEG", quality=86, optimize=True)
+        name = default_storage.save(name, ContentFile(buffer.getvalue()))
+    with default_storage.open(name, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
 @require_POST
 def delete_avatar(request, pk):
     name = _own_avatar(request, pk).name
@@ -313,6 +340,7 @@ urlpatterns = [
     path("avatars/upload/", upload_avatar, name="avatar_upload"),
     path("avatars/<uuid:pk>/", avatar_detail, name="avatar_detail"),
     path("avatars/<uuid:pk>/status/", avatar_status, name="avatar_status"),
+    path("avatars/<uuid:pk>/thumb.jpg", avatar_thumbnail, name="avatar_thumbnail"),
     path("avatars/<uuid:pk>/delete/", delete_avatar, name="avatar_delete"),
     path("avatars/stock/<slug:stock_id>/status/", stock_status, name="stock_avatar_status"),
     path("avatars/stock/<slug:stock_id>/portrait.jpg", stock_portrait, name="stock_portrait"),
