@@ -252,6 +252,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["saas.api.permissions.WorkspaceRolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "saas.api.parsers.NulFreeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "saas.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "saas.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,

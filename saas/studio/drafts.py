@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from saas.errors import NotFound, ServiceError, parse_uuid
+from saas.validation import has_nul
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
@@ -22,6 +23,8 @@ MAX_SCENES = 30
 def _clean_request(request) -> dict:
     if not isinstance(request, dict):
         raise ServiceError("The draft must be a JSON object.", field="request")
+    if has_nul(request):  # PostgreSQL's JSON cannot hold NUL characters
+        raise ServiceError("The draft contains a NUL character (\\u0000).", field="request")
     if len(json.dumps(request)) > MAX_REQUEST_BYTES:
         raise ServiceError(
             f"The draft is larger than {MAX_REQUEST_BYTES // 1000} kB.", field="request"

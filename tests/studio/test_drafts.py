@@ -51,6 +51,20 @@ def test_a_malformed_draft_is_refused_naming_the_field(creator_api, request_body
     assert response.json()["error"]["field"] == field
 
 
+@pytest.mark.parametrize("path", ["/api/v1/drafts", "/api/v1/videos", "/api/v1/estimate"])
+def test_a_nul_character_is_a_clear_400_not_a_database_error(creator_api, funded, path):
+    """PostgreSQL cannot store NUL in text or JSON; every JSON body is refused with one."""
+    scene = {"script": "Hi", "overlays": [{"type": "title", "text": "a\x00b"}]}
+    body = {"request": {"scenes": [scene]}} if path.endswith("drafts") else {"scenes": [scene]}
+    response = creator_api.post(path, body, format="json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]["message"]
+    with pytest.raises(drafts.ServiceError) as error:  # and the service refuses it too
+        drafts.create_draft(funded.membership(funded.creator), {"title": "x\x00"})
+    assert error.value.field == "request"
+    assert not Video.objects.exists() and not Draft.objects.exists()
+
+
 def test_rendering_checks_the_draft_in_full_and_names_the_scene(creator_api, funded):
     draft = drafts.create_draft(
         funded.membership(funded.creator), {"scenes": [SCENE, {"script": "", "voice": "x"}]}
