@@ -119,6 +119,24 @@ def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: floa
             time.sleep(0.05)
 
 
+def wait_for_http(url, process, timeout=90, log: Path | None = None):
+    """(status, body) of URL once PROCESS answers there; fail if it exits or stays
+    silent (showing the end of LOG, when given)."""
+    import urllib.request
+
+    tail = lambda: f":\n{log.read_text(errors='replace')[-3000:]}" if log else ""  # noqa: E731
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the process serving {url} exited early{tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, response.read()
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {timeout} s{tail()}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,28 +3,14 @@
 import os
 import signal
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from .conftest import REPO, free_port
+from .conftest import REPO, free_port, wait_for_http
 
 pytestmark = pytest.mark.slow
 
 EMBEDDED_ENV_DROPS = ("DATABASE_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE", "S3_BUCKET")
-
-
-def wait_for_http(url, process, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "make run exited early"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.status, response.read()
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{url} did not answer within {timeout} s")
 
 
 def test_make_run_serves_signup_with_a_working_worker_and_stops_on_ctrl_c(tmp_path):

@@ -14,7 +14,7 @@ from saas.studio.representation import video_data
 
 from .idempotency import idempotent
 from .schema import no_content, returns
-from .video_serializers import TONES, FromUrlSerializer, VideoCreateSerializer
+from .video_serializers import LENGTHS, TONES, FromUrlSerializer, VideoCreateSerializer
 from .video_views import _plain, _validated
 
 
@@ -27,7 +27,7 @@ class DraftSerializer(serializers.Serializer):
 
 class DraftScriptSerializer(serializers.Serializer):
     tone = serializers.ChoiceField(choices=TONES, default="energetic")
-    length = serializers.ChoiceField(choices=[15, 30, 60], default=30)
+    length = serializers.ChoiceField(choices=LENGTHS, default=30)
     seed = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
     images = serializers.ListField(child=serializers.UUIDField(), max_length=20, required=False)
     voice = serializers.CharField(max_length=100, required=False)

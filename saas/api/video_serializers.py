@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from saas.studio.drafts import TONES
+from saas.studio.drafts import LENGTHS, TONES
 
 ASPECTS = ["16:9", "9:16", "1:1"]
 RESOLUTIONS = ["720p", "1080p"]
@@ -58,8 +58,13 @@ class VideoCreateSerializer(serializers.Serializer):
 
 
 class FromUrlSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
-    length = serializers.ChoiceField(choices=[15, 30, 60], default=30)
+    url = serializers.URLField(
+        max_length=2000,
+        error_messages={
+            "invalid": "Paste the full address of a product page, starting with https://"
+        },
+    )
+    length = serializers.ChoiceField(choices=LENGTHS, default=30)
     tone = serializers.ChoiceField(choices=TONES, default="energetic")
     aspect = serializers.ChoiceField(choices=ASPECTS, default="9:16")
     resolution = serializers.ChoiceField(choices=RESOLUTIONS, default="720p")

@@ -104,6 +104,35 @@ def thumbnail_name(avatar: Avatar) -> str:
     return f"{avatar.image.name.rsplit('/', 1)[0]}/thumb.jpg"
 
 
+CARD_PX = 480  # the width of the pictures on the gallery's cards
+
+
+def card_jpeg(image) -> bytes:
+    """A PIL image made card-sized (CARD_PX wide at most) as JPEG bytes."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = image.convert("RGB")
+    image.thumbnail((CARD_PX, CARD_PX * 2), Image.Resampling.LANCZOS)
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=86, optimize=True)
+    return buffer.getvalue()
+
+
+def thumbnail(avatar: Avatar) -> str:
+    """The storage name of the avatar's card-sized photo, made on first use (the
+    upload itself may be a 20 MB photo)."""
+    from PIL import Image, ImageOps
+
+    name = thumbnail_name(avatar)
+    if not default_storage.exists(name):
+        with avatar.image.open("rb") as handle:
+            data = card_jpeg(ImageOps.exif_transpose(Image.open(handle)))
+        name = default_storage.save(name, ContentFile(data))
+    return name
+
+
 def make_preview(avatar_id) -> None:
     """Worker side: render a short talking clip of the avatar, then announce it."""
     avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()

@@ -1,5 +1,7 @@
 """The only code that writes projects (and, later, videos)."""
 
+import secrets
+
 from django.db import transaction
 
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
@@ -275,6 +277,48 @@ def purge_idempotency_records() -> int:
 
     cutoff = timezone.now() - timedelta(hours=24)
     return IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+# Share links ---------------------------------------------------------------------
+#
+# Why the token is stored as it is: a share link is a *publishing* switch, not
+# a credential. It opens one finished video, read-only, to anyone the link is
+# sent to, and members expect to copy it again whenever they need it (as with
+# Loom or YouTube "unlisted" links). Storing only a SHA-256 digest would mean
+# showing it once, like an API key, which is the wrong experience here. So the
+# token is 256 random bits (secrets.token_urlsafe(32)), stored as-is so members
+# can see it, looked up by exact match, and revocable: revoking clears it and a
+# new share makes a new token, so an old link never comes back.
+
+
+def share_video(actor: Membership, video_id) -> Video:
+    """Give a completed video a public link (or keep the one it has)."""
+    require_role(actor, Role.CREATOR)
+    video = get_video(actor, video_id)
+    if video.status != Video.Status.COMPLETED:
+        raise Conflict("Only finished videos can be shared.")
+    if not video.share_token:
+        video.share_token = secrets.token_urlsafe(32)
+        video.save(update_fields=["share_token", "updated_at"])
+    return video
+
+
+def revoke_share(actor: Membership, video_id) -> Video:
+    """Turn the public link off; its URL answers 404 from now on."""
+    require_role(actor, Role.CREATOR)
+    video = get_video(actor, video_id)
+    video.share_token = ""
+    video.save(update_fields=["share_token", "updated_at"])
+    return video
+
+
+def get_shared_video(token: str) -> Video:
+    if not token or len(token) > 64:
+        raise NotFound("No such shared video.")
+    video = Video.objects.filter(share_token=token, status=Video.Status.COMPLETED).first()
+    if video is None:
+        raise NotFound("No such shared video.")
+    return video
 
 
 # Assets ------------------------------------------------------------------------

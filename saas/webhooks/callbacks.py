@@ -54,7 +54,7 @@ def send(video_id, event: str) -> transport.Response | None:
     if video is None or not video.callback_url:
         return None
     ident = event_id(video.pk, event)
-    payload = services._payload(ident, event, video.workspace_id, video_data(video))
+    payload = services.event_payload(ident, event, video.workspace_id, video_data(video))
     body = services.encode_body(payload)
     headers = {"Content-Type": "application/json", "Webhook-Id": ident}
     try:

@@ -182,7 +182,7 @@ def new_event_id() -> str:
     return f"evt_{uuid.uuid4().hex}"
 
 
-def _payload(event_id: str, event_type: str, workspace_id, data: dict) -> dict:
+def event_payload(event_id: str, event_type: str, workspace_id, data: dict) -> dict:
     payload = {
         "id": event_id,
         "type": event_type,
@@ -218,7 +218,7 @@ def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
     if not endpoints:
         return []
     event_id = new_event_id()
-    payload = _payload(event_id, event_type, workspace.pk, data)
+    payload = event_payload(event_id, event_type, workspace.pk, data)
     object_id = payload["data"].get("id") if isinstance(payload["data"], dict) else None
     dedupe_key = f"{event_type}:{object_id}" if object_id else event_id
     created = [_create_delivery(e, payload, dedupe_key) for e in endpoints]
@@ -261,7 +261,7 @@ def send_test(actor: Membership, endpoint_id) -> WebhookDelivery:
         raise Conflict("This endpoint is disabled; enable it to send a test.")
     event_id = new_event_id()
     data = {"endpoint": str(endpoint.pk), "message": "A test event from the webhooks page."}
-    payload = _payload(event_id, PING, endpoint.workspace_id, data)
+    payload = event_payload(event_id, PING, endpoint.workspace_id, data)
     return _create_delivery(endpoint, payload, event_id)
 
 

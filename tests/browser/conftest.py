@@ -13,13 +13,11 @@ import re
 import shutil
 import signal
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO, free_port
+from ..conftest import REPO, free_port, wait_for_http
 from ..scraper.server import ShopServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,19 +39,6 @@ class App:
         return found[-1].rstrip(".,)")
 
 
-def _wait(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the app exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     if not Path(CHROMIUM).exists():
@@ -73,7 +58,7 @@ def app(tmp_path_factory):
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/accounts/login/", process, log)
+        wait_for_http(f"{base}/accounts/login/", process, timeout=120, log=log)
         yield App(base, log, process)
     finally:
         process.send_signal(signal.SIGINT)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from PIL import Image
 
 from saas.studio import avatars as service
+from saas.studio.avatars import CARD_PX as PORTRAIT_PX
 from saas.studio.models import Avatar
-from saas.studio.pages.avatars import PORTRAIT_PX
 
 from ..conftest import actors_on, web_client
 from ..studio import conftest as studio_conftest

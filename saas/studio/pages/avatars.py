@@ -10,7 +10,6 @@ still processing redraw themselves from `avatar_status`.
 from __future__ import annotations
 
 from functools import lru_cache
-from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from saas.errors import NotFound, ServiceError
+from saas.web import found
 from saas.workspaces.models import Role, role_at_least
 from saas.workspaces.services import require_role
 
@@ -33,7 +33,6 @@ CONSENT_TEXT = (
     "I am the person in this photo, or I have their written permission to create a "
     "talking avatar of them."
 )
-PORTRAIT_PX = 480
 
 # Quality-gate codes -> (what is wrong, how to fix it), in plain words. The
 # report's own message (with the measured numbers) is shown under the fix.
@@ -225,17 +224,10 @@ def _upload_refused(request, exc: ServiceError):
     return _gallery(request, form_errors=errors, form_values=values, status=exc.status)
 
 
-def _own_avatar(request, pk) -> Avatar:
-    try:
-        return service.get_avatar(request.membership, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 @login_required
 @require_GET
 def avatar_detail(request, pk):
-    avatar = _own_avatar(request, pk)
+    avatar = found(service.get_avatar, request.membership, pk)
     report = feedback(avatar.quality_report or {})
     context = {"avatar": avatar, "report": report, "can_edit": _can_edit(request.membership)}
     context["problem"] = _problem_text(avatar)
@@ -246,7 +238,7 @@ def avatar_detail(request, pk):
 @require_GET
 def avatar_status(request, pk):
     """A photo avatar's status and its redrawn card, for the gallery's polling."""
-    avatar = _own_avatar(request, pk)
+    avatar = found(service.get_avatar, request.membership, pk)
     return JsonResponse(
         {"id": str(avatar.pk), "status": avatar.status, "html": card_html(request, avatar)}
     )
@@ -255,25 +247,13 @@ def avatar_status(request, pk):
 @login_required
 @require_GET
 def avatar_thumbnail(request, pk):
-    """A card-sized JPEG of a photo avatar, made once and kept beside the upload
-    (the upload itself may be a 20 MB photo)."""
-    from django.core.files.base import ContentFile
+    """A card-sized JPEG of a photo avatar (made once, kept beside the upload)."""
     from django.core.files.storage import default_storage
 
-    avatar = _own_avatar(request, pk)
+    avatar = found(service.get_avatar, request.membership, pk)
     if not avatar.image:
         raise Http404("This avatar has no photo.")
-    name = service.thumbnail_name(avatar)
-    if not default_storage.exists(name):
-        from PIL import Image, ImageOps
-
-        with avatar.image.open("rb") as handle:
-            image = ImageOps.exif_transpose(Image.open(handle)).convert("RGB")
-        image.thumbnail((PORTRAIT_PX, PORTRAIT_PX * 2), Image.Resampling.LANCZOS)
-        buffer = BytesIO()
-        image.save(buffer, "JPEG", quality=86, optimize=True)
-        name = default_storage.save(name, ContentFile(buffer.getvalue()))
-    with default_storage.open(name, "rb") as handle:
+    with default_storage.open(service.thumbnail(avatar), "rb") as handle:
         response = HttpResponse(handle.read(), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response
@@ -282,7 +262,7 @@ def avatar_thumbnail(request, pk):
 @login_required
 @require_POST
 def delete_avatar(request, pk):
-    name = _own_avatar(request, pk).name
+    name = found(service.get_avatar, request.membership, pk).name
     try:
         service.delete_avatar(request.membership, pk)
     except NotFound as exc:
@@ -314,11 +294,7 @@ def _portrait_jpeg(stock_id: str) -> bytes:
     from PIL import Image
 
     stock = next(s for s in stock_avatars() if s.id == stock_id)
-    image = Image.fromarray(stock.image())
-    image.thumbnail((PORTRAIT_PX, PORTRAIT_PX * 2), Image.Resampling.LANCZOS)
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=86, optimize=True)
-    return buffer.getvalue()
+    return service.card_jpeg(Image.fromarray(stock.image()))
 
 
 @login_required

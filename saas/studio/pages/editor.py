@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from saas.errors import ServiceError
-from saas.web import run_service
+from saas.web import found, run_service
 from saas.workspaces.models import Role, role_at_least
 
 from .. import drafts
@@ -105,23 +105,19 @@ def create_from_link(request):
 
 
 def _link_request(form: dict) -> dict:
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
+    """The form checked as the API checks `POST /api/v1/drafts/from-url`."""
+    from saas.api.video_serializers import FromUrlSerializer
 
-    try:
-        URLValidator(schemes=["http", "https"])(form["url"])
-    except ValidationError:
-        raise ServiceError(
-            "Paste the full address of a product page, starting with https://", field="url"
-        ) from None
-    if form["aspect"] not in ("9:16", "16:9", "1:1"):
-        raise ServiceError("Choose 9:16, 16:9 or 1:1.", field="aspect")
-    return {**form}
+    serializer = FromUrlSerializer(data=form)
+    if not serializer.is_valid():
+        field, problems = next(iter(serializer.errors.items()))
+        raise ServiceError(str(problems[0]), field=field)
+    return serializer.validated_data
 
 
 @login_required
 def editor(request, pk):
-    draft = run_service(request, drafts.get_draft, request.membership, pk)
+    draft = found(drafts.get_draft, request.membership, pk)
     context = {
         "draft": draft,
         "can_edit": _can_edit(request),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,10 +15,9 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
-from saas.errors import Conflict, NotFound, parse_uuid
-from saas.web import run_service
-from saas.workspaces.models import Membership, Role, role_at_least
-from saas.workspaces.services import require_role
+from saas.errors import NotFound, parse_uuid
+from saas.web import found, run_service
+from saas.workspaces.models import Role, role_at_least
 
 from .. import jobs, services
 from ..drafts import duplicate_video
@@ -35,49 +33,6 @@ STATUS_FILTERS = {
     Video.Status.FAILED: ("Failed", (Video.Status.FAILED,)),
     Video.Status.CANCELLED: ("Cancelled", (Video.Status.CANCELLED,)),
 }
-
-
-# Sharing: verb-named writes with their role checks. They live here until the
-# studio's services module takes them (only this page uses them).
-#
-# Why the token is stored as it is: a share link is a *publishing* switch, not
-# a credential. It opens one finished video, read-only, to anyone the link is
-# sent to, and members expect to copy it again whenever they need it (as with
-# Loom or YouTube "unlisted" links). Storing only a SHA-256 digest would mean
-# showing it once, like an API key, which is the wrong experience here. So the
-# token is 256 random bits (secrets.token_urlsafe(32)), stored as-is so members
-# can see it, looked up by exact match, and revocable: revoking clears it and a
-# new share makes a new token, so an old link never comes back.
-
-
-def share_video(actor: Membership, video_id) -> Video:
-    """Give a completed video a public link (or keep the one it has)."""
-    require_role(actor, Role.CREATOR)
-    video = services.get_video(actor, video_id)
-    if video.status != Video.Status.COMPLETED:
-        raise Conflict("Only finished videos can be shared.")
-    if not video.share_token:
-        video.share_token = secrets.token_urlsafe(32)
-        video.save(update_fields=["share_token", "updated_at"])
-    return video
-
-
-def revoke_share(actor: Membership, video_id) -> Video:
-    """Turn the public link off; its URL answers 404 from now on."""
-    require_role(actor, Role.CREATOR)
-    video = services.get_video(actor, video_id)
-    video.share_token = ""
-    video.save(update_fields=["share_token", "updated_at"])
-    return video
-
-
-def get_shared_video(token: str) -> Video:
-    if not token or len(token) > 64:
-        raise NotFound("No such shared video.")
-    video = Video.objects.filter(share_token=token, status=Video.Status.COMPLETED).first()
-    if video is None:
-        raise NotFound("No such shared video.")
-    return video
 
 
 # Presentation helpers ------------------------------------------------------------
@@ -157,13 +112,6 @@ def card(video: Video) -> dict:
 
 def outputs(video: Video, names) -> dict:
     return {name: file_url(getattr(video, name)) for name in names}
-
-
-def _video_or_404(request, pk) -> Video:
-    try:
-        return services.get_video(request.membership, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _can_edit(request) -> bool:
@@ -300,7 +248,7 @@ def _language(video: Video) -> str:
 @login_required
 @require_GET
 def video_page(request, pk):
-    video = _video_or_404(request, pk)
+    video = found(services.get_video, request.membership, pk)
     return render(request, "studio/video.html", video_context(request, video))
 
 
@@ -324,7 +272,7 @@ def cancel(request, pk):
 @login_required
 @require_POST
 def delete(request, pk):
-    title = _video_or_404(request, pk).title
+    title = found(services.get_video, request.membership, pk).title
     result = run_service(request, _delete, request.membership, pk)
     if result is None:
         return _back_to(pk)
@@ -352,7 +300,7 @@ def duplicate(request, pk):
 def share(request, pk):
     run_service(
         request,
-        share_video,
+        services.share_video,
         request.membership,
         pk,
         success="Share link created. Anyone with the link can watch this video.",
@@ -365,7 +313,7 @@ def share(request, pk):
 def share_revoke(request, pk):
     run_service(
         request,
-        revoke_share,
+        services.revoke_share,
         request.membership,
         pk,
         success="Share link turned off. The old link no longer works.",
@@ -377,7 +325,7 @@ def share_revoke(request, pk):
 def shared_video(request, token):
     """The public page of a shared video: the player and its title, nothing else."""
     try:
-        video = get_shared_video(token)
+        video = services.get_shared_video(token)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     aspect = aspect_of(video)
