@@ -296,6 +296,17 @@ def enforce_grace_periods(now=None) -> int:
     return count
 
 
+def process_pending_stripe_events() -> int:
+    """Apply stored Stripe events that no worker applied within a minute (periodic job)."""
+    applied = 0
+    for event_id in pending_events(timedelta(minutes=1)).values_list("id", flat=True):
+        try:
+            applied += process_event(event_id)
+        except Exception:  # recorded on the event; the next run tries again
+            log.exception("Stripe event %s failed", event_id)
+    return applied
+
+
 def _notify_on_commit(account: BillingAccount, notice: str) -> None:
     transaction.on_commit(lambda: send_notice(account.workspace_id, notice))
 

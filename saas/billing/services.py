@@ -404,28 +404,6 @@ def grant_monthly_credits(period: str | None = None) -> int:
     return count
 
 
-def enforce_grace_periods() -> int:
-    """Move workspaces whose failed-payment grace period is over to Free (periodic job)."""
-    from . import events  # events builds on this module
-
-    return events.enforce_grace_periods()
-
-
-def process_pending_stripe_events() -> int:
-    """Apply stored Stripe events that no worker applied within a minute (periodic job)."""
-    from datetime import timedelta
-
-    from . import events
-
-    applied = 0
-    for event_id in events.pending_events(timedelta(minutes=1)).values_list("id", flat=True):
-        try:
-            applied += events.process_event(event_id)
-        except Exception:  # recorded on the event; the next run tries again
-            log.exception("Stripe event %s failed", event_id)
-    return applied
-
-
 # Seats --------------------------------------------------------------------------
 
 

@@ -3,14 +3,15 @@ import time
 
 from django.db import connection
 
+from saas import queueing
+
 from .models import WorkerHeartbeat
-from .tasks import heartbeat
 
 
 def ping_worker(timeout: float = 30.0, poll: float = 0.2) -> WorkerHeartbeat | None:
     """Send a heartbeat through the broker and wait for a worker to record it."""
     token = secrets.token_hex(16)
-    heartbeat.send(token)
+    queueing.send("heartbeat", token, queue="default")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         beat = WorkerHeartbeat.objects.filter(token=token).first()

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from saas import queueing
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
@@ -249,9 +250,7 @@ def _create_delivery(endpoint, payload, dedupe_key, replay_of=None) -> WebhookDe
 
 
 def _enqueue(delivery_id) -> None:
-    from .tasks import deliver_webhook
-
-    deliver_webhook.send(str(delivery_id))
+    queueing.send("deliver_webhook", str(delivery_id), queue="default")
 
 
 def send_test(actor: Membership, endpoint_id) -> WebhookDelivery:

@@ -326,6 +326,6 @@ def test_pending_events_are_applied_by_the_periodic_job(ws):
     StripeEvent.objects.filter(pk=event["id"]).update(
         received_at=timezone.now() - timedelta(minutes=5)
     )
-    assert services.process_pending_stripe_events() == 1
+    assert events.process_pending_stripe_events() == 1
     assert account(ws).plan == "team"
-    assert services.process_pending_stripe_events() == 0
+    assert events.process_pending_stripe_events() == 0
