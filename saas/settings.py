@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "saas.accounts",
     "saas.workspaces",
+    "saas.jobs",
     "saas.studio",
     "saas.ops",
     "saas.webhooks",

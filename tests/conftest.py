@@ -174,8 +174,14 @@ def redis_url(tmp_path_factory):
 @contextlib.contextmanager
 def actors_on(broker):
     """Move every actor of the app onto BROKER (and make it the global one) for a while."""
+    import importlib
+
     import dramatiq
 
+    # Declare every app's actors, as a worker does (rundramatiq imports each tasks module):
+    # the code that sends messages names actors without importing them.
+    for path in sorted(REPO.glob("saas/*/tasks.py")):
+        importlib.import_module(f"saas.{path.parent.name}.tasks")
     from saas.studio.tasks import STAGE_ACTORS
 
     previous = STAGE_ACTORS["render"].broker  # the broker the app's actors are declared on

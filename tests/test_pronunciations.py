@@ -3,7 +3,8 @@
 import pytest
 
 from saas.errors import ServiceError
-from saas.studio.services import glossary_for, set_pronunciation
+from saas.studio.rendering import glossary_for
+from saas.studio.services import set_pronunciation
 
 from .conftest import api_client_for
 

@@ -118,8 +118,9 @@ class AvatarList(APIView):
 
     @returns(operation_id="avatars_list")
     def get(self, request):
-        from saas.studio.avatars import avatar_data, stock_data
+        from saas.studio.avatars import stock_data
         from saas.studio.models import Avatar
+        from saas.studio.representation import avatar_data
 
         mine = Avatar.objects.filter(workspace=request.membership.workspace)
         return Response({"results": stock_data() + [avatar_data(a) for a in mine]})
@@ -128,6 +129,7 @@ class AvatarList(APIView):
     @idempotent
     def post(self, request):
         from saas.studio import avatars
+        from saas.studio.representation import avatar_data
 
         consent = str(request.data.get("consent", "")).lower() in ("true", "1", "yes", "on")
         try:
@@ -137,15 +139,16 @@ class AvatarList(APIView):
         except avatars.PhotoRejected as exc:
             body = {"code": exc.code, "message": exc.message, "field": exc.field}
             return Response({"error": {**body, "report": exc.report}}, status=400)
-        return Response(avatars.avatar_data(avatar), status=status.HTTP_201_CREATED)
+        return Response(avatar_data(avatar), status=status.HTTP_201_CREATED)
 
 
 class AvatarDetail(APIView):
     @returns()
     def get(self, request, pk):
         from saas.studio import avatars
+        from saas.studio.representation import avatar_data
 
-        return Response(avatars.avatar_data(avatars.get_avatar(request.membership, pk)))
+        return Response(avatar_data(avatars.get_avatar(request.membership, pk)))
 
     @no_content()
     def delete(self, request, pk):

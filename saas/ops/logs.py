@@ -114,6 +114,8 @@ class JobLogContext(dramatiq.Middleware):
             fields["video_id"] = subject
         elif message.actor_name == "prepare_avatar":
             fields["avatar_id"] = subject
+        elif subject is not None:  # a stage of another pipeline: the job record's id
+            fields["job_record_id"] = subject
         # Not in message.options: those are serialised when a retry re-enqueues it.
         self._local.token = push(**fields)
 
@@ -128,9 +130,18 @@ class JobLogContext(dramatiq.Middleware):
 
 
 @contextlib.contextmanager
-def stage_logged(video) -> Iterator[None]:
-    """Log a render stage's start, then its finish or failure with how long it took."""
-    token = push(video_id=str(video.pk), stage=video.stage, workspace_id=str(video.workspace_id))
+def stage_logged(job) -> Iterator[None]:
+    """Log a job stage's start, then its finish or failure with how long it took.
+
+    JOB is a job record: a Video's lines carry `video_id`, other records'
+    `job_record_id` and `pipeline`.
+    """
+    if job._meta.model_name == "video":
+        ids = {"video_id": str(job.pk)}
+    else:
+        ids = {"job_record_id": str(job.pk), "pipeline": job.pipeline_name}
+    workspace = str(job.workspace_id) if job.workspace_id else None
+    token = push(**ids, stage=job.stage, workspace_id=workspace)
     started = time.monotonic()
     log.info("stage started", extra={"event": "stage_started"})
     try:

@@ -41,10 +41,11 @@ class Job:
 
 
 JOBS = [
-    Job("saas.studio.jobs.sweep", 30),
+    Job("saas.jobs.engine.sweep", 30),
     Job("saas.webhooks.services.enqueue_due_deliveries", 30),
     Job("saas.studio.services.purge_idempotency_records", 3600),
-    Job("saas.billing.services.enforce_grace_periods", 3600),
+    Job("saas.billing.events.process_pending_stripe_events", 60),
+    Job("saas.billing.events.enforce_grace_periods", 3600),
     Job("saas.billing.services.grant_monthly_credits", 3600),
 ]
 

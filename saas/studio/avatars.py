@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -15,10 +14,10 @@ from saas.errors import NotFound, ServiceError, parse_uuid
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
+from . import previews
 from .models import Avatar
+from .previews import pending_name, stock_preview_name
 from .uploads import verify_image
-
-PREVIEW_SCRIPT = "Hi! This is how I will present your videos."
 
 
 class PhotoRejected(ServiceError):
@@ -69,14 +68,8 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
             consent_at=timezone.now(),
             created_by=actor.user,
         )
-        transaction.on_commit(lambda: _enqueue_preview(avatar.pk))
+        previews.queue_avatar_preview(avatar)
     return avatar
-
-
-def _enqueue_preview(avatar_id) -> None:
-    from .tasks import prepare_avatar
-
-    prepare_avatar.send(str(avatar_id))
 
 
 def get_avatar(membership: Membership, avatar_id) -> Avatar:
@@ -133,63 +126,6 @@ def thumbnail(avatar: Avatar) -> str:
     return name
 
 
-def make_preview(avatar_id) -> None:
-    """Worker side: render a short talking clip of the avatar, then announce it."""
-    avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
-    if avatar is None:
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        photo = Path(tmp) / ("photo" + Path(avatar.image.name).suffix)
-        with avatar.image.open("rb") as source:
-            photo.write_bytes(source.read())
-        with open(_render_preview(str(photo), Path(tmp)), "rb") as handle:
-            avatar.preview.save("preview.mp4", File(handle), save=False)
-    _mark_ready(avatar)
-
-
-def _render_preview(presenter: str, folder: Path) -> Path:
-    """Worker side: the short talking clip of PRESENTER (a stock id or an image path)."""
-    from avatar.pipeline import TalkingVideoRequest, render_talking_video
-
-    request = TalkingVideoRequest(
-        script=PREVIEW_SCRIPT, presenter=presenter, aspect="1:1", resolution="720p"
-    )
-    return render_talking_video(request, out_path=folder / "preview.mp4").path
-
-
-def _mark_ready(avatar: Avatar) -> None:
-    from saas.webhooks.services import emit_event
-
-    with transaction.atomic():
-        updated = Avatar.objects.filter(pk=avatar.pk, status=Avatar.Status.PROCESSING).update(
-            status=Avatar.Status.READY, preview=avatar.preview.name
-        )
-        if updated:
-            avatar.refresh_from_db()
-            emit_event(avatar.workspace, "avatar.ready", avatar_data(avatar))
-
-
-def mark_failed(avatar_id, message: str) -> None:
-    Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).update(
-        status=Avatar.Status.FAILED, quality_report={"ok": False, "errors": [{"message": message}]}
-    )
-
-
-def avatar_data(avatar: Avatar) -> dict:
-    from .representation import file_url
-
-    return {
-        "id": str(avatar.pk),
-        "type": "photo",
-        "name": avatar.name,
-        "status": avatar.status,
-        "quality_report": avatar.quality_report,
-        "image_url": file_url(avatar.image),
-        "preview_url": file_url(avatar.preview),
-        "created_at": avatar.created_at.isoformat(),
-    }
-
-
 def stock_data() -> list[dict]:
     from avatar.presenters import stock_avatars
 
@@ -201,17 +137,8 @@ def stock_data() -> list[dict]:
 
 # Stock previews: rendered once by a worker, then reused by every workspace. ---------
 
-STOCK_PREVIEW_DIR = "avatar-previews/stock"
 # A queued render is trusted this long; after that a page view may queue another.
 STOCK_PREVIEW_PENDING_SECONDS = 15 * 60
-
-
-def stock_preview_name(stock_id: str) -> str:
-    return f"{STOCK_PREVIEW_DIR}/{stock_id}.mp4"
-
-
-def _pending_name(stock_id: str) -> str:
-    return f"{STOCK_PREVIEW_DIR}/{stock_id}.pending"
 
 
 def stock_preview_url(stock_id: str) -> str | None:
@@ -221,7 +148,7 @@ def stock_preview_url(stock_id: str) -> str | None:
 
 
 def _pending_since(stock_id: str) -> float | None:
-    name = _pending_name(stock_id)
+    name = pending_name(stock_id)
     if not default_storage.exists(name):
         return None
     try:
@@ -239,28 +166,13 @@ def request_stock_preview(stock_id: str) -> bool:
     """
     from avatar.presenters import STOCK
 
-    from .tasks import prepare_stock_preview
-
     if stock_id not in STOCK or stock_preview_url(stock_id):
         return False
     since = _pending_since(stock_id)
     now = timezone.now().timestamp()
     if since is not None and now - since < STOCK_PREVIEW_PENDING_SECONDS:
         return False
-    default_storage.delete(_pending_name(stock_id))
-    default_storage.save(_pending_name(stock_id), ContentFile(str(now).encode()))
-    prepare_stock_preview.send(stock_id)
+    default_storage.delete(pending_name(stock_id))
+    default_storage.save(pending_name(stock_id), ContentFile(str(now).encode()))
+    previews.queue_stock_preview(stock_id)
     return True
-
-
-def make_stock_preview(stock_id: str) -> None:
-    """Worker side: render and store a stock presenter's preview (once)."""
-    from avatar.presenters import STOCK
-
-    name = stock_preview_name(stock_id)
-    if stock_id not in STOCK or default_storage.exists(name):
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        with open(_render_preview(stock_id, Path(tmp)), "rb") as handle:
-            default_storage.save(name, File(handle, name="preview.mp4"))
-    default_storage.delete(_pending_name(stock_id))

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from saas.jobs.models import JobRecord
 from saas.workspaces.models import Workspace
 
 
@@ -125,15 +126,12 @@ class Avatar(models.Model):
         return self.name
 
 
-class Video(models.Model):
-    """One render job and its outputs. The orchestrator (services) owns its state."""
+class Video(JobRecord):
+    """One render job and its outputs; the video pipeline (pipeline.py) runs it.
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+    Its state fields (status, stage, lease, progress, credits) come from
+    JobRecord and are moved only by the job engine (saas/jobs/engine.py).
+    """
 
     class Stage(models.TextChoices):
         SCRAPE = "scrape", "Reading the product page"
@@ -143,7 +141,7 @@ class Video(models.Model):
         DELIVER = "deliver", "Delivering"
         DONE = "done", "Done"
 
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    PIPELINE = "video"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="videos")
@@ -156,32 +154,18 @@ class Video(models.Model):
     spec = models.JSONField(default=dict, blank=True)  # the avatar RenderSpec it became
     product = models.JSONField(null=True, blank=True)
     script = models.JSONField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(max_length=16, choices=Stage.choices)
-    progress = models.PositiveSmallIntegerField(default=0)
-    eta_seconds = models.IntegerField(null=True, blank=True)
-    stage_timings = models.JSONField(default=dict, blank=True)
-    stage_attempts = models.PositiveSmallIntegerField(default=0)
-    lease_owner = models.CharField(max_length=100, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    stage_started_at = models.DateTimeField(null=True, blank=True)
     estimated_seconds = models.FloatField(default=0)
     duration_s = models.FloatField(null=True, blank=True)
-    credits_reserved = models.IntegerField(default=0)
     mp4 = models.FileField(upload_to=video_path, max_length=300, blank=True)
     poster = models.FileField(upload_to=video_path, max_length=300, blank=True)
     srt = models.FileField(upload_to=video_path, max_length=300, blank=True)
     vtt = models.FileField(upload_to=video_path, max_length=300, blank=True)
-    error_code = models.CharField(max_length=50, blank=True)
-    error_message = models.TextField(blank=True)
     callback_url = models.URLField(max_length=2000, blank=True)
     share_token = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -190,10 +174,6 @@ class Video(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE
 
 
 class IdempotencyRecord(models.Model):

@@ -1,73 +1,29 @@
-"""What each render stage does. Stages are functions from stored files to stored
-files: they read their inputs from media storage (local disk or S3), work in a
-temporary folder and write their outputs back, so a stage can run on any
-machine that shares the database, the broker and the storage.
+"""The video pipeline: what each render stage does, declared for the job engine.
+
+A video from a script walks speech, render, deliver; one from a product link
+starts with scrape and script. Stages are functions from stored files to
+stored files: they read their inputs from media storage (local disk or S3),
+work in a temporary folder and write their outputs back, so a stage can run on
+any machine that shares the database, the broker and the storage. Each
+returns the fields to record on the Video; the engine (saas/jobs/engine.py)
+claims, retries, charges and announces.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, OperationalError
 
-from saas.ops.logs import stage_logged
+from saas import queueing
+from saas.jobs import pipelines
+from saas.jobs.pipelines import Pipeline, Stage
 
-from . import jobs
 from .models import Video
-
-log = logging.getLogger(__name__)
-
-TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
-
-
-def is_transient(exc: Exception) -> bool:
-    """Could running the same stage again succeed?
-
-    The avatar and scraper libraries say so on their errors (``retryable``);
-    otherwise only lost connections and database hiccups are worth a retry.
-    """
-    retryable = getattr(exc, "retryable", None)
-    if retryable is not None:
-        return bool(retryable)
-    return isinstance(exc, TRANSIENT) or (
-        isinstance(exc, DatabaseError) and "deadlock" in str(exc).lower()
-    )
-
-
-def run_stage(video_id: str, stage: str) -> None:
-    """Claim STAGE of the video and run it; failures end the job with a reason."""
-    owner = jobs.worker_id()
-    video = jobs.claim(video_id, stage, owner)
-    if video is None:
-        if jobs.stage_is_waiting(video_id, stage):
-            # A worker that may have died holds the lease: retry after it expires.
-            raise jobs.StageBusy(f"video {video_id}: {stage} is leased by another worker")
-        log.info("video %s: %s is done or cancelled; skipping", video_id, stage)
-        return
-    try:
-        with stage_logged(video):  # start, finish or failure, with duration and ids
-            STAGES[stage](video, owner)
-    except jobs.LeaseLost as exc:
-        log.info("%s", exc)
-    except Exception as exc:
-        _handle_failure(video, exc)
-
-
-def _handle_failure(video: Video, exc: Exception) -> None:
-    if is_transient(exc):
-        Video.objects.filter(pk=video.pk).update(lease_expires_at=None)  # let a retry claim
-        raise exc
-    code = getattr(exc, "code", None) or "internal_error"
-    message = getattr(exc, "message", None)
-    if not message:
-        log.exception("video %s: %s failed", video.pk, video.stage)
-        message = "Something went wrong while rendering. Our team has been told."
-    jobs.fail(video.pk, code, message)
 
 
 def work_name(video: Video, name: str) -> str:
@@ -86,46 +42,98 @@ def save_file(video: Video, name: str, path: Path) -> str:
 # Stages --------------------------------------------------------------------------
 
 
-def stage_speech(video: Video, owner: str) -> None:
-    from .rendering import synthesize_speech
-
-    with tempfile.TemporaryDirectory(prefix=f"speech-{video.pk}-") as tmp:
-        synthesize_speech(video, Path(tmp), lambda f: jobs.heartbeat(video, owner, f))
-    jobs.complete_stage(video, owner)
-
-
-def stage_render(video: Video, owner: str) -> None:
-    from .rendering import render_video
-
-    with tempfile.TemporaryDirectory(prefix=f"render-{video.pk}-") as tmp:
-        result = render_video(video, Path(tmp), lambda f: jobs.heartbeat(video, owner, f))
-        names = {kind: save_file(video, path.name, path) for kind, path in result.files.items()}
-    jobs.complete_stage(video, owner, duration_s=result.duration_s, **names)
-
-
-def stage_deliver(video: Video, owner: str) -> None:
-    video.refresh_from_db()
-    jobs.finish(video, owner, video.duration_s or 0.0)
-
-
-def stage_scrape(video: Video, owner: str) -> None:
+def stage_scrape(video: Video, progress) -> dict:
     from .rendering import scrape_product
 
-    product = scrape_product(video, lambda f: jobs.heartbeat(video, owner, f))
-    jobs.complete_stage(video, owner, product=json.loads(json.dumps(product)))
+    product = scrape_product(video, progress)
+    return {"product": json.loads(json.dumps(product))}
 
 
-def stage_script(video: Video, owner: str) -> None:
+def stage_script(video: Video, progress) -> dict:
     from .rendering import write_script
 
     script, request, spec = write_script(video)
-    jobs.complete_stage(video, owner, script=script, request=request, spec=spec)
+    return {"script": script, "request": request, "spec": spec}
 
 
-STAGES = {
-    "scrape": stage_scrape,
-    "script": stage_script,
-    "speech": stage_speech,
-    "render": stage_render,
-    "deliver": stage_deliver,
-}
+def stage_speech(video: Video, progress) -> dict:
+    from .rendering import synthesize_speech
+
+    with tempfile.TemporaryDirectory(prefix=f"speech-{video.pk}-") as tmp:
+        synthesize_speech(video, Path(tmp), progress)
+    return {}
+
+
+def stage_render(video: Video, progress) -> dict:
+    from .rendering import render_video
+
+    with tempfile.TemporaryDirectory(prefix=f"render-{video.pk}-") as tmp:
+        result = render_video(video, Path(tmp), progress)
+        names = {kind: save_file(video, path.name, path) for kind, path in result.files.items()}
+    return {"duration_s": result.duration_s, **names}
+
+
+def stage_deliver(video: Video, progress) -> dict:
+    video.refresh_from_db()
+    return {"duration_s": video.duration_s or 0.0}
+
+
+# The pipeline --------------------------------------------------------------------
+
+Step = Video.Stage
+SCRIPT_STAGES = (Step.SPEECH, Step.RENDER, Step.DELIVER)
+URL_STAGES = (Step.SCRAPE, Step.SCRIPT, Step.SPEECH, Step.RENDER, Step.DELIVER)
+
+
+def stages_for_request(source_url: str) -> tuple[str, ...]:
+    return URL_STAGES if source_url else SCRIPT_STAGES
+
+
+def _route(pipeline: Pipeline, video: Video) -> tuple[str, ...]:
+    return stages_for_request(video.source_url)
+
+
+def _price(video: Video) -> int:
+    from saas.billing import services as billing
+
+    return billing.estimate_cost(video.workspace, video.duration_s or 0.0)
+
+
+def _represent(video: Video) -> dict:
+    from .representation import video_data
+
+    return video_data(video)
+
+
+def _on_end(video: Video) -> None:
+    """POST the video's callback_url once it completed or failed (never when cancelled)."""
+    event = {Video.Status.COMPLETED: "video.completed", Video.Status.FAILED: "video.failed"}
+    if video.callback_url and video.status in event:
+        queueing.send("deliver_callback", str(video.pk), event[video.status], queue="default")
+
+
+def _stage(step: Video.Stage, run, queue: str, weight: int) -> Stage:
+    limit = settings.RENDER_STAGE_LIMITS[step.value]
+    return Stage(step.value, run, queue=queue, weight=weight, time_limit_s=limit, label=step.label)
+
+
+# Weights: how much of the whole job each stage is, for the progress bar and ETA.
+VIDEO = pipelines.register(
+    Pipeline(
+        name="video",
+        model="studio.Video",
+        stages=(
+            _stage(Step.SCRAPE, stage_scrape, "default", 10),
+            _stage(Step.SCRIPT, stage_script, "default", 2),
+            _stage(Step.SPEECH, stage_speech, "tts", 10),
+            _stage(Step.RENDER, stage_render, "gpu", 75),
+            _stage(Step.DELIVER, stage_deliver, "default", 3),
+        ),
+        route=_route,
+        price=_price,
+        represent=_represent,
+        completed_event="video.completed",
+        failed_event="video.failed",
+        on_end=_on_end,
+    )
+)

@@ -57,13 +57,16 @@ def _uuid(value: str):
         return None
 
 
+def glossary_for(workspace) -> dict[str, str]:
+    """The workspace's glossary (pronunciations), as the speech stage takes it."""
+    return dict(workspace.pronunciations.values_list("written", "spoken"))
+
+
 def render_video(video: Video, workdir: Path, progress: Progress) -> RenderOutput:
     """Render the video's spec into MP4, poster and caption files in WORKDIR."""
     from avatar.render import RenderOptions, render
     from avatar.spec import RenderSpec
     from avatar.voices import SpeechCache
-
-    from .services import glossary_for
 
     assets = workdir / "assets"
     assets.mkdir()
@@ -96,8 +99,6 @@ def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
     own cache, so it never synthesises speech itself. Returns the file count.
     """
     from avatar.voices import SpeechCache, synthesize
-
-    from .services import glossary_for
 
     cache = SpeechCache(workdir / "cache")
     glossary = glossary_for(video.workspace)

@@ -1,10 +1,10 @@
-"""How a video looks to API clients and webhook receivers (one shape for both)."""
+"""How a video or an avatar looks to API clients and webhook receivers (one shape for both)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from .models import Video
+from .models import Avatar, Video
 
 OUTPUTS = ("mp4", "poster", "srt", "vtt")
 
@@ -38,4 +38,17 @@ def video_data(video: Video) -> dict:
         "started_at": video.started_at.isoformat() if video.started_at else None,
         "finished_at": video.finished_at.isoformat() if video.finished_at else None,
         "stage_timings": video.stage_timings,
+    }
+
+
+def avatar_data(avatar: Avatar) -> dict:
+    return {
+        "id": str(avatar.pk),
+        "type": "photo",
+        "name": avatar.name,
+        "status": avatar.status,
+        "quality_report": avatar.quality_report,
+        "image_url": file_url(avatar.image),
+        "preview_url": file_url(avatar.preview),
+        "created_at": avatar.created_at.isoformat(),
     }

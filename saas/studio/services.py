@@ -5,11 +5,13 @@ import secrets
 from django.db import transaction
 
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
+from saas.jobs import engine
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
-from . import jobs, specs
+from . import specs
 from .models import Project, Pronunciation, Video
+from .pipeline import VIDEO, stages_for_request
 
 PROJECT_FIELDS = ("name", "description")
 
@@ -87,11 +89,6 @@ def delete_pronunciation(actor: Membership, entry_id) -> None:
         raise NotFound("No such pronunciation in this workspace.")
 
 
-def glossary_for(workspace) -> dict[str, str]:
-    """The workspace's glossary, as the speech stage takes it."""
-    return dict(workspace.pronunciations.values_list("written", "spoken"))
-
-
 # Videos --------------------------------------------------------------------------
 
 WORDS_PER_SECOND = 2.6  # a typical voice at rate 1.0; the estimate, not the bill
@@ -155,13 +152,13 @@ def create_video(actor: Membership, request: dict, *, source_url: str = "") -> V
         title=request.get("title") or "Untitled video",
         source_url=source_url,
         request=request,
-        stage=jobs.stages_for_request(source_url)[0],
+        stage=stages_for_request(source_url)[0],
         estimated_seconds=seconds,
         credits_reserved=billing.estimate_cost(workspace, seconds),
         callback_url=request.get("callback_url") or "",
         created_by=actor.user,
     )
-    jobs.submit(video)
+    engine.submit(VIDEO, video)
     return video
 
 
@@ -217,7 +214,7 @@ def get_video(membership: Membership, video_id) -> Video:
 def cancel_video(actor: Membership, video_id) -> Video:
     require_role(actor, Role.CREATOR)
     video = get_video(actor, video_id)
-    if not jobs.cancel(video.pk):
+    if not engine.cancel(VIDEO, video.pk):
         raise Conflict(f"The video is already {video.status}; only queued or running videos stop.")
     video.refresh_from_db()
     return video
@@ -227,7 +224,7 @@ def delete_video(actor: Membership, video_id) -> None:
     """Delete a video and its files; a running render is cancelled first."""
     require_role(actor, Role.CREATOR)
     video = get_video(actor, video_id)
-    jobs.cancel(video.pk)
+    engine.cancel(VIDEO, video.pk)
     for name in ("mp4", "poster", "srt", "vtt"):
         stored = getattr(video, name)
         if stored:

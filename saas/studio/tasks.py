@@ -1,63 +1,35 @@
-"""Thin Dramatiq actors: one per render stage, each taking a video id.
+"""The studio's Dramatiq actors: thin, on top of everything, calling down.
 
-Queues: `default` (scrape, script, deliver), `tts` (speech) and `gpu`
-(lip-sync, composition and encoding), so GPU workers on other machines can
-listen to `gpu` alone. Retries are for transient errors only (see
-pipeline.is_transient); the job's own state lives in the database.
+One actor per stage of each pipeline (`video_scrape` ... `video_deliver`,
+`avatar_preview_render`, `stock_preview_render`), declared from the
+pipelines' data (saas/jobs/actors.py). Queues: `default` (scrape, script,
+deliver), `tts` (speech) and `gpu` (lip-sync, composition, encoding and
+previews), so GPU workers on other machines can listen to `gpu` alone.
 """
 
 import dramatiq
-from django.conf import settings
 
-from . import pipeline
+from saas.jobs.actors import declare
 
-QUEUES = {"scrape": "default", "script": "default", "speech": "tts", "render": "gpu"}
-QUEUES["deliver"] = "default"
+from . import previews
+from .models import Avatar
+from .pipeline import VIDEO
 
-
-def _retry_when(retries: int, exception: Exception) -> bool:
-    return retries < 3 and pipeline.is_transient(exception)
-
-
-def _stage_actor(stage: str):
-    def run(video_id: str) -> None:
-        pipeline.run_stage(video_id, stage)
-
-    run.__name__ = f"video_{stage}"
-    limit_ms = (settings.RENDER_STAGE_LIMITS[stage] + 60) * 1000
-    return dramatiq.actor(
-        run,
-        actor_name=f"video_{stage}",
-        queue_name=QUEUES[stage],
-        time_limit=limit_ms,
-        max_retries=3,
-        min_backoff=5_000,
-        max_backoff=120_000,
-        retry_when=_retry_when,
-    )
+STAGE_ACTORS = declare(VIDEO)
+AVATAR_PREVIEW_ACTORS = declare(previews.AVATAR_PREVIEW)
+STOCK_PREVIEW_ACTORS = declare(previews.STOCK_PREVIEW)
 
 
-STAGE_ACTORS = {stage: _stage_actor(stage) for stage in QUEUES}
+# Messages queued by the release before the job engine: turned into jobs. --------------
 
 
-@dramatiq.actor(queue_name="gpu", max_retries=2, time_limit=600_000, retry_when=_retry_when)
+@dramatiq.actor(queue_name="gpu", max_retries=0)
 def prepare_avatar(avatar_id: str) -> None:
-    """Render a new photo avatar's talking preview and mark it ready."""
-    from avatar.errors import AvatarError
-
-    from . import avatars
-
-    try:
-        avatars.make_preview(avatar_id)
-    except AvatarError as exc:
-        if exc.retryable:
-            raise
-        avatars.mark_failed(avatar_id, exc.message)
+    avatar = Avatar.objects.filter(pk=avatar_id, status=Avatar.Status.PROCESSING).first()
+    if avatar is not None:
+        previews.queue_avatar_preview(avatar)
 
 
-@dramatiq.actor(queue_name="gpu", max_retries=2, time_limit=600_000, retry_when=_retry_when)
+@dramatiq.actor(queue_name="gpu", max_retries=0)
 def prepare_stock_preview(stock_id: str) -> None:
-    """Render a stock presenter's talking preview once; later calls find it stored."""
-    from . import avatars
-
-    avatars.make_stock_preview(stock_id)
+    previews.queue_stock_preview(stock_id)

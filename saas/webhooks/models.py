@@ -5,7 +5,16 @@ from django.conf import settings
 from django.db import models
 
 # The events a customer can subscribe to. "ping" is sent only by the test button.
-EVENTS = ("video.completed", "video.failed", "avatar.ready")
+# A pipeline that announces events of its own adds them (saas.jobs.pipelines.register).
+EVENTS = ["video.completed", "video.failed", "avatar.ready"]
+
+
+def register_events(*names: str) -> None:
+    for name in names:
+        if name and name not in EVENTS:
+            EVENTS.append(name)
+
+
 PING = "ping"
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from saas.billing import services as billing
-from saas.studio import jobs
+from saas.jobs import engine
 from saas.studio.models import Video
+from saas.studio.pipeline import VIDEO
 
 from ..conftest import api_client_for
 
@@ -43,26 +44,26 @@ def test_a_video_goes_from_queued_to_completed_and_is_charged_once(funded, stub_
 
 def test_a_stage_is_claimed_by_one_worker_at_a_time(funded):
     video = make_video(funded)
-    assert jobs.claim(video.pk, "speech", "worker-1") is not None
-    assert jobs.claim(video.pk, "speech", "worker-2") is None
+    assert engine.claim(VIDEO, video.pk, "speech", "worker-1") is not None
+    assert engine.claim(VIDEO, video.pk, "speech", "worker-2") is None
     Video.objects.filter(pk=video.pk).update(lease_expires_at=timezone.now() - timedelta(1))
-    taken = jobs.claim(video.pk, "speech", "worker-2")  # worker-1 died
+    taken = engine.claim(VIDEO, video.pk, "speech", "worker-2")  # worker-1 died
     assert taken is not None and taken.stage_attempts == 2
-    with pytest.raises(jobs.LeaseLost):
-        jobs.complete_stage(Video.objects.get(pk=video.pk), "worker-1")
-    assert jobs.complete_stage(taken, "worker-2") == "render"
-    assert jobs.claim(video.pk, "speech", "worker-3") is None  # already past it
+    with pytest.raises(engine.LeaseLost):
+        engine.complete_stage(VIDEO, Video.objects.get(pk=video.pk), "worker-1")
+    assert engine.complete_stage(VIDEO, taken, "worker-2") == "render"
+    assert engine.claim(VIDEO, video.pk, "speech", "worker-3") is None  # already past it
 
 
 def test_cancel_stops_the_worker_and_releases_the_credits(funded):
     before = billing.balance(funded.workspace_a)
     video = make_video(funded)
-    running = jobs.claim(video.pk, "speech", "worker-1")
+    running = engine.claim(VIDEO, video.pk, "speech", "worker-1")
     client = api_client_for(funded.creator, funded.workspace_a)
     response = client.post(f"/api/v1/videos/{video.pk}/cancel")
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
-    with pytest.raises(jobs.LeaseLost):
-        jobs.heartbeat(running, "worker-1", 0.5)
+    with pytest.raises(engine.LeaseLost):
+        engine.heartbeat(VIDEO, running, "worker-1", 0.5)
     assert billing.balance(funded.workspace_a) == before
     again = client.post(f"/api/v1/videos/{video.pk}/cancel")
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
@@ -95,42 +96,42 @@ def test_a_permanent_failure_names_the_reason_and_costs_nothing(funded, stub_wor
 
 
 def test_a_transient_error_frees_the_stage_for_a_retry(funded, monkeypatch):
-    from saas.studio import pipeline
+    from saas.studio import rendering
 
     video = make_video(funded)
 
-    def flaky(video, owner):
+    def flaky(video, workdir, progress):
         raise ConnectionError("storage went away")
 
-    monkeypatch.setitem(pipeline.STAGES, "speech", flaky)
+    monkeypatch.setattr(rendering, "synthesize_speech", flaky)
     with pytest.raises(ConnectionError):
-        pipeline.run_stage(str(video.pk), "speech")
+        engine.run_stage("video", str(video.pk), "speech")
     video.refresh_from_db()
     assert video.status == "running" and video.lease_expires_at is None
-    assert jobs.claim(video.pk, "speech", "retry") is not None
+    assert engine.claim(VIDEO, video.pk, "speech", "retry") is not None
 
 
 def test_a_message_for_a_leased_stage_is_retried_not_dropped(funded):
-    from saas.studio import pipeline
-
     video = make_video(funded)
-    jobs.claim(video.pk, "speech", "maybe-dead-worker")
-    with pytest.raises(jobs.StageBusy) as busy:
-        pipeline.run_stage(str(video.pk), "speech")
-    assert pipeline.is_transient(busy.value)
+    engine.claim(VIDEO, video.pk, "speech", "maybe-dead-worker")
+    with pytest.raises(engine.StageBusy) as busy:
+        engine.run_stage("video", str(video.pk), "speech")
+    assert engine.is_transient(busy.value)
 
 
 def test_the_sweeper_requeues_lost_stages_and_fails_hopeless_ones(funded, monkeypatch):
     sent = []
-    monkeypatch.setattr(jobs, "enqueue", lambda video_id, stage: sent.append((video_id, stage)))
+    monkeypatch.setattr(
+        engine, "enqueue", lambda pipeline, video_id, stage: sent.append((video_id, stage))
+    )
     lost, hopeless, slow = (make_video(funded) for _ in range(3))
     past = timezone.now() - timedelta(minutes=5)
     for video in (lost, hopeless, slow):
-        jobs.claim(video.pk, "speech", "dead-worker")
+        engine.claim(VIDEO, video.pk, "speech", "dead-worker")
     Video.objects.filter(pk__in=[lost.pk, hopeless.pk, slow.pk]).update(lease_expires_at=past)
     Video.objects.filter(pk=hopeless.pk).update(stage_attempts=99)
     Video.objects.filter(pk=slow.pk).update(stage_started_at=past - timedelta(days=1))
-    counts = jobs.sweep()
+    counts = engine.sweep()
     assert (lost.pk, "speech") in sent
     assert Video.objects.get(pk=hopeless.pk).error_code == "worker_lost"
     assert Video.objects.get(pk=slow.pk).error_code == "timeout"

@@ -40,9 +40,13 @@ def broker():
         yield stub
 
 
-def queued(broker, actor_name):
+def queued(broker, pipeline):
+    """What PIPELINE's queued preview jobs are for: (avatar id,) or (stock id,) each."""
+    from saas.jobs.models import Job
+
     messages = [dramatiq.Message.decode(m) for m in list(broker.queues["gpu"].queue)]
-    return [m.args for m in messages if m.actor_name == actor_name]
+    ids = [m.args[0] for m in messages if m.actor_name == f"{pipeline}_render"]
+    return [(Job.objects.get(pk=i, kind=pipeline).subject,) for i in ids]
 
 
 def png(size=(600, 600), colour=(120, 160, 200)) -> bytes:
@@ -189,7 +193,7 @@ def test_an_upload_without_consent_is_refused_naming_the_consent_field(personas,
     response = client.post(reverse("avatar_upload"), {"image": face_photo(), "name": "Me"}, **JSON)
     assert response.status_code == 400 and response.json()["error"]["field"] == "consent"
     assert not Avatar.objects.exists()
-    assert queued(broker, "prepare_avatar") == []
+    assert queued(broker, "avatar_preview") == []
 
 
 def test_an_upload_of_a_faceless_photo_shows_the_problems(personas, broker):
@@ -216,7 +220,7 @@ def test_an_upload_with_consent_creates_the_avatar_and_queues_its_preview(
     avatar = Avatar.objects.get()
     assert avatar.workspace == personas.workspace_a and avatar.name == "Grace in the studio"
     assert avatar.status == "processing" and avatar.consent_at is not None
-    assert queued(broker, "prepare_avatar") == [(str(avatar.pk),)]
+    assert queued(broker, "avatar_preview") == [(str(avatar.pk),)]
     assert f'data-poll="{reverse("avatar_status", args=[avatar.pk])}"' in response.json()["html"]
 
 
@@ -229,28 +233,34 @@ def test_an_upload_without_javascript_redirects_to_the_gallery(
             reverse("avatar_upload"), {"image": face_photo(), "name": "Grace", "consent": "on"}
         )
     assert response.status_code == 302 and response["Location"] == reverse("avatars")
-    assert len(queued(broker, "prepare_avatar")) == 1
+    assert len(queued(broker, "avatar_preview")) == 1
     assert "“Grace” is being prepared" in client.get(reverse("avatars")).content.decode()
 
 
 # Stock previews -----------------------------------------------------------------------
 
 
-def test_stock_previews_are_queued_once_however_often_the_gallery_is_seen(personas, broker):
+def test_stock_previews_are_queued_once_however_often_the_gallery_is_seen(
+    personas, broker, django_capture_on_commit_callbacks
+):
     client = client_of(personas, "viewer")
-    for _ in range(3):
-        page = client.get(reverse("avatars")).content.decode()
-        assert page.count("Preview being prepared") == len(STOCK_IDS)
-    client_of(personas, "outsider").get(reverse("avatars"))
-    assert sorted(queued(broker, "prepare_stock_preview")) == sorted((s,) for s in STOCK_IDS)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            page = client.get(reverse("avatars")).content.decode()
+            assert page.count("Preview being prepared") == len(STOCK_IDS)
+        client_of(personas, "outsider").get(reverse("avatars"))
+    assert sorted(queued(broker, "stock_preview")) == sorted((s,) for s in STOCK_IDS)
 
 
-def test_a_stale_stock_preview_request_is_queued_again(personas, broker, monkeypatch):
-    assert service.request_stock_preview("grace") is True
-    assert service.request_stock_preview("grace") is False
-    monkeypatch.setattr(service, "STOCK_PREVIEW_PENDING_SECONDS", 0)
-    assert service.request_stock_preview("grace") is True
-    assert queued(broker, "prepare_stock_preview") == [("grace",), ("grace",)]
+def test_a_stale_stock_preview_request_is_queued_again(
+    personas, broker, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert service.request_stock_preview("grace") is True
+        assert service.request_stock_preview("grace") is False
+        monkeypatch.setattr(service, "STOCK_PREVIEW_PENDING_SECONDS", 0)
+        assert service.request_stock_preview("grace") is True
+    assert queued(broker, "stock_preview") == [("grace",), ("grace",)]
     assert service.request_stock_preview("nobody") is False
 
 
@@ -261,13 +271,14 @@ def test_a_stored_stock_preview_is_played_and_never_queued(personas, broker):
     url = default_storage.url(service.stock_preview_name("astronaut"))
     assert f'data-play="{url}"' in page
     assert "Play the talking preview of Eileen Collins" in page
-    assert ("astronaut",) not in queued(broker, "prepare_stock_preview")
+    assert ("astronaut",) not in queued(broker, "stock_preview")
     status = client.get(reverse("stock_avatar_status", args=["astronaut"])).json()
     assert status == {"id": "astronaut", "preview_url": url}
     assert client.get(reverse("stock_avatar_status", args=["maya"])).json()["preview_url"] is None
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the worker thread claims the job's row
 def test_a_worker_renders_a_stock_preview_into_storage(personas, stub_worker):
     assert service.request_stock_preview("maya") is True
     stub_worker.drain()
@@ -278,6 +289,10 @@ def test_a_worker_renders_a_stock_preview_into_storage(personas, stub_worker):
     assert head[4:8] == b"ftyp"  # an MP4 container
     assert service.stock_preview_url("maya") == default_storage.url(name)
     assert service.request_stock_preview("maya") is False  # made once, reused
+    from saas.jobs.models import Job
+
+    job = Job.objects.get(kind="stock_preview", subject="maya")
+    assert job.status == "completed" and set(job.stage_timings) == {"render"}
 
 
 # Permissions ------------------------------------------------------------------------
@@ -297,7 +312,7 @@ def test_a_viewer_sees_the_gallery_but_cannot_upload_check_or_delete(personas, b
     assert client.post(reverse("avatar_check"), {"image": face_photo()}).status_code == 403
     assert client.post(reverse("avatar_delete", args=[avatar.pk])).status_code == 403
     assert Avatar.objects.filter(pk=avatar.pk).exists()
-    assert queued(broker, "prepare_avatar") == []
+    assert queued(broker, "avatar_preview") == []
 
 
 @pytest.mark.parametrize("who", ["creator", "admin", "owner"])

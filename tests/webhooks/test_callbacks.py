@@ -2,8 +2,8 @@
 
 import pytest
 
-from saas.studio import jobs
 from saas.studio.models import Video
+from saas.studio.pipeline import VIDEO
 from saas.webhooks import callbacks
 
 from ..conftest import api_client_for
@@ -45,15 +45,22 @@ def test_finishing_a_video_queues_its_callback(personas, stub_broker, webhook_re
     from django.test import TestCase
 
     video = video_for(personas, webhook_receiver.url)
+    failed = video_for(personas, webhook_receiver.url, status="failed")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        jobs._announce(video, "video.completed")
+        VIDEO.on_end(video)
+        VIDEO.on_end(failed)
     sent = [m for m in queued(stub_broker) if m.actor_name == "deliver_callback"]
-    assert [m.args for m in sent] == [(str(video.pk), "video.completed")]
+    assert [m.args for m in sent] == [
+        (str(video.pk), "video.completed"),
+        (str(failed.pk), "video.failed"),
+    ]
 
     quiet = video_for(personas, "")
+    cancelled = video_for(personas, webhook_receiver.url, status="cancelled")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        jobs._announce(quiet, "video.completed")
-    assert len([m for m in queued(stub_broker) if m.actor_name == "deliver_callback"]) == 1
+        VIDEO.on_end(quiet)
+        VIDEO.on_end(cancelled)
+    assert len([m for m in queued(stub_broker) if m.actor_name == "deliver_callback"]) == 2
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,10 @@ from saas.errors import NotFound, parse_uuid
 from saas.web import found, run_service
 from saas.workspaces.models import Role, role_at_least
 
-from .. import jobs, services
+from .. import services
 from ..drafts import duplicate_video
 from ..models import Video
+from ..pipeline import VIDEO
 from ..representation import OUTPUTS, file_url
 
 PAGE_SIZE = 24
@@ -195,7 +196,7 @@ def dashboard_live(request):
 
 def stage_steps(video: Video) -> list[dict]:
     """The video's stages with their state (done, current, failed, waiting) and timing."""
-    stages = jobs.stages_for(video)
+    stages = VIDEO.stages_for(video)
     current = stages.index(video.stage) if video.stage in stages else len(stages)
     steps = []
     for index, stage in enumerate(stages):

@@ -1,0 +1,493 @@
+"""The job engine: the only code that moves a job (a JobRecord row) between stages.
+
+A pipeline (pipelines.py) is data: stages, their queues, weights and functions.
+Each stage runs in a thin actor (actors.py) that first *claims* it with a
+conditional UPDATE (still at that stage, active, no live lease), renews the
+lease while it works (`progress`, which also records percent and ETA), and
+completes it only while still holding the lease, so results apply once. A dead
+worker's lease runs out and the broker or the sweeper re-sends the stage.
+Credits are reserved at submit, settled on completion and released on failure
+or cancel; the end is announced once as a webhook event. A parent job (a
+pipeline without stages) takes its progress and status from its children.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from saas import queueing
+from saas.ops.logs import stage_logged
+
+from . import pipelines
+from .models import JobRecord
+from .pipelines import Pipeline
+
+log = logging.getLogger(__name__)
+
+Status = JobRecord.Status
+DONE = JobRecord.DONE
+TRANSIENT = (OperationalError, ConnectionError, TimeoutError)
+
+
+class LeaseLost(Exception):
+    """This worker no longer owns the stage (cancelled, or taken over)."""
+
+
+class StageBusy(Exception):
+    """Another worker holds a live lease on the stage; try again after it runs out."""
+
+    retryable = True
+
+
+def is_transient(exc: Exception) -> bool:
+    """Could running the same stage again succeed?
+
+    The avatar and scraper libraries say so on their errors (``retryable``);
+    otherwise only lost connections and database hiccups are worth a retry.
+    """
+    retryable = getattr(exc, "retryable", None)
+    if retryable is not None:
+        return bool(retryable)
+    return isinstance(exc, TRANSIENT) or (
+        isinstance(exc, DatabaseError) and "deadlock" in str(exc).lower()
+    )
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease_delta() -> timedelta:
+    return timedelta(seconds=settings.RENDER_LEASE_SECONDS)
+
+
+def records(pipeline: Pipeline):
+    """The pipeline's job records (its own model, or its rows of the shared Job table)."""
+    model = pipeline.job_model()
+    manager = model.objects
+    if any(f.name == "kind" for f in model._meta.fields):
+        return manager.filter(kind=pipeline.name)
+    return manager.all()
+
+
+def get_job(pipeline: Pipeline, job_id):
+    return records(pipeline).get(pk=job_id)
+
+
+# Running a stage ---------------------------------------------------------------
+
+
+def run_stage(pipeline_name: str, job_id: str, stage: str) -> None:
+    """Claim STAGE of the job and run it; a failure ends the job with a reason."""
+    pipeline = pipelines.get(pipeline_name)
+    owner = worker_id()
+    job = claim(pipeline, job_id, stage, owner)
+    if job is None:
+        if stage_is_waiting(pipeline, job_id, stage):
+            # A worker that may have died holds the lease: retry after it expires.
+            raise StageBusy(f"{pipeline.name} {job_id}: {stage} is leased by another worker")
+        log.info("%s %s: %s is done or cancelled; skipping", pipeline.name, job_id, stage)
+        return
+    try:
+        with stage_logged(job):  # start, finish or failure, with duration and ids
+            fields = pipeline.stage(stage).run(
+                job, lambda fraction: heartbeat(pipeline, job, owner, fraction)
+            )
+        complete_stage(pipeline, job, owner, **(fields or {}))
+    except LeaseLost as exc:
+        log.info("%s", exc)
+    except Exception as exc:
+        _handle_failure(pipeline, job, exc)
+
+
+def _handle_failure(pipeline: Pipeline, job, exc: Exception) -> None:
+    if is_transient(exc):
+        records(pipeline).filter(pk=job.pk).update(lease_expires_at=None)  # let a retry claim
+        raise exc
+    code = getattr(exc, "code", None) or "internal_error"
+    message = getattr(exc, "message", None)
+    if not message:
+        log.exception("%s %s: %s failed", pipeline.name, job.pk, job.stage)
+        message = "Something went wrong while rendering. Our team has been told."
+    fail(pipeline, job.pk, code, message)
+
+
+def stage_is_waiting(pipeline: Pipeline, job_id, stage: str) -> bool:
+    """Is the job still at STAGE and active (so a failed claim means 'busy')?"""
+    return records(pipeline).filter(pk=job_id, stage=stage, status__in=JobRecord.ACTIVE).exists()
+
+
+def claim(pipeline: Pipeline, job_id, stage: str, owner: str):
+    """Take STAGE of the job for OWNER, or None if it is not ours to run."""
+    now = timezone.now()
+    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    claimed = (
+        records(pipeline)
+        .filter(free, pk=job_id, stage=stage, status__in=JobRecord.ACTIVE)
+        .exclude(lease_owner=owner, lease_expires_at__gte=now)
+        .update(
+            status=Status.RUNNING,
+            lease_owner=owner,
+            lease_expires_at=now + lease_delta(),
+            stage_started_at=now,
+            stage_attempts=F("stage_attempts") + 1,
+        )
+    )
+    if not claimed:
+        return None
+    records(pipeline).filter(pk=job_id, started_at__isnull=True).update(started_at=now)
+    return get_job(pipeline, job_id)
+
+
+def heartbeat(pipeline: Pipeline, job, owner: str, stage_fraction: float) -> None:
+    """Renew the lease and record progress; raise LeaseLost if cancelled or taken over."""
+    now = timezone.now()
+    updated = (
+        records(pipeline)
+        .filter(pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING)
+        .update(
+            lease_expires_at=now + lease_delta(),
+            progress=overall_progress(pipeline, job, stage_fraction),
+            eta_seconds=eta_seconds(pipeline, job, stage_fraction, now),
+        )
+    )
+    if not updated:
+        raise LeaseLost(f"{pipeline.name} {job.pk} is no longer ours")
+
+
+def overall_progress(pipeline: Pipeline, job, stage_fraction: float) -> int:
+    """Percent of the whole job, from the stages' weights; 99 at most until it completes."""
+    stages = pipeline.stages_for(job)
+    weights = [pipeline.stage(s).weight for s in stages]
+    total = sum(weights) or 1
+    index = stages.index(job.stage)
+    current = weights[index] * max(0.0, min(1.0, stage_fraction))
+    return min(99, int((sum(weights[:index]) + current) * 100 / total))
+
+
+def eta_seconds(pipeline: Pipeline, job, stage_fraction: float, now) -> int | None:
+    """Remaining time from the pace so far, once there is a pace to go on."""
+    if not job.started_at:
+        return None
+    progress = overall_progress(pipeline, job, stage_fraction)
+    if progress < 5:
+        return None
+    elapsed = (now - job.started_at).total_seconds()
+    return max(0, int(elapsed * (100 - progress) / progress))
+
+
+def _timings(job, now) -> dict:
+    timings = {**(job.stage_timings or {})}
+    if job.stage_started_at:
+        timings[job.stage] = round((now - job.stage_started_at).total_seconds(), 3)
+    return timings
+
+
+def complete_stage(pipeline: Pipeline, job, owner: str, **fields) -> str:
+    """Record the stage's results and hand the job to its next stage, or finish it (once).
+
+    Returns the stage the job moved to (DONE when it completed).
+    """
+    stages = pipeline.stages_for(job)
+    index = stages.index(job.stage)
+    if index == len(stages) - 1:
+        _finish(pipeline, job, owner, fields)
+        return DONE
+    following = stages[index + 1]
+    with transaction.atomic():
+        updated = (
+            records(pipeline)
+            .filter(pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING)
+            .update(
+                stage=following,
+                stage_timings=_timings(job, timezone.now()),
+                lease_owner="",
+                lease_expires_at=None,
+                stage_attempts=0,
+                progress=overall_progress(pipeline, job, 1.0),
+                **fields,
+            )
+        )
+        if not updated:
+            raise LeaseLost(f"{pipeline.name} {job.pk} changed while {job.stage} ran")
+        transaction.on_commit(lambda: enqueue(pipeline, job.pk, following))
+        _after_commit_refresh_parent(job)
+    return following
+
+
+def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
+    """Mark the job completed, charge what it really cost, and announce it (once)."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            records(pipeline)
+            .filter(pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING)
+            .update(
+                status=Status.COMPLETED,
+                stage=DONE,
+                progress=100,
+                eta_seconds=0,
+                finished_at=now,
+                lease_owner="",
+                lease_expires_at=None,
+                stage_timings=_timings(job, now),
+                **fields,
+            )
+        )
+        if not updated:
+            raise LeaseLost(f"{pipeline.name} {job.pk} changed while {job.stage} ran")
+        job.refresh_from_db()
+        if pipeline.price is not None:
+            from saas.billing import services as billing
+
+            billing.settle_credits(job.workspace, job.pk, pipeline.price(job))
+        _announce(pipeline, job, pipeline.completed_event)
+        _after_commit_end_hooks(pipeline, job)
+
+
+def enqueue(pipeline: Pipeline, job_id, stage: str) -> None:
+    """Send STAGE of the job to its queue (the actor is `<pipeline>_<stage>`)."""
+    queue = pipeline.stage(stage).queue
+    queueing.send(pipeline.actor_name(stage), str(job_id), queue=queue)
+
+
+# Submitting, ending, cancelling --------------------------------------------------
+
+
+def submit(pipeline: Pipeline, job) -> None:
+    """Reserve the job's credits and queue its first stage (inside the caller's transaction).
+
+    JOB is a saved record with `credits_reserved` set (for a pipeline that
+    prices its jobs). A parent job starts running at once: its children are
+    submitted on their own, with `parent` set to it.
+    """
+    with transaction.atomic():
+        if pipeline.price is not None:
+            from saas.billing import services as billing
+
+            billing.reserve_credits(job.workspace, job.pk, job.credits_reserved)
+        if pipeline.is_parent:
+            now = timezone.now()
+            records(pipeline).filter(pk=job.pk).update(
+                status=Status.RUNNING, stage="children", started_at=now
+            )
+            job.refresh_from_db()
+            return
+        first = pipeline.stages_for(job)[0]
+        if job.stage != first:
+            records(pipeline).filter(pk=job.pk).update(stage=first)
+            job.stage = first
+        transaction.on_commit(lambda: enqueue(pipeline, job.pk, first))
+
+
+def submit_group(parent_pipeline: Pipeline, parent, children) -> None:
+    """Submit PARENT and its CHILDREN ((pipeline, saved record) pairs) in one transaction."""
+    with transaction.atomic():
+        submit(parent_pipeline, parent)
+        for pipeline, child in children:
+            if child.parent_id != parent.pk:
+                records(pipeline).filter(pk=child.pk).update(parent=parent)
+                child.parent_id = parent.pk
+            submit(pipeline, child)
+
+
+def _end(pipeline: Pipeline, job_id, status: str, **fields):
+    """Move an active job to a final STATUS and give its credits back (once)."""
+    with transaction.atomic():
+        updated = (
+            records(pipeline)
+            .filter(pk=job_id, status__in=JobRecord.ACTIVE)
+            .update(
+                status=status,
+                finished_at=timezone.now(),
+                lease_owner="",
+                lease_expires_at=None,
+                eta_seconds=None,
+                **fields,
+            )
+        )
+        if not updated:
+            return None
+        job = get_job(pipeline, job_id)
+        if pipeline.price is not None:
+            from saas.billing import services as billing
+
+            billing.release_credits(job.workspace, job.pk)
+        _after_commit_end_hooks(pipeline, job)
+        return job
+
+
+def fail(pipeline: Pipeline, job_id, code: str, message: str) -> bool:
+    """The job failed for good: say why, and charge nothing."""
+    job = _end(pipeline, job_id, Status.FAILED, error_code=code, error_message=message[:2000])
+    if job is None:
+        return False
+    log.warning("%s %s failed: %s: %s", pipeline.name, job_id, code, message)
+    if pipeline.failed_event:
+        transaction.on_commit(lambda: _announce_after_commit(pipeline, job.pk))
+    return True
+
+
+def cancel(pipeline: Pipeline, job_id) -> bool:
+    """Stop the job (a parent: and every active child). False if it had already ended."""
+    with transaction.atomic():
+        job = _end(pipeline, job_id, Status.CANCELLED)
+        if job is None:
+            return False
+        if pipeline.is_parent:
+            for child_pipeline, child in children_of(job):
+                if child.is_active:
+                    cancel(child_pipeline, child.pk)
+    return True
+
+
+def _announce_after_commit(pipeline: Pipeline, job_id) -> None:
+    with transaction.atomic():
+        _announce(pipeline, get_job(pipeline, job_id), pipeline.failed_event)
+
+
+def _announce(pipeline: Pipeline, job, event: str) -> None:
+    if not event or pipeline.represent is None or job.workspace_id is None:
+        return
+    data = pipeline.represent(job)
+    if data is None:  # the pipeline has nothing to announce for this job
+        return
+    from saas.webhooks.services import emit_event
+
+    emit_event(job.workspace, event, data)
+
+
+def _after_commit_end_hooks(pipeline: Pipeline, job) -> None:
+    if pipeline.on_end is not None:
+        hook = pipeline.on_end
+        transaction.on_commit(lambda: hook(get_job(pipeline, job.pk)))
+    _after_commit_refresh_parent(job)
+
+
+# Parents and children ------------------------------------------------------------
+
+
+def children_of(parent) -> list[tuple[Pipeline, JobRecord]]:
+    """Every child job of PARENT, with its pipeline, oldest first."""
+    found, seen_models = [], set()
+    for pipeline in pipelines.registered():
+        if pipeline.is_parent:
+            continue
+        model = pipeline.job_model()
+        if model in seen_models:
+            continue
+        seen_models.add(model)
+        for child in model.objects.filter(parent_id=parent.pk).order_by("created_at"):
+            child_pipeline = pipelines.get(child.pipeline_name)
+            found.append((child_pipeline, child))
+    return found
+
+
+def _after_commit_refresh_parent(job) -> None:
+    if job.parent_id:
+        parent_id = job.parent_id
+        transaction.on_commit(lambda: refresh_parent(parent_id))
+
+
+def refresh_parent(parent_id) -> str | None:
+    """Derive a parent's progress and status from its children; end it when they all have.
+
+    The parent completes when every child has ended and at least one
+    completed; it fails when none did. A child's failure never touches its
+    siblings. Returns the parent's status, or None if there is no such parent.
+    """
+    from .models import Job
+
+    parent = Job.objects.filter(pk=parent_id).first()
+    if parent is None:
+        return None
+    pipeline = pipelines.get(parent.kind)
+    kids = [child for _, child in children_of(parent)]
+    if not kids or not parent.is_active:
+        return parent.status
+    progress = int(sum(100 if not c.is_active else c.progress for c in kids) / len(kids))
+    if any(child.is_active for child in kids):
+        Job.objects.filter(pk=parent.pk, status__in=JobRecord.ACTIVE).update(
+            progress=min(99, progress)
+        )
+        return Status.RUNNING
+    completed = sum(child.status == Status.COMPLETED for child in kids)
+    summary = {
+        status: sum(child.status == status for child in kids)
+        for status in (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+    }
+    with transaction.atomic():
+        if completed:
+            updated = Job.objects.filter(pk=parent.pk, status__in=JobRecord.ACTIVE).update(
+                status=Status.COMPLETED,
+                stage=DONE,
+                progress=100,
+                eta_seconds=0,
+                finished_at=timezone.now(),
+                result={**parent.result, "children": summary},
+            )
+            if updated:
+                parent.refresh_from_db()
+                _announce(pipeline, parent, pipeline.completed_event)
+                _after_commit_end_hooks(pipeline, parent)
+        else:
+            message = f"All {len(kids)} parts failed or were cancelled."
+            if fail(pipeline, parent.pk, "children_failed", message):
+                Job.objects.filter(pk=parent.pk).update(
+                    result={**parent.result, "children": summary}
+                )
+    return Job.objects.get(pk=parent.pk).status
+
+
+# The sweeper ---------------------------------------------------------------------
+
+
+def sweep(now=None) -> dict[str, int]:
+    """Re-send stages whose worker vanished; fail jobs stuck past their limits.
+
+    Covers every registered pipeline. Safe to run from several schedulers at
+    once: every action is a claim-style conditional update or an idempotent
+    re-send.
+    """
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    stale = now - timedelta(seconds=settings.RENDER_QUEUED_RESEND_SECONDS)
+    for pipeline in pipelines.registered():
+        if pipeline.is_parent:
+            for parent in records(pipeline).filter(status=Status.RUNNING):
+                refresh_parent(parent.pk)  # a child ended while its parent's refresh was lost
+            continue
+        for job in records(pipeline).filter(status=Status.RUNNING, lease_expires_at__lt=now):
+            counts[_revive(pipeline, job, now)] += 1
+        for job in records(pipeline).filter(status=Status.QUEUED, created_at__lt=stale):
+            enqueue(pipeline, job.pk, job.stage)
+            counts["requeued"] += 1
+    return counts
+
+
+def _revive(pipeline: Pipeline, job, now) -> str:
+    stage = pipeline.stage_by_name.get(job.stage)
+    limit = stage.time_limit_s if stage else 3600
+    started = job.stage_started_at or now
+    if (now - started).total_seconds() > limit:
+        label = (stage.label or stage.name).lower() if stage else job.stage
+        fail(pipeline, job.pk, "timeout", f"The {label} step took too long.")
+        return "failed"
+    if job.stage_attempts >= settings.RENDER_MAX_STAGE_ATTEMPTS:
+        fail(
+            pipeline,
+            job.pk,
+            "worker_lost",
+            "The render worker stopped repeatedly. Please try again.",
+        )
+        return "failed"
+    enqueue(pipeline, job.pk, job.stage)
+    return "requeued"

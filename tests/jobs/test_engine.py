@@ -1,0 +1,184 @@
+"""The job engine serves kinds of job it has never seen: a toy pipeline defined only
+in tests/jobs/toy_pipeline.py runs through the real engine, on Redis, in a real
+worker process (progress, a retried stage, credits, a signed webhook event), and a
+parent job's state derives from its children."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from saas.billing import services as billing
+from saas.jobs import engine
+from saas.jobs.models import Job
+from saas.webhooks.signing import verify_signature
+
+from ..conftest import REPO
+from ..e2e import test_workers as e2e
+from ..studio import conftest as studio_conftest
+from ..webhooks.receiver import WebhookReceiver
+from . import toy_pipeline as toy
+
+stub_worker = studio_conftest.stub_worker
+worker_env = e2e.worker_env
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WORKER_MODULES = ["django_dramatiq.setup", "saas.webhooks.tasks", "tests.jobs.toy_pipeline"]
+
+
+@pytest.fixture
+def team(personas):
+    account = billing.account_for(personas.workspace_a)
+    account.plan = "team"  # webhooks are on team plans
+    account.save()
+    billing.grant_credits(personas.workspace_a, 100, note="engine tests")
+    return personas
+
+
+class ToyWorkers(e2e.Workers):
+    def start(self):
+        """A real dramatiq worker process that runs the toy pipeline and webhook deliveries."""
+        import subprocess
+
+        command = [sys.executable, "-m", "dramatiq", *WORKER_MODULES, "-p", "1", "-t", "2"]
+        process = subprocess.Popen(command, cwd=REPO, env=self.env, start_new_session=True)
+        self.processes.append(process)
+        return process
+
+
+@pytest.mark.slow
+def test_a_pipeline_defined_in_a_test_runs_on_a_real_worker(team, worker_env, redis_broker):
+    from saas.webhooks.services import create_endpoint
+
+    workspace = team.workspace_a
+    before = billing.balance(workspace)
+    pool = ToyWorkers(worker_env)
+    with WebhookReceiver() as receiver:
+        admin = team.membership(team.admin)
+        _, secret = create_endpoint(admin, receiver.url, events=[])  # every event
+        job = toy.submit_toy(workspace, reserve=5, charge=3, glitch=True)
+        assert billing.balance(workspace) == before - 5  # reserved at submit
+        assert redis_broker.client.llen("dramatiq:default") == 1  # really queued in Redis
+        pool.start()
+        try:
+            done = e2e.wait_for(
+                lambda: Job.objects.filter(pk=job.pk, status__in=["completed", "failed"]).first(),
+                90,
+                "the toy job",
+            )
+            hook = receiver.wait_for(1, timeout=30)[0]
+        finally:
+            pool.stop()
+    assert done.status == "completed", (done.error_code, done.error_message)
+    assert done.stage == "done" and done.progress == 100 and done.finished_at
+    assert set(done.stage_timings) == {"prepare", "work"}
+    # The second stage glitched once and the broker retried it: attempt 2 succeeded.
+    assert done.result["prepared"] is True and done.result["attempts"] == 2
+    # Progress is the stages' weights (1 and 3): half of "work" is (1 + 1.5) / 4.
+    assert done.result["progress_seen"] == 62
+    assert done.result["eta_seen"] is not None
+    assert billing.balance(workspace) == before - 3  # charged what it cost, the rest returned
+    assert verify_signature(secret, hook.headers, hook.body)
+    event = hook.json()
+    assert event["type"] == "toy.completed" and event["data"]["id"] == str(job.pk)
+    assert event["data"]["status"] == "completed"
+
+
+def test_a_permanent_failure_ends_the_job_with_its_reason_and_costs_nothing(team, stub_worker):
+    before = billing.balance(team.workspace_a)
+    job = toy.submit_toy(team.workspace_a, fail=True)
+    stub_worker.drain()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.stage == "work"
+    assert (job.error_code, job.error_message) == ("toy_refused", "This toy was told to fail.")
+    assert billing.balance(team.workspace_a) == before
+
+
+def test_a_childs_failure_leaves_its_siblings_and_the_parent_derives_from_them(team, stub_worker):
+    workspace = team.workspace_a
+    before = billing.balance(workspace)
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=workspace)
+    children = [toy.new_toy(workspace), toy.new_toy(workspace, fail=True), toy.new_toy(workspace)]
+    engine.submit_group(toy.TOY_GROUP, parent, [(toy.TOY, child) for child in children])
+    parent.refresh_from_db()
+    assert parent.status == "running" and parent.progress == 0
+
+    stub_worker.drain()
+    states = [Job.objects.get(pk=c.pk).status for c in children]
+    assert states == ["completed", "failed", "completed"]
+    parent.refresh_from_db()
+    assert parent.status == "completed" and parent.progress == 100
+    assert parent.result["children"] == {"completed": 2, "failed": 1, "cancelled": 0}
+    assert billing.balance(workspace) == before - 3 - 3  # the failed child cost nothing
+
+
+def test_a_parent_whose_children_all_fail_fails(team, stub_worker):
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=team.workspace_a)
+    children = [toy.new_toy(team.workspace_a, fail=True) for _ in range(2)]
+    engine.submit_group(toy.TOY_GROUP, parent, [(toy.TOY, c) for c in children])
+    stub_worker.drain()
+    parent.refresh_from_db()
+    assert parent.status == "failed" and parent.error_code == "children_failed"
+    assert parent.error_message == "All 2 parts failed or were cancelled."
+
+
+def test_a_parents_progress_follows_its_children(team):
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=team.workspace_a)
+    children = [toy.new_toy(team.workspace_a) for _ in range(4)]
+    engine.submit_group(toy.TOY_GROUP, parent, [(toy.TOY, c) for c in children])
+    Job.objects.filter(pk=children[0].pk).update(status="completed", progress=100)
+    Job.objects.filter(pk=children[1].pk).update(status="running", progress=50)
+    assert engine.refresh_parent(parent.pk) == "running"
+    parent.refresh_from_db()
+    assert parent.progress == (100 + 50 + 0 + 0) // 4
+
+
+def test_cancelling_a_parent_cancels_its_children_and_returns_their_credits(team, stub_worker):
+    workspace = team.workspace_a
+    before = billing.balance(workspace)
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=workspace)
+    children = [toy.new_toy(workspace) for _ in range(3)]
+    engine.submit_group(toy.TOY_GROUP, parent, [(toy.TOY, c) for c in children])
+    assert billing.balance(workspace) == before - 15
+    assert engine.cancel(toy.TOY_GROUP, parent.pk) is True
+    assert engine.cancel(toy.TOY_GROUP, parent.pk) is False  # once
+    stub_worker.drain()  # their queued stages find them cancelled and do nothing
+    assert [Job.objects.get(pk=c.pk).status for c in children] == ["cancelled"] * 3
+    assert Job.objects.get(pk=parent.pk).status == "cancelled"
+    assert billing.balance(workspace) == before
+
+
+def test_the_sweeper_requeues_a_toy_stage_whose_worker_vanished(team, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sent = []
+    monkeypatch.setattr(
+        engine, "enqueue", lambda pipeline, job_id, stage: sent.append((pipeline.name, stage))
+    )
+    job = toy.submit_toy(team.workspace_a)
+    assert engine.claim(toy.TOY, job.pk, "prepare", "dead-worker") is not None
+    Job.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(minutes=1))
+    engine.sweep()
+    assert ("toy", "prepare") in sent
+
+
+def test_a_stage_on_an_unknown_queue_is_refused_when_declared():
+    from saas.jobs.pipelines import Stage
+
+    with pytest.raises(ValueError, match="queue must be one of"):
+        Stage("x", lambda job, progress: None, queue="cpu")
+
+
+def test_the_engine_module_says_how_it_works_in_about_ten_lines():
+    doc = engine.__doc__.strip().splitlines()
+    assert 6 <= len(doc) <= 12
+    assert (REPO / "docs" / "adr").is_dir() and any((REPO / "docs" / "adr").glob("*job*.md"))
+
+
+def test_toy_stages_are_real_actors_on_their_queues():
+    assert toy.ACTORS["prepare"].queue_name == "default"
+    assert toy.ACTORS["work"].queue_name == "tts"
+    assert toy.ACTORS["work"].actor_name == "toy_work"
