@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 
 # Debian packages the product and its tests need (CI installs the same list).
 APT_PACKAGES := redis-server postgresql fonts-dejavu-core ca-certificates \
-	festival festvox-us-slt-hts flite chromium fonts-noto-core fonts-noto-cjk
+	festival festvox-us-slt-hts flite chromium fonts-noto-core fonts-noto-cjk \
+	apertium apertium-eng-spa
 
 .DEFAULT_GOAL := help
 

@@ -1,0 +1,246 @@
+"""The library side of translation and dubbing: uploads verified by decoding, speech
+recognised beyond English with the language detected, subtitles through pysubs2, and
+translation engines that say plainly which pairs they cover."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from avatar.audio.io import decode_audio
+from avatar.audio.transcribe import word_error_rate
+from avatar.dub import subtitles, translate
+from avatar.dub.probe import InvalidVideo, probe_video
+from avatar.dub.transcribe import RATE, Segment, Word, split_at_pauses, transcribe_file
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+SPANISH = "Bienvenidos a la reunión de seguridad. Hoy hablamos de las salidas de emergencia."
+ENGLISH = "Welcome to the quarterly safety briefing. Please watch until the end."
+
+
+def ffmpeg(*args) -> None:
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_video(path, seconds=2.0, audio=True, audio_file=None, codec=None):
+    inputs = ["-f", "lavfi", "-i", f"testsrc=size=320x240:rate=25:duration={seconds}"]
+    if audio_file:
+        inputs += ["-i", str(audio_file)]
+    elif audio:
+        inputs += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"]
+    codecs = codec or (["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+    ffmpeg(*inputs, *codecs, "-shortest", str(path))
+    return path
+
+
+def speak(text, voice, path):
+    from avatar.voices import synthesize
+
+    synthesize(text, voice, path)
+    return path
+
+
+# Verifying an upload ---------------------------------------------------------------
+
+
+def test_a_real_mp4_is_described(tmp_path):
+    info = probe_video(make_video(tmp_path / "clip.mp4"), max_seconds=60)
+    assert info.container == "mp4" and (info.width, info.height) == (320, 240)
+    assert info.video_codec == "h264" and info.audio_codec == "aac"
+    assert 1.9 <= info.duration_s <= 2.2 and info.fps == 25
+
+
+def test_a_webm_is_accepted(tmp_path):
+    codecs = ["-c:v", "libvpx", "-c:a", "libvorbis"]
+    info = probe_video(make_video(tmp_path / "clip.webm", codec=codecs), max_seconds=60)
+    assert info.container == "webm" and info.audio_codec == "vorbis"
+
+
+@pytest.mark.parametrize(
+    "make,code",
+    [
+        (lambda p: p.write_text("just some text, not a video"), "not_a_video"),
+        (lambda p: make_video(p, audio=False), "no_audio"),
+        (lambda p: p.write_bytes(make_video(p).read_bytes()[:3000]), "corrupt"),
+        (lambda p: make_video(p, seconds=4.0), "too_long"),
+        (lambda p: p.write_text("#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n"), "not_a_video"),
+    ],
+    ids=["text", "silent-track-missing", "truncated", "too-long", "playlist-renamed"],
+)
+def test_bad_uploads_are_refused_with_a_reason(tmp_path, make, code):
+    path = tmp_path / "upload.mp4"
+    make(path)
+    with pytest.raises(InvalidVideo) as refused:
+        probe_video(path, max_seconds=3)
+    assert refused.value.code == code and refused.value.field == "video"
+    assert refused.value.message.endswith(".")
+
+
+def test_too_long_says_the_length_and_the_limit(tmp_path):
+    with pytest.raises(InvalidVideo) as refused:
+        probe_video(make_video(tmp_path / "long.mp4", seconds=4.0), max_seconds=3)
+    assert "4 s long" in refused.value.message and "up to 3 s" in refused.value.message
+
+
+# Recognising speech ----------------------------------------------------------------
+
+
+def test_segments_start_at_every_long_pause_and_stay_short():
+    words = [Word("Hello", 0.0, 0.4), Word("there.", 0.5, 0.9), Word("Next", 2.0, 2.3)]
+    assert [s.text for s in split_at_pauses(words)] == ["Hello there.", "Next"]
+    many = [Word(f"w{i}{',' if i == 9 else ''}", i * 0.5, i * 0.5 + 0.4) for i in range(20)]
+    parts = split_at_pauses(many, max_s=7.0)
+    assert all(p.end - p.start <= 7.0 for p in parts) and len(parts) >= 2
+    assert parts[0].text.endswith("w9,")  # cut at the comma, not mid-phrase
+
+
+@pytest.mark.slow
+def test_spanish_speech_in_a_video_is_recognised_and_its_language_detected(tmp_path):
+    voice = speak(SPANISH, "espeak:es", tmp_path / "es.wav")
+    video = make_video(tmp_path / "es.mp4", seconds=8, audio_file=voice)
+    transcript = transcribe_file(video)  # no language given: detect it
+    assert transcript.language == "es" and transcript.language_probability > 0.5
+    wer = word_error_rate(SPANISH, transcript.text)
+    print(f"spanish WER {wer:.2f}: {transcript.text!r}")
+    assert wer <= 0.35
+    assert transcript.segments and all(s.end > s.start for s in transcript.segments)
+
+
+@pytest.mark.slow
+def test_english_is_detected_too_and_a_silent_video_is_refused(tmp_path):
+    from avatar.errors import AvatarError
+
+    voice = speak(ENGLISH, "piper:en_US-joe-medium", tmp_path / "en.wav")
+    transcript = transcribe_file(voice)
+    assert transcript.language == "en"
+    assert word_error_rate(ENGLISH, transcript.text) <= 0.2
+    silent = tmp_path / "silent.mp4"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", str(silent))
+    with pytest.raises(AvatarError) as refused:
+        transcribe_file(silent)
+    assert refused.value.code == "silent" and refused.value.field == "video"
+
+
+def test_decoding_a_video_for_recognition_gives_16_khz_mono(tmp_path):
+    samples = decode_audio(make_video(tmp_path / "clip.mp4"), rate=RATE)
+    assert samples.ndim == 1 and abs(len(samples) / RATE - 2.0) < 0.1
+    assert np.abs(samples).max() > 0.1
+
+
+# Subtitles ---------------------------------------------------------------------------
+
+SEGMENTS = [Segment(0.5, 2.25, "Hola, bienvenidos."), Segment(3.0, 5.1, "Salidas de emergencia")]
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_subtitles_round_trip(fmt):
+    text = subtitles.write(SEGMENTS, fmt)
+    assert ("WEBVTT" in text) == (fmt == "vtt")
+    back = subtitles.read(text.encode())
+    assert [(s.start, s.end, s.text) for s in back] == [(s.start, s.end, s.text) for s in SEGMENTS]
+
+
+def test_an_uploaded_srt_loses_its_markup_and_keeps_its_timing():
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,500\n<i>Hello</i>\nthere\n\n"
+        "2\n00:00:03,000 --> 00:00:04,000\n{\\an8}Top\n"
+    )
+    back = subtitles.read(srt.encode())
+    assert [(s.start, s.end, s.text) for s in back] == [
+        (1.0, 2.5, "Hello there"),
+        (3.0, 4.0, "Top"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\x00garbage",
+        b"not subtitles at all",
+        b"1\n00:00:01,000 --> 00:00:00,500\n\n",
+    ],
+)
+def test_unreadable_subtitles_are_refused(data):
+    with pytest.raises(subtitles.InvalidSubtitles) as refused:
+        subtitles.read(data)
+    assert refused.value.field == "subtitles"
+
+
+# Translation -------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="Debian's apertium is not installed")
+def test_english_to_spanish_is_a_draft_by_apertium():
+    engines = translate.installed_engines()
+    lines = ["Welcome to the quarterly safety briefing.", "Fire exits are marked in green."]
+    out, engine = translate.translate_texts(lines, "en", "es", engines)
+    assert engine.name == "apertium" and engine.quality == "draft"
+    assert len(out) == 2 and "seguridad" in out[0] and "verde" in out[1]
+
+
+def test_english_to_portuguese_is_good_by_bergamot():
+    out, engine = translate.translate_texts(
+        ["Welcome to the training.", ""], "en", "pt", translate.installed_engines()
+    )
+    assert engine.name == "bergamot" and engine.quality == "good"
+    assert out[0] == "Bem-vindo ao treinamento." and out[1] == ""
+
+
+def test_an_unsupported_pair_names_itself_and_what_is_supported():
+    with pytest.raises(translate.UnsupportedPair) as refused:
+        translate.engine_for("en", "de", translate.installed_engines())
+    message = refused.value.message
+    assert "English to German (en→de)" in message and "en→pt" in message
+    assert refused.value.code == "unsupported_language_pair"
+    assert refused.value.field == "target_languages"
+
+
+class FakeProvider(BaseHTTPRequestHandler):
+    """Stands in for an OpenAI-compatible service, which cannot exist on this machine."""
+
+    requests: list = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeProvider.requests.append((self.path, self.headers.get("Authorization"), body))
+        lines = json.loads(body["messages"][0]["content"].split("\n", 1)[1])
+        answer = json.dumps([f"[de] {line}" for line in lines])
+        payload = json.dumps({"choices": [{"message": {"content": answer}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_configured_provider_translates_any_pair():
+    server = HTTPServer(("127.0.0.1", 0), FakeProvider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        provider = translate.Provider(f"http://127.0.0.1:{server.server_port}/v1", "sk-x", "m")
+        engines = translate.installed_engines(provider)
+        out, engine = translate.translate_texts(["Hello", "Bye"], "en", "de", engines)
+    finally:
+        server.shutdown()
+    assert engine.name == "provider" and out == ["[de] Hello", "[de] Bye"]
+    path, auth, body = FakeProvider.requests[-1]
+    assert path == "/v1/chat/completions" and auth == "Bearer sk-x" and body["model"] == "m"
+    # The offline engine still wins where it covers the pair.
+    assert translate.engine_for("en", "pt", engines).name == "bergamot"
+
+
+def test_an_unreachable_provider_is_a_retryable_failure():
+    provider = translate.Provider("http://127.0.0.1:9/v1", timeout=2)
+    with pytest.raises(translate.TranslationFailed) as failed:
+        provider.translate(["Hello"], "en", "de")
+    assert failed.value.retryable
