@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "saas.workspaces",
     "saas.jobs",
     "saas.studio",
+    "saas.translations",
     "saas.ops",
     "saas.webhooks",
     "saas.billing",
@@ -377,6 +378,11 @@ RENDER_STAGE_LIMITS = {
     "render": envint("RENDER_LIMIT_RENDER", 3600),
     "deliver": envint("RENDER_LIMIT_DELIVER", 300),
 }
+# Translation: an optional OpenAI-compatible chat endpoint for the language pairs
+# that no offline engine here covers (avatar/dub/translate.py). Empty: offline only.
+TRANSLATION_PROVIDER_URL = env("TRANSLATION_PROVIDER_URL", "")
+TRANSLATION_PROVIDER_KEY = env("TRANSLATION_PROVIDER_KEY", "")
+TRANSLATION_PROVIDER_MODEL = env("TRANSLATION_PROVIDER_MODEL", "")
 # Worker-local caches: synthesised sentences and rendered music beds.
 SPEECH_CACHE_DIR = env("SPEECH_CACHE_DIR", str(DATA_DIR / "cache" / "speech"))
 MUSIC_CACHE_DIR = env("MUSIC_CACHE_DIR", str(DATA_DIR / "cache" / "music"))

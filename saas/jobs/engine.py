@@ -202,25 +202,55 @@ def complete_stage(pipeline: Pipeline, job, owner: str, **fields) -> str:
         _finish(pipeline, job, owner, fields)
         return DONE
     following = stages[index + 1]
+    waiting = _waits_at(pipeline, following, job, fields)
     with transaction.atomic():
         updated = (
             records(pipeline)
             .filter(pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING)
             .update(
                 stage=following,
+                status=Status.WAITING if waiting else Status.RUNNING,
                 stage_timings=_timings(job, timezone.now()),
                 lease_owner="",
                 lease_expires_at=None,
                 stage_attempts=0,
                 progress=overall_progress(pipeline, job, 1.0),
+                **({"eta_seconds": None} if waiting else {}),
                 **fields,
             )
         )
         if not updated:
             raise LeaseLost(f"{pipeline.name} {job.pk} changed while {job.stage} ran")
-        transaction.on_commit(lambda: enqueue(pipeline, job.pk, following))
+        if not waiting:
+            transaction.on_commit(lambda: enqueue(pipeline, job.pk, following))
         _after_commit_refresh_parent(job)
     return following
+
+
+def _waits_at(pipeline: Pipeline, stage: str, job, fields: dict) -> bool:
+    gate = pipeline.stage(stage).waits
+    if gate is None:
+        return False
+    for name, value in fields.items():  # what the finished stage just recorded counts
+        setattr(job, name, value)
+    return bool(gate(job))
+
+
+def resume(pipeline: Pipeline, job_id, **fields) -> bool:
+    """Send a waiting job on from its gate (a review is done), recording FIELDS. Once."""
+    with transaction.atomic():
+        job = records(pipeline).filter(pk=job_id, status=Status.WAITING).first()
+        if job is None:
+            return False
+        updated = (
+            records(pipeline)
+            .filter(pk=job_id, status=Status.WAITING, stage=job.stage)
+            .update(status=Status.QUEUED, **fields)
+        )
+        if updated:
+            stage = job.stage
+            transaction.on_commit(lambda: enqueue(pipeline, job_id, stage))
+        return bool(updated)
 
 
 def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
@@ -282,6 +312,10 @@ def submit(pipeline: Pipeline, job) -> None:
             job.refresh_from_db()
             return
         first = pipeline.stages_for(job)[0]
+        if _waits_at(pipeline, first, job, {}):
+            records(pipeline).filter(pk=job.pk).update(stage=first, status=Status.WAITING)
+            job.stage, job.status = first, Status.WAITING
+            return
         if job.stage != first:
             records(pipeline).filter(pk=job.pk).update(stage=first)
             job.stage = first
@@ -304,7 +338,7 @@ def _end(pipeline: Pipeline, job_id, status: str, **fields):
     with transaction.atomic():
         updated = (
             records(pipeline)
-            .filter(pk=job_id, status__in=JobRecord.ACTIVE)
+            .filter(pk=job_id, status__in=JobRecord.OPEN)
             .update(
                 status=status,
                 finished_at=timezone.now(),
@@ -344,7 +378,7 @@ def cancel(pipeline: Pipeline, job_id) -> bool:
             return False
         if pipeline.is_parent:
             for child_pipeline, child in children_of(job):
-                if child.is_active:
+                if child.is_open:
                     cancel(child_pipeline, child.pk)
     return True
 
@@ -413,8 +447,8 @@ def refresh_parent(parent_id) -> str | None:
     kids = [child for _, child in children_of(parent)]
     if not kids or not parent.is_active:
         return parent.status
-    progress = int(sum(100 if not c.is_active else c.progress for c in kids) / len(kids))
-    if any(child.is_active for child in kids):
+    progress = int(sum(100 if not c.is_open else c.progress for c in kids) / len(kids))
+    if any(child.is_open for child in kids):
         Job.objects.filter(pk=parent.pk, status__in=JobRecord.ACTIVE).update(
             progress=min(99, progress)
         )

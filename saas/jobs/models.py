@@ -21,8 +21,10 @@ class JobRecord(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        WAITING = "waiting", "Waiting for review"
 
-    ACTIVE = (Status.QUEUED, Status.RUNNING)
+    ACTIVE = (Status.QUEUED, Status.RUNNING)  # a worker has (or will have) its next stage
+    OPEN = (*ACTIVE, Status.WAITING)  # not ended: a waiting job waits for a person
     DONE = "done"  # the stage of every job that has completed
     PIPELINE = ""  # the pipeline's name, for models that hold one kind of job
 
@@ -52,6 +54,10 @@ class JobRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
 
     @property
     def pipeline_name(self) -> str:

@@ -24,7 +24,8 @@ class Stage:
     RUN(job, progress) does the work: PROGRESS(fraction) renews the lease and
     records how far the stage is (it raises LeaseLost when the job was
     cancelled or taken over). RUN returns the fields to record on the job
-    record when the stage completes (or None). An exception with
+    record when the stage completes (or None). A stage with WAITS is a gate
+    (a review): see engine.resume. An exception with
     ``retryable = True`` (or a lost connection) is retried by the broker;
     any other ends the job as failed, with the exception's ``code`` and
     ``message`` when it has them.
@@ -37,6 +38,9 @@ class Stage:
     time_limit_s: int = 3600
     label: str = ""
     max_retries: int = 3
+    # A gate: when waits(job) is true as the job reaches this stage, the job waits
+    # (status "waiting") for a person, until engine.resume() sends the stage on.
+    waits: Callable | None = None
 
     def __post_init__(self):
         if self.queue not in QUEUES:

@@ -244,3 +244,55 @@ def test_an_unreachable_provider_is_a_retryable_failure():
     with pytest.raises(translate.TranslationFailed) as failed:
         provider.translate(["Hello"], "en", "de")
     assert failed.value.retryable
+
+
+# Dubbing -----------------------------------------------------------------------------
+
+
+def test_the_original_is_ducked_only_where_someone_speaks():
+    from avatar.dub.dub import DUCK_DB, RATE, duck_gain
+
+    gain = duck_gain(5 * RATE, [(1.0, 2.0)])
+    assert gain[int(0.5 * RATE)] == pytest.approx(1.0)
+    assert gain[int(1.5 * RATE)] == pytest.approx(10 ** (DUCK_DB / 20), rel=1e-3)
+    assert gain[int(3.0 * RATE)] == pytest.approx(1.0)
+
+
+@pytest.mark.slow
+def test_lines_are_fitted_to_their_slots_and_mixed_over_the_music(tmp_path):
+    from avatar.audio.io import read_wav
+    from avatar.dub.dub import MAX_SPEEDUP, RATE, Line, dub_track
+
+    seconds = 8.0
+    t = np.arange(int(seconds * RATE)) / RATE
+    music = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    lines = [
+        Line(0.5, 2.0, "Hola a todos."),
+        # Far too long for its 1.2 s slot: sped up to the limit, then runs on.
+        Line(2.5, 3.5, "Hoy hablamos de las salidas de emergencia y de los botiquines."),
+        Line(4.0, 5.0, "Gracias."),
+    ]
+    result = dub_track(lines, "espeak:es", music, tmp_path / "dub.wav")
+    mixed, rate = read_wav(result.wav)
+    assert rate == RATE and len(mixed) == len(music)  # the same length as the original
+    assert result.stretched >= 1 and result.overran >= 1
+    assert all(1.0 <= p.speed <= MAX_SPEEDUP for p in result.placed)
+    first, second, third = result.placed
+    assert first.start == 0.5 and first.speed == 1.0
+    assert third.start >= second.end  # a line that ran on pushes the next one back
+    quiet = slice(int(7.0 * RATE), int(7.8 * RATE))  # music alone: untouched
+    assert np.allclose(mixed[quiet], music[quiet], atol=0.01)
+    assert result.report()["speed_limit"] == MAX_SPEEDUP
+
+
+@pytest.mark.slow
+def test_the_dubbed_video_keeps_the_picture_and_the_length(tmp_path):
+    from avatar.dub.dub import RATE, Line, dub_track, mux
+
+    video = make_video(tmp_path / "clip.mp4", seconds=3.0)
+    original = decode_audio(video, rate=RATE)
+    result = dub_track([Line(0.2, 2.5, "Hola.")], "espeak:es", original, tmp_path / "d.wav")
+    out = mux(video, result.wav, tmp_path / "dubbed.mp4")
+    info = probe_video(out, max_seconds=60)
+    assert info.video_codec == "h264" and info.audio_codec == "aac"
+    assert abs(info.duration_s - 3.0) / 3.0 <= 0.05

@@ -149,6 +149,45 @@ def test_cancelling_a_parent_cancels_its_children_and_returns_their_credits(team
     assert billing.balance(workspace) == before
 
 
+def test_a_gate_stage_waits_for_a_person_and_resumes_once(team, stub_worker):
+    workspace = team.workspace_a
+    job = toy.new_toy(workspace, review=True)
+    job.kind = toy.TOY_REVIEWED.name
+    job.save()
+    engine.submit(toy.TOY_REVIEWED, job)
+    stub_worker.drain()
+    job.refresh_from_db()
+    assert (job.status, job.stage) == ("waiting", "review") and job.result["prepared"]
+    assert engine.sweep() == {"requeued": 0, "failed": 0}  # a waiting job is nobody's work
+    assert engine.resume(toy.TOY_REVIEWED, job.pk, payload={**job.payload, "edited": True})
+    assert not engine.resume(toy.TOY_REVIEWED, job.pk)  # once
+    stub_worker.drain()
+    job.refresh_from_db()
+    assert job.status == "completed" and job.payload["edited"] is True
+    assert set(job.stage_timings) == {"prepare", "review", "work"}
+
+
+def test_a_job_without_review_passes_the_gate_and_a_waiting_one_can_be_cancelled(team, stub_worker):
+    before = billing.balance(team.workspace_a)
+    straight = toy.new_toy(team.workspace_a, review=False)
+    waiting = toy.new_toy(team.workspace_a, review=True)
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=team.workspace_a)
+    for child in (straight, waiting):
+        child.kind = toy.TOY_REVIEWED.name
+        child.save()
+    engine.submit_group(
+        toy.TOY_GROUP, parent, [(toy.TOY_REVIEWED, straight), (toy.TOY_REVIEWED, waiting)]
+    )
+    stub_worker.drain()
+    assert Job.objects.get(pk=straight.pk).status == "completed"
+    assert Job.objects.get(pk=waiting.pk).status == "waiting"
+    assert Job.objects.get(pk=parent.pk).status == "running"  # a child still waits
+    assert engine.cancel(toy.TOY_REVIEWED, waiting.pk)
+    assert Job.objects.get(pk=waiting.pk).status == "cancelled"
+    assert Job.objects.get(pk=parent.pk).status == "completed"
+    assert billing.balance(team.workspace_a) == before - 3
+
+
 def test_the_sweeper_requeues_a_toy_stage_whose_worker_vanished(team, monkeypatch):
     from datetime import timedelta
 

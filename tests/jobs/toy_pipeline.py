@@ -72,7 +72,21 @@ TOY_GROUP = pipelines.register(
         failed_event="toy_group.failed",
     )
 )
+TOY_REVIEWED = pipelines.register(
+    Pipeline(
+        name="toy_reviewed",
+        stages=(
+            Stage("prepare", prepare),
+            Stage(
+                "review", lambda job, progress: None, waits=lambda job: job.payload.get("review")
+            ),
+            Stage("work", work, queue="tts", weight=3),
+        ),
+        price=lambda job: job.payload.get("charge", 0),
+    )
+)
 ACTORS = actors.declare(TOY)
+REVIEWED_ACTORS = actors.declare(TOY_REVIEWED)
 
 
 def new_toy(workspace, *, reserve=5, charge=3, **payload) -> Job:

@@ -1,0 +1,124 @@
+"""Translations over REST: upload (or pick) a video, review each language, dub, read back."""
+
+import json
+
+from rest_framework import parsers, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.errors import ServiceError
+from saas.translations import services
+from saas.translations.representation import language_data, translation_data
+
+from .idempotency import idempotent
+from .parsers import NulFreeJSONParser
+from .schema import OBJECT, no_content, returns
+
+
+def _json_field(data, name, default):
+    """A field that is JSON in a JSON body and a JSON string in a multipart form."""
+    value = data.get(name, default)
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ServiceError(f"{name} is not valid JSON.", field=name) from None
+    return value
+
+
+class TranslationSerializer(serializers.Serializer):
+    """For the schema: the body is read by the service, which names any bad field."""
+
+    video = serializers.FileField(required=False)
+    video_id = serializers.UUIDField(required=False)
+    source_language = serializers.CharField(required=False)
+    target_languages = serializers.ListField(child=serializers.CharField())
+    voices = serializers.DictField(child=serializers.CharField(), required=False)
+    options = serializers.DictField(required=False)
+    subtitles = serializers.FileField(required=False)
+    title = serializers.CharField(required=False)
+
+
+class TranslationList(APIView):
+    parser_classes = [NulFreeJSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    @returns(operation_id="translations_list")
+    def get(self, request):
+        rows = services.list_translations(request.membership)[:100]
+        return Response({"results": [translation_data(t) for t in rows]})
+
+    @returns(201, TranslationSerializer)
+    @idempotent
+    def post(self, request):
+        data = request.data
+        targets = _json_field(data, "target_languages", [])
+        if (
+            hasattr(data, "getlist")
+            and isinstance(targets, str)
+            and len(data.getlist("target_languages")) > 1
+        ):
+            targets = data.getlist("target_languages")
+        translation = services.create_translation(
+            request.membership,
+            upload=request.FILES.get("video"),
+            video_id=data.get("video_id") or None,
+            source_language=data.get("source_language") or "",
+            target_languages=targets,
+            voices=_json_field(data, "voices", None),
+            options=_json_field(data, "options", None),
+            subtitles=request.FILES.get("subtitles"),
+            title=data.get("title") or "",
+        )
+        return Response(translation_data(translation), status=status.HTTP_201_CREATED)
+
+
+class TranslationLanguages(APIView):
+    write_role = "viewer"
+
+    @returns(operation_id="translation_languages")
+    def get(self, request):
+        return Response({"results": services.languages_offered()})
+
+
+class TranslationDetail(APIView):
+    @returns()
+    def get(self, request, pk):
+        return Response(translation_data(services.get_translation(request.membership, pk)))
+
+    @no_content()
+    def delete(self, request, pk):
+        services.delete_translation(request.membership, pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TranslationLanguageDetail(APIView):
+    @returns(200, {"application/json": OBJECT})
+    def patch(self, request, pk, language):
+        job = services.update_segments(
+            request.membership, pk, language, request.data.get("segments")
+        )
+        return Response(language_data(job))
+
+
+class TranslationRetranslate(APIView):
+    @returns(200, {"application/json": OBJECT})
+    def post(self, request, pk, language):
+        job = services.retranslate_segment(
+            request.membership, pk, language, request.data.get("index")
+        )
+        return Response(language_data(job))
+
+
+class TranslationDub(APIView):
+    @returns(200, {"application/json": OBJECT})
+    @idempotent
+    def post(self, request, pk):
+        translation = services.dub(request.membership, pk, request.data.get("languages"))
+        return Response(translation_data(translation))
+
+
+class TranslationCancel(APIView):
+    @returns()
+    @idempotent
+    def post(self, request, pk):
+        return Response(translation_data(services.cancel_translation(request.membership, pk)))

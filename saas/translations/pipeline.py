@@ -1,0 +1,231 @@
+"""The translation pipelines on the job engine.
+
+`translation` is a parent job with no stages of its own: one Translation, and
+one `translation_language` child per target language, so a language that
+fails costs nothing and leaves the others alone. A language walks:
+
+  transcribe (shared: the first language to run writes the transcript; the
+  others find it) -> translate -> review (a gate: waits for the customer
+  unless they asked for no review) -> dub (the new voice fitted to the
+  timing, over the ducked original) -> encode (MP4, SRT, VTT).
+
+Each stage reads its inputs from media storage and writes its outputs back,
+so it can run on any worker. Lip-sync over the video is not a stage yet: the
+dubbed video keeps the original picture (the API refuses `lipsync: true`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from avatar.errors import AvatarError
+from saas.jobs import pipelines
+from saas.jobs.pipelines import Pipeline, Stage
+
+from .models import Translation, TranslationLanguage
+
+Step = TranslationLanguage.Stage
+
+
+def translation_engines():
+    """The offline engines installed here, then the configured provider, if any."""
+    from avatar.dub import translate
+
+    provider = None
+    if settings.TRANSLATION_PROVIDER_URL:
+        provider = translate.Provider(
+            settings.TRANSLATION_PROVIDER_URL,
+            settings.TRANSLATION_PROVIDER_KEY,
+            settings.TRANSLATION_PROVIDER_MODEL,
+        )
+    return translate.installed_engines(provider)
+
+
+def _download(field, folder: Path, name: str) -> Path:
+    path = folder / name
+    with field.open("rb") as source, open(path, "wb") as target:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            target.write(chunk)
+    return path
+
+
+def _store(job: TranslationLanguage, name: str, path: Path) -> str:
+    target = (
+        f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}/{name}"
+    )
+    if default_storage.exists(target):
+        default_storage.delete(target)
+    with open(path, "rb") as handle:
+        return default_storage.save(target, File(handle, name=name))
+
+
+# Stages --------------------------------------------------------------------------
+
+
+def stage_transcribe(job: TranslationLanguage, progress) -> dict:
+    from avatar.dub.transcribe import MIN_LANGUAGE_PROBABILITY, transcribe_file
+
+    translation = Translation.objects.get(pk=job.translation_id)
+    if translation.segments is not None:
+        return {}  # another language (or the customer's subtitles) made it already
+    with tempfile.TemporaryDirectory(prefix=f"transcribe-{job.pk}-") as tmp:
+        source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
+        progress(0.1)
+        transcript = transcribe_file(source, translation.source_language or None)
+    if not transcript.segments:
+        raise AvatarError(
+            "no_speech", "We heard no speech in this video, so there is nothing to translate.",
+            field="video",
+        )  # fmt: skip
+    confident = transcript.language_probability >= MIN_LANGUAGE_PROBABILITY
+    if not translation.source_language and not confident:
+        raise AvatarError(
+            "language_unclear",
+            "We could not tell which language is spoken: choose the source language.",
+            field="source_language",
+        )
+    Translation.objects.filter(pk=translation.pk, segments__isnull=True).update(
+        segments=[s.to_dict() for s in transcript.segments],
+        language=translation.source_language or transcript.language,
+        language_probability=transcript.language_probability,
+        transcript_source="whisper",
+    )
+    return {}
+
+
+def stage_translate(job: TranslationLanguage, progress) -> dict:
+    from avatar.dub import translate
+
+    translation = Translation.objects.get(pk=job.translation_id)
+    source = translation.language
+    if source == job.language:
+        raise AvatarError(
+            "same_language",
+            f"The video is already in {job.language}: choose another target language.",
+            field="target_languages",
+        )
+    if job.segments:  # the customer's own translation
+        return {"engine": "", "quality": "own"}
+    texts = [segment["text"] for segment in translation.segments]
+    translated, engine = translate.translate_texts(
+        texts, source, job.language, translation_engines()
+    )
+    segments = [
+        {"start": s["start"], "end": s["end"], "source": s["text"], "text": text}
+        for s, text in zip(translation.segments, translated, strict=True)
+    ]
+    return {"segments": segments, "engine": engine.name, "quality": engine.quality}
+
+
+def stage_review(job: TranslationLanguage, progress) -> dict:
+    return {}  # the gate itself: the customer has reviewed (or asked for no review)
+
+
+def _waits_for_review(job: TranslationLanguage) -> bool:
+    return bool(Translation.objects.get(pk=job.translation_id).options.get("review", True))
+
+
+def stage_dub(job: TranslationLanguage, progress) -> dict:
+    from avatar.audio.io import decode_audio
+    from avatar.dub.dub import RATE, Line, dub_track
+
+    translation = Translation.objects.get(pk=job.translation_id)
+    lines = [Line(s["start"], s["end"], s["text"]) for s in job.segments]
+    spans = [(s["start"], s["end"]) for s in translation.segments or []]
+    with tempfile.TemporaryDirectory(prefix=f"dub-{job.pk}-") as tmp:
+        source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
+        original = decode_audio(source, rate=RATE, max_seconds=translation.duration_s + 60)
+        result = dub_track(
+            lines, job.voice, original, Path(tmp) / "dub.wav", speech_spans=spans,
+            glossary=dict(job.workspace.pronunciations.values_list("written", "spoken")),
+            progress=progress,
+        )  # fmt: skip
+        _store(job, "dub.wav", result.wav)
+    placed = [{"start": p.start, "end": p.end, "speed": p.speed} for p in result.placed]
+    return {"report": {**result.report(), "placed": placed}}
+
+
+def stage_encode(job: TranslationLanguage, progress) -> dict:
+    from avatar.dub import subtitles
+    from avatar.dub.dub import mux
+    from avatar.dub.probe import probe_video
+    from avatar.dub.transcribe import Segment
+
+    translation = Translation.objects.get(pk=job.translation_id)
+    spoken = [s for s in job.segments if s["text"].strip()]
+    placed = job.report.get("placed") or []
+    timed = [
+        Segment(p["start"], p["end"], s["text"]) for s, p in zip(spoken, placed, strict=False)
+    ] or [Segment(s["start"], s["end"], s["text"]) for s in spoken]
+    folder = f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}"
+    with tempfile.TemporaryDirectory(prefix=f"encode-{job.pk}-") as tmp:
+        work = Path(tmp)
+        source = _download(translation.source, work, "source" + _suffix(translation))
+        with default_storage.open(f"{folder}/dub.wav", "rb") as handle:
+            (work / "dub.wav").write_bytes(handle.read())
+        progress(0.3)
+        out = mux(source, work / "dub.wav", work / f"{job.language}.mp4")
+        info = probe_video(out, max_seconds=translation.duration_s + 120)
+        names = {"mp4": _store(job, out.name, out)}
+    for fmt in ("srt", "vtt"):
+        text = subtitles.write(timed, fmt)
+        name = f"{folder}/{job.language}.{fmt}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        names[fmt] = default_storage.save(name, ContentFile(text.encode("utf-8")))
+    return {"duration_s": info.duration_s, **names}
+
+
+def _suffix(translation: Translation) -> str:
+    return Path(translation.source.name).suffix or ".mp4"
+
+
+# The pipelines -------------------------------------------------------------------
+
+
+def _price(job: TranslationLanguage) -> int:
+    from saas.billing import services as billing
+
+    return billing.estimate_cost(job.workspace, job.translation.duration_s)
+
+
+def _represent_parent(parent) -> dict | None:
+    from .representation import translation_data
+
+    translation = Translation.objects.filter(job=parent).first()
+    return translation_data(translation) if translation else None
+
+
+def _stage(step, run, queue: str, weight: int, limit: int, waits=None) -> Stage:
+    return Stage(step.value, run, queue=queue, weight=weight, time_limit_s=limit,
+                 label=step.label, waits=waits)  # fmt: skip
+
+
+LANGUAGE = pipelines.register(
+    Pipeline(
+        name="translation_language",
+        model="translations.TranslationLanguage",
+        stages=(
+            _stage(Step.TRANSCRIBE, stage_transcribe, "default", 30, 3600),
+            _stage(Step.TRANSLATE, stage_translate, "default", 5, 900),
+            _stage(Step.REVIEW, stage_review, "default", 0, 60, waits=_waits_for_review),
+            _stage(Step.DUB, stage_dub, "tts", 45, 3600),
+            _stage(Step.ENCODE, stage_encode, "default", 20, 3600),
+        ),
+        price=_price,
+    )
+)
+TRANSLATION = pipelines.register(
+    Pipeline(
+        name="translation",
+        represent=_represent_parent,
+        completed_event="translation.completed",
+        failed_event="translation.failed",
+    )
+)

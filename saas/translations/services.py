@@ -1,0 +1,463 @@
+"""Translations: the only code that creates, edits, dubs, cancels and deletes them.
+
+A request is checked in full before anything is stored: the upload is decoded
+(not trusted by its name), its length is held to the plan, the languages and
+voices must exist, and the language pair must be one this installation
+translates (or the customer brings their own text). Then the video is stored
+and one parent job with a child per language is submitted, with each
+language's credits reserved; a language that fails gives its credits back.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+
+from avatar.errors import AvatarError
+from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
+from saas.jobs import engine
+from saas.jobs.models import Job
+from saas.workspaces.models import Membership, Role
+from saas.workspaces.services import require_role
+
+from .models import Translation, TranslationLanguage
+from .pipeline import LANGUAGE, TRANSLATION, translation_engines
+
+MAX_VIDEO_BYTES = 500 * 1024 * 1024
+MAX_LANGUAGES = 10
+MAX_SEGMENT_CHARS = 1000
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+OPTIONS = {"review": True, "keep_background": True, "lipsync": False, "captions_burned": False}
+NOT_YET = {
+    "lipsync": "Lip-sync over an uploaded video is not available yet: the dubbed video keeps "
+    "the original picture. Send lipsync: false.",
+    "captions_burned": "Burned-in captions are not available yet for translations: use the "
+    "SRT or VTT file. Send captions_burned: false.",
+}
+
+
+def _service_error(exc: AvatarError) -> ServiceError:
+    return ServiceError(exc.message, field=exc.field or "video", code=exc.code)
+
+
+# Languages and voices --------------------------------------------------------------
+
+
+def voices_for(language: str) -> list:
+    from avatar.voices import catalogue
+
+    return [v for v in catalogue() if v.language.lower().split("-")[0] == language]
+
+
+def languages_offered() -> list[dict]:
+    """Every language a voice here speaks, with its voices and how its translation is made."""
+    from avatar.voices import catalogue
+
+    engines = translation_engines()
+    codes = sorted({v.language.lower().split("-")[0] for v in catalogue()})
+    offered = []
+    for code in codes:
+        sources = sorted(
+            {a for engine in engines for a, b in engine.pairs if b == code}
+            | ({"any"} if any(e.any_pair for e in engines) else set())
+        )
+        offered.append(
+            {
+                "language": code,
+                "voices": [v.id for v in voices_for(code)],
+                "neural_voice": any(v.quality == "neural" for v in voices_for(code)),
+                "translated_from": sources,
+            }
+        )
+    return offered
+
+
+def _clean_language(value, field: str) -> str:
+    code = str(value or "").strip().lower()
+    if not LANGUAGE_CODE.match(code):
+        raise ServiceError(
+            f"{value!r} is not a language code: use two letters, such as es or pt.", field=field
+        )
+    return code
+
+
+def _clean_targets(targets, source: str) -> list[str]:
+    if isinstance(targets, str):
+        targets = [t for t in re.split(r"[,\s]+", targets) if t]
+    if not isinstance(targets, list) or not targets:
+        raise ServiceError(
+            "Choose at least one language to translate into.", field="target_languages"
+        )
+    if len(targets) > MAX_LANGUAGES:
+        raise ServiceError(
+            f"At most {MAX_LANGUAGES} languages at a time.", field="target_languages"
+        )
+    codes = list(dict.fromkeys(_clean_language(t, "target_languages") for t in targets))
+    if source and source in codes:
+        raise ServiceError(
+            f"The video is already in {source}: choose other languages.", field="target_languages"
+        )
+    return codes
+
+
+def _clean_voices(voices, targets: list[str]) -> dict[str, str]:
+    from avatar.voices import get_voice
+
+    voices = voices or {}
+    if not isinstance(voices, dict):
+        raise ServiceError('Give voices as an object: {"es": "espeak:es"}.', field="voices")
+    chosen = {}
+    for language in targets:
+        field = f"voices.{language}"
+        voice_id = voices.get(language)
+        if voice_id:
+            try:
+                voice = get_voice(str(voice_id))
+            except AvatarError as exc:
+                raise ServiceError(exc.message, field=field) from None
+            if voice.language.lower().split("-")[0] != language:
+                raise ServiceError(
+                    f"{voice.name} speaks {voice.language}, not {language}.", field=field
+                )
+            chosen[language] = voice.id
+            continue
+        available = voices_for(language)
+        if not available:
+            raise ServiceError(f"No voice here speaks {language}.", field=field)
+        neural = [v for v in available if v.quality == "neural"]
+        chosen[language] = (neural or available)[0].id
+    return chosen
+
+
+def _clean_options(options) -> dict:
+    options = options or {}
+    if not isinstance(options, dict):
+        raise ServiceError("Options must be an object.", field="options")
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ServiceError(
+            f"Unknown option {unknown[0]!r}; choose from {', '.join(OPTIONS)}.", field="options"
+        )
+    clean = {}
+    for name, default in OPTIONS.items():
+        value = options.get(name, default)
+        if isinstance(value, str):
+            value = value.strip().lower() in ("true", "1", "yes", "on")
+        if not isinstance(value, bool):
+            raise ServiceError(f"{name} must be true or false.", field=f"options.{name}")
+        if value and name in NOT_YET:
+            raise ServiceError(NOT_YET[name], field=f"options.{name}", code="not_available")
+        clean[name] = value
+    return clean
+
+
+def _check_pairs(source: str, targets: list[str]) -> None:
+    from avatar.dub import translate
+
+    engines = translation_engines()
+    for target in targets:
+        try:
+            translate.engine_for(source, target, engines)
+        except translate.UnsupportedPair as exc:
+            raise _service_error(exc) from None
+
+
+# Creating ------------------------------------------------------------------------
+
+
+def _probe_upload(upload, max_seconds: float, folder: Path):
+    from avatar.dub.probe import probe_video
+
+    if upload is None:
+        raise ServiceError("Attach a video (MP4, MOV or WebM), or give a video_id.", field="video")
+    if upload.size > MAX_VIDEO_BYTES:
+        raise ServiceError("Videos are limited to 500 MB.", field="video", code="file_too_large")
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in (".mp4", ".mov", ".webm", ".m4v", ".mkv"):
+        suffix = ".mp4"
+    path = folder / f"upload{suffix}"
+    with open(path, "wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    upload.seek(0)
+    try:
+        return probe_video(path, max_seconds=max_seconds), path
+    except AvatarError as exc:
+        raise _service_error(exc) from None
+
+
+def _workspace_video(actor: Membership, video_id):
+    from saas.studio.models import Video
+
+    video = Video.objects.filter(workspace=actor.workspace, pk=parse_uuid(video_id)).first()
+    if video is None:
+        raise NotFound("No such video in this workspace.")
+    if video.status != Video.Status.COMPLETED or not video.mp4:
+        raise ServiceError("Only a finished video can be translated.", field="video_id")
+    return video
+
+
+def create_translation(
+    actor: Membership,
+    *,
+    upload=None,
+    video_id=None,
+    source_language: str = "",
+    target_languages=(),
+    voices=None,
+    options=None,
+    subtitles=None,
+    title: str = "",
+) -> Translation:
+    """Check everything, store the video and queue one job per target language."""
+    from saas.billing import services as billing
+
+    require_role(actor, Role.CREATOR)
+    workspace = actor.workspace
+    source = _clean_language(source_language, "source_language") if source_language else ""
+    targets = _clean_targets(list(target_languages) if not isinstance(target_languages, str)
+                             else target_languages, source)  # fmt: skip
+    chosen = _clean_voices(voices, targets)
+    options = _clean_options(options)
+    transcript = _read_subtitles(subtitles, source)
+    if source:
+        _check_pairs(source, targets)
+    plan = billing.plan_for(workspace)
+    with tempfile.TemporaryDirectory(prefix="translation-upload-") as tmp:
+        if video_id:
+            video = _workspace_video(actor, video_id)
+            with video.mp4.open("rb") as handle:
+                path = Path(tmp) / "video.mp4"
+                path.write_bytes(handle.read())
+            info, path = _probe_path(path, plan.max_video_seconds)
+            name = Path(video.mp4.name).name
+        else:
+            video = None
+            info, path = _probe_upload(upload, plan.max_video_seconds, Path(tmp))
+            name = Path(upload.name or "video.mp4").name
+        billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
+        credits = billing.estimate_cost(workspace, info.duration_s)
+        with open(path, "rb") as handle:
+            return _submit(actor, handle, name, info, video, source, targets, chosen, options,
+                           transcript, credits, title)  # fmt: skip
+
+
+def _probe_path(path: Path, max_seconds: float):
+    from avatar.dub.probe import probe_video
+
+    try:
+        return probe_video(path, max_seconds=max_seconds), path
+    except AvatarError as exc:
+        raise _service_error(exc) from None
+
+
+def _read_subtitles(upload, source: str) -> list[dict] | None:
+    if upload is None:
+        return None
+    from avatar.dub import subtitles
+
+    if not source:
+        raise ServiceError("Say which language your subtitles are in.", field="source_language")
+    if upload.size > subtitles.MAX_BYTES:
+        raise ServiceError("Subtitle files can be at most 2 MB.", field="subtitles")
+    try:
+        segments = subtitles.read(upload.read())
+    except AvatarError as exc:
+        raise _service_error(exc) from None
+    return [s.to_dict() for s in segments]
+
+
+def _submit(actor, handle, name, info, video, source, targets, voices, options, transcript,
+            credits, title) -> Translation:  # fmt: skip
+    stored = None
+    try:
+        with transaction.atomic():
+            parent = Job.objects.create(
+                kind=TRANSLATION.name, workspace=actor.workspace, created_by=actor.user
+            )
+            translation = Translation(
+                workspace=actor.workspace,
+                title=(title or (video.title if video else Path(name).stem) or "Translation")[:200],
+                source_video=video,
+                source_language=source,
+                language=source if transcript else "",
+                duration_s=info.duration_s,
+                width=info.width,
+                height=info.height,
+                segments=transcript,
+                transcript_source="uploaded" if transcript else "",
+                options=options,
+                job=parent,
+                created_by=actor.user,
+            )
+            translation.source.save(name, File(handle, name=name), save=False)
+            stored = translation.source
+            translation.save()
+            languages = [
+                TranslationLanguage.objects.create(
+                    translation=translation,
+                    workspace=actor.workspace,
+                    language=language,
+                    voice=voices[language],
+                    stage=TranslationLanguage.Stage.TRANSCRIBE,
+                    credits_reserved=credits,
+                )
+                for language in targets
+            ]
+            engine.submit_group(TRANSLATION, parent, [(LANGUAGE, job) for job in languages])
+    except Exception:
+        if stored:  # nothing half-stored: the transaction rolled back, so must the file
+            stored.storage.delete(stored.name)
+        raise
+    return translation
+
+
+# Reading -------------------------------------------------------------------------
+
+
+def get_translation(membership: Membership, translation_id) -> Translation:
+    translation = (
+        Translation.objects.select_related("job")
+        .filter(workspace=membership.workspace, pk=parse_uuid(translation_id))
+        .first()
+    )
+    if translation is None:
+        raise NotFound("No such translation in this workspace.")
+    return translation
+
+
+def list_translations(membership: Membership):
+    return Translation.objects.filter(workspace=membership.workspace).select_related("job")
+
+
+def _language(translation: Translation, language: str) -> TranslationLanguage:
+    job = translation.languages.filter(language=str(language).lower()).first()
+    if job is None:
+        raise NotFound(f"This translation has no language {language!r}.")
+    return job
+
+
+# Reviewing and dubbing -------------------------------------------------------------
+
+
+def _editable(job: TranslationLanguage) -> None:
+    if job.status != TranslationLanguage.Status.WAITING:
+        raise Conflict(
+            f"The {job.language} translation is {job.get_stage_display().lower()} "
+            f"({job.status}); segments can be edited while it waits for review."
+        )
+
+
+def update_segments(
+    actor: Membership, translation_id, language: str, segments
+) -> TranslationLanguage:
+    """Replace the translated text (and, optionally, timing) of a language under review."""
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    job = _language(translation, language)
+    _editable(job)
+    current = job.segments or []
+    if not isinstance(segments, list) or len(segments) != len(current):
+        raise ServiceError(
+            f"Send all {len(current)} segments, in order, each with its text.", field="segments"
+        )
+    updated = []
+    for index, (old, new) in enumerate(zip(current, segments, strict=True)):
+        field = f"segments.{index}"
+        if not isinstance(new, dict) or not isinstance(new.get("text"), str):
+            raise ServiceError("Each segment needs a text.", field=f"{field}.text")
+        text = new["text"].strip()
+        if len(text) > MAX_SEGMENT_CHARS:
+            raise ServiceError(
+                f"A segment is at most {MAX_SEGMENT_CHARS} characters.", field=f"{field}.text"
+            )
+        start, end = new.get("start", old["start"]), new.get("end", old["end"])
+        if not all(isinstance(v, int | float) for v in (start, end)) or not (
+            0 <= start < end <= translation.duration_s + 0.5
+        ):
+            raise ServiceError(
+                "Start and end must be seconds within the video, start before end.",
+                field=f"{field}.start",
+            )
+        updated.append({**old, "text": text, "start": float(start), "end": float(end)})
+    TranslationLanguage.objects.filter(pk=job.pk, status=job.status).update(
+        segments=updated, quality="own" if job.quality == "own" else job.quality
+    )
+    job.refresh_from_db()
+    return job
+
+
+def retranslate_segment(
+    actor: Membership, translation_id, language: str, index
+) -> TranslationLanguage:
+    """Translate one segment again from the original (undoing an edit)."""
+    from avatar.dub import translate
+
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    job = _language(translation, language)
+    _editable(job)
+    segments = list(job.segments or [])
+    if not isinstance(index, int) or not 0 <= index < len(segments):
+        raise ServiceError(f"No segment {index!r}.", field="index")
+    try:
+        [text], _ = translate.translate_texts(
+            [segments[index]["source"]], translation.language, job.language, translation_engines()
+        )
+    except AvatarError as exc:
+        raise _service_error(exc) from None
+    segments[index] = {**segments[index], "text": text}
+    TranslationLanguage.objects.filter(pk=job.pk).update(segments=segments)
+    job.refresh_from_db()
+    return job
+
+
+def dub(actor: Membership, translation_id, languages=None) -> Translation:
+    """The review is done: dub the waiting languages (all, or those named)."""
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    waiting = translation.languages.filter(status=TranslationLanguage.Status.WAITING)
+    if languages:
+        wanted = {str(code).lower() for code in languages}
+        unknown = wanted - set(translation.languages.values_list("language", flat=True))
+        if unknown:
+            raise ServiceError(f"This translation has no language {sorted(unknown)[0]!r}.",
+                               field="languages")  # fmt: skip
+        waiting = waiting.filter(language__in=wanted)
+    resumed = [job for job in waiting if engine.resume(LANGUAGE, job.pk)]
+    if not resumed:
+        raise Conflict("No language of this translation is waiting for review.")
+    return translation
+
+
+def cancel_translation(actor: Membership, translation_id) -> Translation:
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    if not engine.cancel(TRANSLATION, translation.job_id):
+        raise Conflict(f"The translation is already {translation.job.status}.")
+    translation.job.refresh_from_db()
+    return translation
+
+
+def delete_translation(actor: Membership, translation_id) -> None:
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    engine.cancel(TRANSLATION, translation.job_id)
+    from django.core.files.storage import default_storage
+
+    for job in translation.languages.all():
+        for name in ("mp4", "srt", "vtt"):
+            stored = getattr(job, name)
+            if stored:
+                stored.delete(save=False)
+        folder = f"workspaces/{job.workspace_id}/translations/{translation.pk}/{job.language}"
+        default_storage.delete(f"{folder}/dub.wav")
+    if translation.source:
+        translation.source.delete(save=False)
+    parent = translation.job
+    translation.delete()
+    parent.delete()

@@ -1,0 +1,328 @@
+"""Translating a customer's video: upload verified, transcript, translation under review,
+dub after review, per-language status, credits only for what was delivered."""
+
+from __future__ import annotations
+
+import subprocess
+
+import imageio_ffmpeg
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from saas.billing import services as billing
+from saas.jobs.models import Job
+from saas.translations.models import Translation, TranslationLanguage
+from saas.webhooks.models import WebhookDelivery
+
+from ..conftest import api_client_for
+from ..studio import conftest as studio_conftest
+
+stub_worker = studio_conftest.stub_worker
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread writes the jobs
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+ENGLISH = [
+    "Welcome to the quarterly safety briefing.",
+    "Fire exits are marked in green on every floor.",
+]
+
+
+def ffmpeg(*args) -> None:
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def english_video(tmp_path_factory) -> bytes:
+    """A presenter's voice saying known sentences, with a pause, over a test picture."""
+    from avatar.voices import synthesize
+
+    folder = tmp_path_factory.mktemp("english")
+    parts = []
+    for index, sentence in enumerate(ENGLISH):
+        parts.append(synthesize(sentence, "piper:en_US-joe-medium", folder / f"{index}.wav").wav)
+    pause = folder / "pause.wav"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-t", "1.2", str(pause))
+    joined = folder / "speech.wav"
+    inputs = [arg for part in (parts[0], pause, parts[1]) for arg in ("-i", str(part))]
+    ffmpeg(*inputs, "-filter_complex", "[0:a][1:a][2:a]concat=n=3:v=0:a=1", str(joined))
+    video = folder / "briefing.mp4"
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-i", str(joined),
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(video),
+    )  # fmt: skip
+    return video.read_bytes()
+
+
+@pytest.fixture
+def team(personas, settings):
+    settings.WEBHOOKS_ALLOWED_HOSTS = ["127.0.0.1"]
+    account = billing.account_for(personas.workspace_a)
+    account.plan = "team"
+    account.save()
+    billing.grant_credits(personas.workspace_a, 1000, note="translation tests")
+    return personas
+
+
+def upload(data: bytes, name="briefing.mp4"):
+    return SimpleUploadedFile(name, data, "video/mp4")
+
+
+def post(client, video: bytes, **fields):
+    body = {"video": upload(video), "target_languages": "es", **fields}
+    return client.post("/api/v1/translations", body, format="multipart")
+
+
+@pytest.mark.slow
+def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spanish(
+    team, stub_worker, english_video, tmp_path
+):
+    from avatar.audio.transcribe import word_error_rate
+    from avatar.dub.probe import probe_video
+    from avatar.dub.transcribe import transcribe_file
+    from saas.webhooks.services import create_endpoint
+
+    create_endpoint(team.membership(team.admin), "https://127.0.0.1:9/hooks", events=[])
+    client = api_client_for(team.creator, team.workspace_a)
+    before = billing.balance(team.workspace_a)
+    response = post(client, english_video, voices='{"es": "espeak:es"}')
+    assert response.status_code == 201, response.content
+    created = response.json()
+    [spanish] = created["languages"]
+    assert spanish["language"] == "es" and spanish["voice"] == "espeak:es"
+    assert billing.balance(team.workspace_a) == before - spanish["credits"]  # reserved
+
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{created['id']}").json()
+    assert body["status"] == "review" and body["language"] == "en"  # detected
+    assert word_error_rate(" ".join(ENGLISH), " ".join(s["text"] for s in body["transcript"])) < 0.2
+    assert len(body["transcript"]) == 2  # a new segment at the pause
+    [spanish] = body["languages"]
+    assert (spanish["status"], spanish["stage"]) == ("waiting", "review")
+    assert spanish["engine"] == "apertium" and spanish["quality"] == "draft"
+    assert spanish["quality_note"].startswith("Draft quality")
+
+    edited = [{"text": "Bienvenidos a la reunión trimestral de seguridad."}, {"text": ""}]
+    edited[1]["text"] = "Las salidas de emergencia están marcadas en verde en cada planta."
+    url = f"/api/v1/translations/{created['id']}/languages/es"
+    patched = client.patch(url, {"segments": edited}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert [s["text"] for s in patched.json()["segments"]] == [e["text"] for e in edited]
+
+    assert (
+        client.post(f"/api/v1/translations/{created['id']}/dub", {}, format="json").status_code
+        == 200
+    )
+    stub_worker.drain()
+    done = client.get(f"/api/v1/translations/{created['id']}").json()
+    assert done["status"] == "completed", done
+    [spanish] = done["languages"]
+    assert spanish["status"] == "completed" and spanish["progress"] == 100
+    assert set(spanish["stage_timings"]) == {"transcribe", "translate", "review", "dub", "encode"}
+    assert spanish["dub_report"]["lines"] == 2
+    print("dub report:", spanish["dub_report"])
+
+    job = TranslationLanguage.objects.get(pk=spanish["id"])
+    dubbed = tmp_path / "dubbed.mp4"
+    with job.mp4.open("rb") as handle:
+        dubbed.write_bytes(handle.read())
+    source = tmp_path / "source.mp4"
+    source.write_bytes(english_video)
+    original = probe_video(source, max_seconds=600)
+    info = probe_video(dubbed, max_seconds=600)
+    assert abs(info.duration_s - original.duration_s) / original.duration_s <= 0.05
+    heard = transcribe_file(dubbed)
+    wer = word_error_rate(" ".join(e["text"] for e in edited), heard.text)
+    print(f"dubbed: language {heard.language}, WER {wer:.2f}: {heard.text!r}")
+    # The bar: espeak-ng Spanish read back by Whisper base scores WER 0.33 on these two
+    # sentences before any fitting or mixing; fitted and mixed, 0.39-0.56 was measured.
+    assert heard.language == "es" and wer <= 0.6
+    with job.vtt.open("rb") as handle:
+        vtt = handle.read().decode()
+    assert vtt.startswith("WEBVTT") and "salidas de emergencia" in vtt
+    assert billing.balance(team.workspace_a) == before - billing.estimate_cost(
+        team.workspace_a, original.duration_s
+    )  # charged once, for what was delivered
+    [event] = WebhookDelivery.objects.filter(event_type="translation.completed")
+    assert event.payload["data"]["id"] == created["id"]
+
+
+@pytest.mark.slow
+def test_a_language_that_cannot_be_translated_fails_alone_and_costs_nothing(
+    team, stub_worker, english_video
+):
+    client = api_client_for(team.creator, team.workspace_a)
+    before = billing.balance(team.workspace_a)
+    options = '{"review": false}'
+    # "de": no engine here, but the source language is only known after detection.
+    response = post(client, english_video, target_languages="pt,de", options=options)
+    assert response.status_code == 201, response.content
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{response.json()['id']}").json()
+    states = {lang["language"]: lang for lang in body["languages"]}
+    assert states["pt"]["status"] == "completed" and states["pt"]["engine"] == "bergamot"
+    assert states["de"]["status"] == "failed"
+    assert states["de"]["error"]["code"] == "unsupported_language_pair"
+    assert "en→pt" in states["de"]["error"]["message"]
+    assert body["status"] == "completed"  # one language delivered
+    charged = billing.estimate_cost(team.workspace_a, body["duration_s"])
+    assert billing.balance(team.workspace_a) == before - charged  # for Portuguese only
+
+
+@pytest.mark.parametrize(
+    "make,field,code",
+    [
+        (lambda v: b"this is not a video", "video", "not_a_video"),
+        (lambda v: v[:4000], "video", "corrupt"),
+    ],
+    ids=["text-file", "truncated"],
+)
+def test_a_bad_upload_is_refused_and_nothing_is_stored(team, english_video, make, field, code):
+    client = api_client_for(team.creator, team.workspace_a)
+    response = post(client, make(english_video))
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert (error["field"], error["code"]) == (field, code)
+    assert not Translation.objects.exists() and not Job.objects.exists()
+    assert not default_storage.exists(f"workspaces/{team.workspace_a.pk}/translations")
+
+
+def test_a_video_without_sound_is_refused(team, tmp_path):
+    silent = tmp_path / "mute.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=2",
+           "-c:v", "libx264", "-pix_fmt", "yuv420p", str(silent))  # fmt: skip
+    response = post(api_client_for(team.creator, team.workspace_a), silent.read_bytes())
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "no_audio"
+    assert "no sound track" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "fields,field,words",
+    [
+        ({"source_language": "en", "target_languages": "de"}, "target_languages", "en→es"),
+        ({"target_languages": "xx1"}, "target_languages", "not a language code"),
+        ({"target_languages": ""}, "target_languages", "at least one language"),
+        ({"source_language": "en", "target_languages": "en"}, "target_languages", "already in"),
+        ({"voices": '{"es": "piper:en_US-joe-medium"}'}, "voices.es", "not es"),
+        ({"target_languages": "tlh"}, "voices.tlh", "No voice here speaks tlh"),
+        ({"options": '{"lipsync": true}'}, "options.lipsync", "not available yet"),
+        ({"options": '{"loud": true}'}, "options", "Unknown option"),
+    ],
+)
+def test_bad_requests_name_the_field_and_store_nothing(team, english_video, fields, field, words):
+    client = api_client_for(team.creator, team.workspace_a)
+    response = post(client, english_video, **fields)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["field"] == field and words in error["message"], error
+    assert not Translation.objects.exists()
+
+
+def test_a_viewer_cannot_translate_and_a_free_plan_cannot_go_past_its_length(
+    personas, english_video
+):
+    viewer = api_client_for(personas.viewer, personas.workspace_a)
+    assert post(viewer, english_video).status_code == 403
+    assert not Translation.objects.exists()
+
+
+def test_the_offered_languages_say_which_pairs_translate_offline(team):
+    client = api_client_for(team.viewer, team.workspace_a)
+    offered = {
+        row["language"]: row
+        for row in client.get("/api/v1/translations/languages").json()["results"]
+    }
+    assert offered["es"]["translated_from"] == ["en"] and "espeak:es" in offered["es"]["voices"]
+    assert offered["pt"]["translated_from"] == ["en"]
+    assert offered["en"]["neural_voice"] is True
+
+
+def test_own_subtitles_replace_the_transcript(team, english_video, stub_worker):
+    srt = (
+        "1\n00:00:00,200 --> 00:00:02,500\nWelcome to the briefing.\n\n"
+        "2\n00:00:03,500 --> 00:00:05,000\nFire exits are green.\n"
+    )
+    client = api_client_for(team.creator, team.workspace_a)
+    response = post(
+        client, english_video, source_language="en", target_languages="pt",
+        subtitles=SimpleUploadedFile("mine.srt", srt.encode(), "text/plain"),
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{response.json()['id']}").json()
+    assert body["transcript_source"] == "uploaded"
+    assert [s["text"] for s in body["transcript"]] == [
+        "Welcome to the briefing.",
+        "Fire exits are green.",
+    ]
+    [portuguese] = body["languages"]
+    assert portuguese["status"] == "waiting"
+    assert [s["source"] for s in portuguese["segments"]] == [s["text"] for s in body["transcript"]]
+
+
+def test_editing_is_only_for_a_language_under_review_and_checks_each_segment(team):
+    translation, job = make_waiting(team)
+    client = api_client_for(team.creator, team.workspace_a)
+    url = f"/api/v1/translations/{translation.pk}/languages/es"
+    short = client.patch(url, {"segments": [{"text": "Hola"}]}, format="json")
+    assert short.status_code == 400 and short.json()["error"]["field"] == "segments"
+    bad_time = [{"text": "Hola", "start": 5, "end": 1}, {"text": "Adiós"}]
+    wrong = client.patch(url, {"segments": bad_time}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "segments.0.start"
+    TranslationLanguage.objects.filter(pk=job.pk).update(status="running", stage="dub")
+    busy = client.patch(url, {"segments": [{"text": "a"}, {"text": "b"}]}, format="json")
+    assert busy.status_code == 409
+    assert (
+        client.post(f"/api/v1/translations/{translation.pk}/dub", {}, format="json").status_code
+        == 409
+    )
+
+
+def test_a_segment_can_be_translated_again_from_the_original(team):
+    translation, job = make_waiting(team)
+    client = api_client_for(team.creator, team.workspace_a)
+    url = f"/api/v1/translations/{translation.pk}/languages/es/retranslate"
+    response = client.post(url, {"index": 1}, format="json")
+    assert response.status_code == 200, response.content
+    assert "verde" in response.json()["segments"][1]["text"]
+    assert client.post(url, {"index": 7}, format="json").json()["error"]["field"] == "index"
+
+
+def test_cancelling_a_translation_cancels_its_languages_and_returns_the_credits(team):
+    translation, job = make_waiting(team)
+    client = api_client_for(team.creator, team.workspace_a)
+    before = billing.balance(team.workspace_a)
+    response = client.post(f"/api/v1/translations/{translation.pk}/cancel")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert TranslationLanguage.objects.get(pk=job.pk).status == "cancelled"
+    assert billing.balance(team.workspace_a) == before + job.credits_reserved
+
+
+def make_waiting(personas):
+    """A translation whose Spanish waits for review (made directly, without a worker)."""
+    from django.core.files.base import ContentFile
+
+    from saas.jobs import engine
+    from saas.translations.pipeline import LANGUAGE, TRANSLATION
+
+    workspace = personas.workspace_a
+    parent = Job.objects.create(kind="translation", workspace=workspace)
+    translation = Translation(
+        workspace=workspace, title="t", duration_s=6.0, language="en", job=parent,
+        segments=[{"start": 0.2, "end": 2.5, "text": ENGLISH[0]},
+                  {"start": 3.5, "end": 5.5, "text": ENGLISH[1]}],
+    )  # fmt: skip
+    translation.source.save("v.mp4", ContentFile(b"x"), save=False)
+    translation.save()
+    job = TranslationLanguage.objects.create(
+        translation=translation, workspace=workspace, language="es", voice="espeak:es",
+        stage="transcribe", credits_reserved=5,
+    )  # fmt: skip
+    engine.submit_group(TRANSLATION, parent, [(LANGUAGE, job)])
+    segments = [{**s, "source": s["text"], "text": s["text"]} for s in translation.segments]
+    TranslationLanguage.objects.filter(pk=job.pk).update(
+        status="waiting", stage="review", segments=segments
+    )
+    job.refresh_from_db()
+    return translation, job
