@@ -53,6 +53,7 @@ def objects(personas):
         ).pk,
         "translation": a_translation(personas.workspace_a).pk,
         "language": "es",
+        "index": 0,
     }
 
 
@@ -238,6 +239,11 @@ WEB_OBJECT_PAGES = [
     ("post", "/avatars/{avatar}/delete/"),
     ("get", "/drafts/{draft}/"),
     ("post", "/drafts/{draft}/delete"),
+    ("get", "/translations/{translation}/"),
+    ("post", "/translations/{translation}/{language}/segments/"),
+    ("post", "/translations/{translation}/{language}/retranslate/{index}/"),
+    ("post", "/translations/{translation}/cancel/"),
+    ("post", "/translations/{translation}/delete/"),
 ]
 # Object routes whose isolation tests live with their feature.
 TESTED_ELSEWHERE = {
@@ -270,7 +276,7 @@ def object_routes_not_listed(web_pages) -> list[str]:
         for route in routes(get_resolver().url_patterns)
         if "<uuid:" in route
         and not route.startswith(tuple(TESTED_ELSEWHERE))
-        and re.sub(r"<(?:uuid|str):\w+>", "<id>", route) not in listed
+        and re.sub(r"<(?:uuid|str|int):\w+>", "<id>", route) not in listed
     ]
 
 

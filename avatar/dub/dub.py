@@ -80,12 +80,14 @@ def dub_track(
     *,
     speech_spans: list[tuple[float, float]] = (),
     glossary: dict[str, str] | None = None,
+    voice_out: Path | None = None,
     progress=lambda fraction: None,
 ) -> DubResult:
     """Speak LINES with VOICE_ID over ORIGINAL (mono float32 at RATE) into OUT_WAV.
 
     SPEECH_SPANS are the original's speech (start, end) in seconds, ducked too
     where the new voice is silent. The result lasts exactly as long as ORIGINAL.
+    VOICE_OUT, if given, gets the new voice alone (for lip-sync).
     """
     from avatar.audio.loudness import limit_peaks
 
@@ -112,6 +114,8 @@ def dub_track(
                                  round(max(0.0, finish - (start + slot)), 3)))  # fmt: skip
             cursor = finish + GAP_S
             progress((index + 1) / len(lines))
+    if voice_out is not None:
+        _write(voice_out, voice)
     spans = [(p.start, p.end) for p in placed] + list(speech_spans)
     mixed = original * duck_gain(len(original), spans) + voice
     _write(out_wav, limit_peaks(mixed, RATE, 10 ** (-1 / 20)))

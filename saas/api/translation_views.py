@@ -15,6 +15,22 @@ from .parsers import NulFreeJSONParser
 from .schema import OBJECT, no_content, returns
 
 
+def _body(request) -> dict:
+    """The request's fields; a JSON body that is not an object is refused, naming it."""
+    if not hasattr(request.data, "get"):
+        raise ServiceError("Send a JSON object (or a multipart form).", field="body")
+    return request.data
+
+
+def _text(data, name: str) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ServiceError(f"{name} must be text.", field=name)
+    return value
+
+
 def _json_field(data, name, default):
     """A field that is JSON in a JSON body and a JSON string in a multipart form."""
     value = data.get(name, default)
@@ -50,24 +66,21 @@ class TranslationList(APIView):
     @returns(201, TranslationSerializer)
     @idempotent
     def post(self, request):
-        data = request.data
+        data = _body(request)
         targets = _json_field(data, "target_languages", [])
-        if (
-            hasattr(data, "getlist")
-            and isinstance(targets, str)
-            and len(data.getlist("target_languages")) > 1
-        ):
+        repeated = hasattr(data, "getlist") and len(data.getlist("target_languages")) > 1
+        if repeated and isinstance(targets, str):
             targets = data.getlist("target_languages")
         translation = services.create_translation(
             request.membership,
             upload=request.FILES.get("video"),
-            video_id=data.get("video_id") or None,
-            source_language=data.get("source_language") or "",
+            video_id=_text(data, "video_id") or None,
+            source_language=_text(data, "source_language"),
             target_languages=targets,
             voices=_json_field(data, "voices", None),
             options=_json_field(data, "options", None),
             subtitles=request.FILES.get("subtitles"),
-            title=data.get("title") or "",
+            title=_text(data, "title"),
         )
         return Response(translation_data(translation), status=status.HTTP_201_CREATED)
 
@@ -95,7 +108,7 @@ class TranslationLanguageDetail(APIView):
     @returns(200, {"application/json": OBJECT})
     def patch(self, request, pk, language):
         job = services.update_segments(
-            request.membership, pk, language, request.data.get("segments")
+            request.membership, pk, language, _body(request).get("segments")
         )
         return Response(language_data(job))
 
@@ -104,7 +117,7 @@ class TranslationRetranslate(APIView):
     @returns(200, {"application/json": OBJECT})
     def post(self, request, pk, language):
         job = services.retranslate_segment(
-            request.membership, pk, language, request.data.get("index")
+            request.membership, pk, language, _body(request).get("index")
         )
         return Response(language_data(job))
 
@@ -113,7 +126,7 @@ class TranslationDub(APIView):
     @returns(200, {"application/json": OBJECT})
     @idempotent
     def post(self, request, pk):
-        translation = services.dub(request.membership, pk, request.data.get("languages"))
+        translation = services.dub(request.membership, pk, _body(request).get("languages"))
         return Response(translation_data(translation))
 
 

@@ -54,13 +54,14 @@ class Translation(models.Model):
 
 
 class TranslationLanguage(JobRecord):
-    """One target language: transcribe (shared), translate, review, dub, encode."""
+    """One target language: transcribe (shared), translate, review, dub, lipsync, encode."""
 
     class Stage(models.TextChoices):
         TRANSCRIBE = "transcribe", "Transcribing"
         TRANSLATE = "translate", "Translating"
         REVIEW = "review", "Waiting for your review"
         DUB = "dub", "Dubbing"
+        LIPSYNC = "lipsync", "Lip-syncing"
         ENCODE = "encode", "Encoding"
         DONE = "done", "Done"
 

@@ -7,11 +7,11 @@ fails costs nothing and leaves the others alone. A language walks:
   transcribe (shared: the first language to run writes the transcript; the
   others find it) -> translate -> review (a gate: waits for the customer
   unless they asked for no review) -> dub (the new voice fitted to the
-  timing, over the ducked original) -> encode (MP4, SRT, VTT).
+  timing, over the ducked original) -> lipsync (the face re-animated to the
+  new voice; skipped when the customer turns it off) -> encode (MP4, SRT, VTT).
 
 Each stage reads its inputs from media storage and writes its outputs back,
-so it can run on any worker. Lip-sync over the video is not a stage yet: the
-dubbed video keeps the original picture (the API refuses `lipsync: true`).
+so it can run on any worker.
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ def _waits_for_review(job: TranslationLanguage) -> bool:
 
 
 def stage_dub(job: TranslationLanguage, progress) -> dict:
+    import numpy as np
+
     from avatar.audio.io import decode_audio
     from avatar.dub.dub import RATE, Line, dub_track
 
@@ -141,14 +143,42 @@ def stage_dub(job: TranslationLanguage, progress) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"dub-{job.pk}-") as tmp:
         source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
         original = decode_audio(source, rate=RATE, max_seconds=translation.duration_s + 60)
+        # The picture may outlast the sound track (encoders pad video): the dub covers it all.
+        missing = int(round(translation.duration_s * RATE)) - len(original)
+        if missing > 0:
+            original = np.concatenate([original, np.zeros(missing, dtype=np.float32)])
         result = dub_track(
             lines, job.voice, original, Path(tmp) / "dub.wav", speech_spans=spans,
             glossary=dict(job.workspace.pronunciations.values_list("written", "spoken")),
-            progress=progress,
+            voice_out=Path(tmp) / "voice.wav", progress=progress,
         )  # fmt: skip
         _store(job, "dub.wav", result.wav)
+        _store(job, "voice.wav", Path(tmp) / "voice.wav")
     placed = [{"start": p.start, "end": p.end, "speed": p.speed} for p in result.placed]
     return {"report": {**result.report(), "placed": placed}}
+
+
+def stage_lipsync(job: TranslationLanguage, progress) -> dict:
+    """The face re-animated to the new voice; frames without a usable face pass through."""
+    from avatar.dub.lipsync_video import relipsync
+
+    translation = Translation.objects.get(pk=job.translation_id)
+    folder = _folder(job)
+    with tempfile.TemporaryDirectory(prefix=f"lipsync-{job.pk}-") as tmp:
+        work = Path(tmp)
+        source = _download(translation.source, work, "source" + _suffix(translation))
+        for name in ("voice.wav", "dub.wav"):
+            with default_storage.open(f"{folder}/{name}", "rb") as handle:
+                (work / name).write_bytes(handle.read())
+        out = work / "lipsynced.mp4"
+        report = relipsync(source, work / "voice.wav", work / "dub.wav", out, progress=progress)
+        if report.synced:
+            _store(job, "lipsynced.mp4", out)
+    return {"report": {**job.report, "lipsync": report.to_dict()}}
+
+
+def _folder(job: TranslationLanguage) -> str:
+    return f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}"
 
 
 def stage_encode(job: TranslationLanguage, progress) -> dict:
@@ -163,14 +193,19 @@ def stage_encode(job: TranslationLanguage, progress) -> dict:
     timed = [
         Segment(p["start"], p["end"], s["text"]) for s, p in zip(spoken, placed, strict=False)
     ] or [Segment(s["start"], s["end"], s["text"]) for s in spoken]
-    folder = f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}"
+    folder = _folder(job)
     with tempfile.TemporaryDirectory(prefix=f"encode-{job.pk}-") as tmp:
         work = Path(tmp)
         source = _download(translation.source, work, "source" + _suffix(translation))
-        with default_storage.open(f"{folder}/dub.wav", "rb") as handle:
-            (work / "dub.wav").write_bytes(handle.read())
-        progress(0.3)
-        out = mux(source, work / "dub.wav", work / f"{job.language}.mp4")
+        out = work / f"{job.language}.mp4"
+        if (job.report.get("lipsync") or {}).get("synced"):  # the picture was re-lip-synced
+            with default_storage.open(f"{folder}/lipsynced.mp4", "rb") as handle:
+                out.write_bytes(handle.read())
+        else:  # the original picture, with the new sound
+            with default_storage.open(f"{folder}/dub.wav", "rb") as handle:
+                (work / "dub.wav").write_bytes(handle.read())
+            progress(0.3)
+            mux(source, work / "dub.wav", out)
         info = probe_video(out, max_seconds=translation.duration_s + 120)
         names = {"mp4": _store(job, out.name, out)}
     for fmt in ("srt", "vtt"):
@@ -187,6 +222,13 @@ def _suffix(translation: Translation) -> str:
 
 
 # The pipelines -------------------------------------------------------------------
+
+
+def _route(pipeline: Pipeline, job: TranslationLanguage) -> tuple[str, ...]:
+    names = tuple(stage.name for stage in pipeline.stages)
+    if Translation.objects.get(pk=job.translation_id).options.get("lipsync", True):
+        return names
+    return tuple(name for name in names if name != Step.LIPSYNC)
 
 
 def _price(job: TranslationLanguage) -> int:
@@ -215,9 +257,11 @@ LANGUAGE = pipelines.register(
             _stage(Step.TRANSCRIBE, stage_transcribe, "default", 30, 3600),
             _stage(Step.TRANSLATE, stage_translate, "default", 5, 900),
             _stage(Step.REVIEW, stage_review, "default", 0, 60, waits=_waits_for_review),
-            _stage(Step.DUB, stage_dub, "tts", 45, 3600),
-            _stage(Step.ENCODE, stage_encode, "default", 20, 3600),
+            _stage(Step.DUB, stage_dub, "tts", 20, 3600),
+            _stage(Step.LIPSYNC, stage_lipsync, "gpu", 40, 3600),
+            _stage(Step.ENCODE, stage_encode, "default", 5, 3600),
         ),
+        route=_route,
         price=_price,
     )
 )

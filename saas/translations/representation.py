@@ -24,12 +24,26 @@ def language_data(job: TranslationLanguage) -> dict:
         "quality_note": DRAFT_NOTE if job.quality == "draft" else None,
         "credits": job.credits_reserved,
         "segments": job.segments,
-        "dub_report": {k: v for k, v in (job.report or {}).items() if k != "placed"} or None,
+        "dub_report": {
+            k: v for k, v in (job.report or {}).items() if k not in ("placed", "lipsync")
+        }
+        or None,
+        "lipsync": _lipsync(job),
         "outputs": {name: file_url(getattr(job, name)) for name in ("mp4", "srt", "vtt")},
         "duration_s": job.duration_s,
         "error": error,
         "stage_timings": job.stage_timings,
     }
+
+
+def _lipsync(job: TranslationLanguage) -> dict | None:
+    report = (job.report or {}).get("lipsync")
+    if not report:
+        return None
+    note = None
+    if not report["synced"]:
+        note = "No frontal face was found, so lip-sync was skipped: the picture is unchanged."
+    return {**report, "note": note}
 
 
 def status_of(translation: Translation, languages: list[TranslationLanguage]) -> str:

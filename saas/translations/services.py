@@ -31,10 +31,8 @@ MAX_VIDEO_BYTES = 500 * 1024 * 1024
 MAX_LANGUAGES = 10
 MAX_SEGMENT_CHARS = 1000
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-OPTIONS = {"review": True, "keep_background": True, "lipsync": False, "captions_burned": False}
+OPTIONS = {"review": True, "keep_background": True, "lipsync": True, "captions_burned": False}
 NOT_YET = {
-    "lipsync": "Lip-sync over an uploaded video is not available yet: the dubbed video keeps "
-    "the original picture. Send lipsync: false.",
     "captions_burned": "Burned-in captions are not available yet for translations: use the "
     "SRT or VTT file. Send captions_burned: false.",
 }
@@ -86,6 +84,8 @@ def _clean_language(value, field: str) -> str:
 
 
 def _clean_targets(targets, source: str) -> list[str]:
+    if isinstance(targets, list) and not all(isinstance(t, str) for t in targets):
+        raise ServiceError("Give languages as codes, such as es or pt.", field="target_languages")
     if isinstance(targets, str):
         targets = [t for t in re.split(r"[,\s]+", targets) if t]
     if not isinstance(targets, list) or not targets:
@@ -108,7 +108,7 @@ def _clean_voices(voices, targets: list[str]) -> dict[str, str]:
     from avatar.voices import get_voice
 
     voices = voices or {}
-    if not isinstance(voices, dict):
+    if not isinstance(voices, dict) or not all(isinstance(v, str) for v in voices.values()):
         raise ServiceError('Give voices as an object: {"es": "espeak:es"}.', field="voices")
     chosen = {}
     for language in targets:
@@ -334,7 +334,7 @@ def list_translations(membership: Membership):
     return Translation.objects.filter(workspace=membership.workspace).select_related("job")
 
 
-def _language(translation: Translation, language: str) -> TranslationLanguage:
+def get_language(translation: Translation, language: str) -> TranslationLanguage:
     job = translation.languages.filter(language=str(language).lower()).first()
     if job is None:
         raise NotFound(f"This translation has no language {language!r}.")
@@ -358,7 +358,7 @@ def update_segments(
     """Replace the translated text (and, optionally, timing) of a language under review."""
     require_role(actor, Role.CREATOR)
     translation = get_translation(actor, translation_id)
-    job = _language(translation, language)
+    job = get_language(translation, language)
     _editable(job)
     current = job.segments or []
     if not isinstance(segments, list) or len(segments) != len(current):
@@ -399,10 +399,10 @@ def retranslate_segment(
 
     require_role(actor, Role.CREATOR)
     translation = get_translation(actor, translation_id)
-    job = _language(translation, language)
+    job = get_language(translation, language)
     _editable(job)
     segments = list(job.segments or [])
-    if not isinstance(index, int) or not 0 <= index < len(segments):
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(segments):
         raise ServiceError(f"No segment {index!r}.", field="index")
     try:
         [text], _ = translate.translate_texts(
@@ -421,6 +421,10 @@ def dub(actor: Membership, translation_id, languages=None) -> Translation:
     require_role(actor, Role.CREATOR)
     translation = get_translation(actor, translation_id)
     waiting = translation.languages.filter(status=TranslationLanguage.Status.WAITING)
+    if languages is not None and (
+        not isinstance(languages, list) or not all(isinstance(c, str) for c in languages)
+    ):
+        raise ServiceError('Give languages as a list, e.g. ["es"].', field="languages")
     if languages:
         wanted = {str(code).lower() for code in languages}
         unknown = wanted - set(translation.languages.values_list("language", flat=True))

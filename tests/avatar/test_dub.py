@@ -296,3 +296,93 @@ def test_the_dubbed_video_keeps_the_picture_and_the_length(tmp_path):
     info = probe_video(out, max_seconds=60)
     assert info.video_codec == "h264" and info.audio_codec == "aac"
     assert abs(info.duration_s - 3.0) / 3.0 <= 0.05
+
+
+# Lip-sync over a video ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def presenter_video(tmp_path_factory):
+    """A project-made video of a real face (the stock presenter Grace) speaking English."""
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
+    folder = tmp_path_factory.mktemp("presenter")
+    request = TalkingVideoRequest(script=ENGLISH, presenter="grace", aspect="16:9")
+    return render_talking_video(request, out_path=folder / "grace.mp4").path
+
+
+@pytest.fixture(scope="module")
+def spanish_voice(presenter_video, tmp_path_factory):
+    """The new voice alone, as long as the video (what the dub stage writes for lip-sync)."""
+    from avatar.dub.dub import RATE, Line, dub_track
+
+    folder = tmp_path_factory.mktemp("voice")
+    original = decode_audio(presenter_video, rate=RATE)
+    lines = [
+        Line(0.3, 3.0, "Bienvenidos a la reunión."),
+        Line(3.2, 5.5, "Por favor, mirad hasta el final."),
+    ]
+    dub_track(lines, "espeak:es", original, folder / "dub.wav", voice_out=folder / "voice.wav")
+    return folder / "voice.wav"
+
+
+def envelope(path, frames: int, fps: float) -> np.ndarray:
+    samples = decode_audio(path, rate=16000)
+    hop = 16000 / fps
+    return np.array(
+        [
+            np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2) + 1e-12)
+            for i in range(frames)
+        ]
+    )
+
+
+@pytest.mark.slow
+def test_lipsync_changes_only_the_lower_face_and_follows_the_new_voice(
+    presenter_video, spanish_voice
+):
+    from avatar.dub.lipsync_video import _box, _frames, lipsync_frames, mouth_opening, track
+    from avatar.lipsync import faces
+
+    points, _ = track(presenter_video)
+    frames, report, fps, _ = lipsync_frames(presenter_video, spanish_voice, device="cpu")
+    openings, outside_changed = [], 0
+    for index, (source, out) in enumerate(zip(_frames(presenter_video), frames, strict=True)):
+        x0, y0, x1, y1 = _box(points[index], source.shape)
+        outside = np.ones(source.shape[:2], dtype=bool)
+        outside[y0:y1, x0:x1] = False
+        outside_changed += int(np.any(source[outside] != out[outside]))
+        [mesh] = faces.face_meshes(out)
+        openings.append(mouth_opening(mesh))
+    assert report.synced >= 0.95 * report.frames and report.shots == 1
+    assert outside_changed == 0  # every pixel outside the lower face is the original's
+    openings = np.array(openings)
+    new = np.corrcoef(openings, envelope(spanish_voice, len(openings), fps))[0, 1]
+    old = np.corrcoef(openings, envelope(presenter_video, len(openings), fps))[0, 1]
+    print(f"mouth opening vs new voice r={new:.2f}, vs original speech r={old:.2f}")
+    assert new > old and new > 0.2
+
+
+@pytest.mark.slow
+def test_a_video_without_a_face_passes_through_unchanged(tmp_path, spanish_voice):
+    from avatar.dub.lipsync_video import _frames, lipsync_frames
+
+    video = make_video(tmp_path / "noface.mp4", seconds=2.0)
+    frames, report, _, _ = lipsync_frames(video, spanish_voice, device="cpu")
+    assert all(np.array_equal(a, b) for a, b in zip(_frames(video), frames, strict=True))
+    assert report.synced == 0 and report.reasons == {"no_face_in_shot": report.frames}
+
+
+def test_a_cut_starts_a_new_shot(tmp_path):
+    from avatar.dub.lipsync_video import track
+
+    first = make_video(tmp_path / "a.mp4", seconds=1.0)
+    second = tmp_path / "b.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:size=320x240:rate=25:duration=1", "-f", "lavfi",
+           "-i", "sine=duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           "-shortest", str(second))  # fmt: skip
+    joined = tmp_path / "cut.mp4"
+    ffmpeg("-i", str(first), "-i", str(second), "-filter_complex",
+           "[0:v][0:a][1:v][1:a]concat=n=2:v=1:a=1", str(joined))  # fmt: skip
+    _, shots = track(joined)
+    assert [shot.start for shot in shots] == [0, 25]

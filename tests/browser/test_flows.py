@@ -142,3 +142,38 @@ def test_an_admin_creates_an_api_key_shown_once_that_works(page, app):
     shot(page, "11-billing", phone=True)
     page.get_by_role("link", name="Avatars").click()
     shot(page, "12-avatars", phone=True)
+
+
+def test_a_trainer_translates_a_video_reviews_it_and_watches_the_dub(page, app, tmp_path):
+    from ..translations.test_translations import ENGLISH, make_english_video
+
+    video = make_english_video(tmp_path)
+    sign_up(page, app, "trainer@school.test")
+    page.get_by_role("link", name="Translate").first.click()
+    page.get_by_label(re.compile("^Video")).set_input_files(str(video))
+    page.get_by_label("Title").fill("Safety briefing")
+    page.get_by_label(re.compile("^Spanish")).check()
+    shot(page, "13-translate-upload", phone=True)
+    page.get_by_role("button", name="Upload and transcribe").click()
+    page.wait_for_url(re.compile(r"/translations/[0-9a-f-]+/"))
+    shot(page, "14-translation-transcribing")
+
+    # The page follows the job and reloads when Spanish waits for review.
+    page.get_by_text("Waiting for review").first.wait_for(timeout=180_000)
+    assert ENGLISH[0] in page.locator("table").inner_text()
+    assert page.get_by_text("Draft quality, please review").count() == 1
+    first = page.get_by_label("Spanish, segment 1")
+    first.fill("Bienvenidos a la reunión trimestral de seguridad.")
+    shot(page, "15-translation-review", phone=True)
+    page.get_by_role("button", name="Save and dub Spanish").click()
+
+    player = page.locator("video")
+    player.wait_for(timeout=240_000)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v && v.readyState >= 1; }",
+        timeout=30_000,
+    )
+    assert 5 < player.evaluate("v => v.duration") < 20
+    assert page.get_by_role("link", name="Download MP4").count() == 1
+    assert "Bienvenidos a la reunión trimestral" in page.locator("table").inner_text()
+    shot(page, "16-translation-done", phone=True)

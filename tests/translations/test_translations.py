@@ -32,12 +32,10 @@ def ffmpeg(*args) -> None:
     subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
-@pytest.fixture(scope="module")
-def english_video(tmp_path_factory) -> bytes:
+def make_english_video(folder):
     """A presenter's voice saying known sentences, with a pause, over a test picture."""
     from avatar.voices import synthesize
 
-    folder = tmp_path_factory.mktemp("english")
     parts = []
     for index, sentence in enumerate(ENGLISH):
         parts.append(synthesize(sentence, "piper:en_US-joe-medium", folder / f"{index}.wav").wav)
@@ -51,7 +49,12 @@ def english_video(tmp_path_factory) -> bytes:
         "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-i", str(joined),
         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(video),
     )  # fmt: skip
-    return video.read_bytes()
+    return video
+
+
+@pytest.fixture(scope="module")
+def english_video(tmp_path_factory) -> bytes:
+    return make_english_video(tmp_path_factory.mktemp("english")).read_bytes()
 
 
 @pytest.fixture
@@ -102,8 +105,10 @@ def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spani
     assert spanish["engine"] == "apertium" and spanish["quality"] == "draft"
     assert spanish["quality_note"].startswith("Draft quality")
 
-    edited = [{"text": "Bienvenidos a la reunión trimestral de seguridad."}, {"text": ""}]
-    edited[1]["text"] = "Las salidas de emergencia están marcadas en verde en cada planta."
+    # Lines espeak-ng's Spanish says clearly enough for Whisper base to read back (it
+    # garbles "trimestral" and "marcadas en verde" even unmixed): the test is of the dub.
+    edited = [{"text": "Bienvenidos a la reunión de seguridad."}, {"text": ""}]
+    edited[1]["text"] = "Hoy hablamos de las salidas de emergencia."
     url = f"/api/v1/translations/{created['id']}/languages/es"
     patched = client.patch(url, {"segments": edited}, format="json")
     assert patched.status_code == 200, patched.content
@@ -118,9 +123,18 @@ def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spani
     assert done["status"] == "completed", done
     [spanish] = done["languages"]
     assert spanish["status"] == "completed" and spanish["progress"] == 100
-    assert set(spanish["stage_timings"]) == {"transcribe", "translate", "review", "dub", "encode"}
+    assert set(spanish["stage_timings"]) == {
+        "transcribe",
+        "translate",
+        "review",
+        "dub",
+        "lipsync",
+        "encode",
+    }
+    # The test picture has no face: the dub is delivered and lip-sync says it was skipped.
+    assert spanish["lipsync"]["synced"] == 0 and "skipped" in spanish["lipsync"]["note"]
     assert spanish["dub_report"]["lines"] == 2
-    print("dub report:", spanish["dub_report"])
+    print("dub report:", spanish["dub_report"], "lipsync:", spanish["lipsync"])
 
     job = TranslationLanguage.objects.get(pk=spanish["id"])
     dubbed = tmp_path / "dubbed.mp4"
@@ -134,9 +148,13 @@ def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spani
     heard = transcribe_file(dubbed)
     wer = word_error_rate(" ".join(e["text"] for e in edited), heard.text)
     print(f"dubbed: language {heard.language}, WER {wer:.2f}: {heard.text!r}")
-    # The bar: espeak-ng Spanish read back by Whisper base scores WER 0.33 on these two
-    # sentences before any fitting or mixing; fitted and mixed, 0.39-0.56 was measured.
-    assert heard.language == "es" and wer <= 0.6
+    # The bar: Spanish is heard, WER at most 0.35, and most long words come back.
+    from avatar.audio.align import tokenize
+
+    long_words = {w for e in edited for w in tokenize(e["text"]) if len(w) >= 6}
+    heard_words = set(tokenize(heard.text))
+    assert heard.language == "es" and wer <= 0.35
+    assert len(long_words & heard_words) >= len(long_words) / 2, (long_words, heard_words)
     with job.vtt.open("rb") as handle:
         vtt = handle.read().decode()
     assert vtt.startswith("WEBVTT") and "salidas de emergencia" in vtt
@@ -206,7 +224,7 @@ def test_a_video_without_sound_is_refused(team, tmp_path):
         ({"source_language": "en", "target_languages": "en"}, "target_languages", "already in"),
         ({"voices": '{"es": "piper:en_US-joe-medium"}'}, "voices.es", "not es"),
         ({"target_languages": "tlh"}, "voices.tlh", "No voice here speaks tlh"),
-        ({"options": '{"lipsync": true}'}, "options.lipsync", "not available yet"),
+        ({"options": '{"captions_burned": true}'}, "options.captions_burned", "not available yet"),
         ({"options": '{"loud": true}'}, "options", "Unknown option"),
     ],
 )
@@ -326,3 +344,38 @@ def make_waiting(personas):
     )
     job.refresh_from_db()
     return translation, job
+
+
+@pytest.fixture(scope="module")
+def presenter_video(tmp_path_factory) -> bytes:
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
+    folder = tmp_path_factory.mktemp("presenter")
+    request = TalkingVideoRequest(script=" ".join(ENGLISH), presenter="grace", aspect="16:9")
+    return render_talking_video(request, out_path=folder / "grace.mp4").path.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_presenters_face_is_lip_synced_to_the_dub(team, stub_worker, presenter_video, tmp_path):
+    from avatar.dub.probe import probe_video
+
+    client = api_client_for(team.creator, team.workspace_a)
+    response = post(client, presenter_video, target_languages="pt", options='{"review": false}')
+    assert response.status_code == 201, response.content
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{response.json()['id']}").json()
+    [portuguese] = body["languages"]
+    assert portuguese["status"] == "completed", portuguese["error"]
+    lipsync = portuguese["lipsync"]
+    assert lipsync["synced"] >= 0.95 * lipsync["frames"] and lipsync["note"] is None
+    job = TranslationLanguage.objects.get(pk=portuguese["id"])
+    out = tmp_path / "pt.mp4"
+    with job.mp4.open("rb") as handle:
+        out.write_bytes(handle.read())
+    (tmp_path / "src.mp4").write_bytes(presenter_video)
+    source, dubbed = (
+        probe_video(tmp_path / "src.mp4", max_seconds=60),
+        probe_video(out, max_seconds=60),
+    )
+    assert abs(dubbed.duration_s - source.duration_s) / source.duration_s <= 0.05
+    assert (dubbed.width, dubbed.height) == (source.width, source.height)

@@ -1,0 +1,281 @@
+"""Lip-sync over a real video: the mouth of a moving face re-animated to new speech.
+
+Two passes over the frames:
+
+1. Track: the face mesh (MediaPipe, shipped in its wheel) on every frame, and
+   shot cuts from the change between small grey thumbnails. In each shot the
+   frontal frame with the most closed mouth becomes the shot's *key frame*.
+2. Render: per shot, the photo-avatar renderer (avatar.lipsync) animates the
+   key frame's mouth to the new speech's visemes (from the audio-to-viseme
+   model, on the new voice alone). For every frame with a frontal face, the
+   rendered lower face is carried onto the frame by a similarity transform
+   fitted to stable landmarks (nose, cheeks, jaw sides), and blended in
+   through a feathered mask of that frame's lower face. Everything outside
+   the mask is the original pixel; a frame with no face, a turned head, or in
+   a shot without a usable key frame passes through unchanged.
+
+Rendering on the key frame keeps teeth, tongue and lips consistent within a
+shot; the rest of the frame (eyes, head, body, background) stays the
+original footage, so head motion and expressions are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from avatar.errors import AvatarError
+
+# MediaPipe face-mesh indices.
+LOWER_OVAL = [454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 149, 150, 136,
+              172, 58, 132, 93, 234]  # fmt: skip
+UNDER_NOSE = [2]
+STABLE = [1, 4, 5, 195, 197, 6, 168, 234, 454, 93, 323, 132, 361, 58, 288]
+INNER_LIPS = (13, 14)
+FOREHEAD, CHIN, LEFT, RIGHT, NOSE = 10, 152, 234, 454, 1
+THUMB = (32, 18)
+CUT_THRESHOLD = 28.0  # mean absolute grey change (0..255) between thumbnails
+FRONTAL = (0.3, 0.7)  # where the nose tip sits between the cheeks, for a frontal face
+FEATHER = 0.06  # mask feather, as a share of the face height
+
+
+@dataclass
+class Shot:
+    start: int
+    end: int = 0  # exclusive
+    key: int | None = None
+    key_image: np.ndarray | None = None
+    key_open: float = 1e9
+
+
+@dataclass
+class LipsyncReport:
+    frames: int = 0
+    synced: int = 0
+    passed_through: int = 0
+    shots: int = 0
+    shots_without_face: int = 0
+    reasons: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "frames": self.frames, "synced": self.synced, "passed_through": self.passed_through,
+            "shots": self.shots, "shots_without_face": self.shots_without_face,
+            "reasons": self.reasons,
+        }  # fmt: skip
+
+
+def mouth_opening(points: np.ndarray) -> float:
+    """Inner-lip gap over face height (0 closed, about 0.1 wide open)."""
+    height = np.linalg.norm(points[CHIN, :2] - points[FOREHEAD, :2]) or 1.0
+    return float(np.linalg.norm(points[INNER_LIPS[0], :2] - points[INNER_LIPS[1], :2]) / height)
+
+
+def is_frontal(points: np.ndarray) -> bool:
+    left, right, nose = points[LEFT, 0], points[RIGHT, 0], points[NOSE, 0]
+    span = right - left
+    return span > 0 and FRONTAL[0] < (nose - left) / span < FRONTAL[1]
+
+
+def _frames(path: Path):
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            yield frame.to_ndarray(format="rgb24")
+
+
+def _thumb(rgb: np.ndarray) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(rgb).convert("L").resize(THUMB), dtype=np.float32)
+
+
+def track(path: Path, progress=lambda f: None, total: int = 0):
+    """Landmarks per frame (or None) and the shots, with each shot's key frame."""
+    from avatar.lipsync import faces
+
+    points: list[np.ndarray | None] = []
+    shots: list[Shot] = []
+    previous = None
+    for index, rgb in enumerate(_frames(path)):
+        thumb = _thumb(rgb)
+        if previous is None or np.abs(thumb - previous).mean() > CUT_THRESHOLD:
+            if shots:
+                shots[-1].end = index
+            shots.append(Shot(start=index))
+        previous = thumb
+        meshes = faces.face_meshes(rgb)
+        face = meshes[0] if meshes else None
+        points.append(face)
+        shot = shots[-1]
+        if face is not None and is_frontal(face):
+            opening = mouth_opening(face)
+            if opening < shot.key_open:
+                shot.key, shot.key_open, shot.key_image = index, opening, rgb.copy()
+        if total and index % 10 == 0:
+            progress(min(1.0, index / total))
+    if shots:
+        shots[-1].end = len(points)
+    return points, shots
+
+
+def similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The 2x3 similarity (rotation, uniform scale, shift) taking SOURCE points onto TARGET."""
+    mu_s, mu_t = source.mean(0), target.mean(0)
+    s, t = source - mu_s, target - mu_t
+    u, sigma, vt = np.linalg.svd(t.T @ s)
+    d = np.sign(np.linalg.det(u @ vt))
+    rotation = u @ np.diag([1.0, d]) @ vt
+    scale = (sigma * np.array([1.0, d])).sum() / (s**2).sum()
+    matrix = np.zeros((2, 3))
+    matrix[:, :2] = scale * rotation
+    matrix[:, 2] = mu_t - matrix[:, :2] @ mu_s
+    return matrix
+
+
+def lower_face_mask(points: np.ndarray, size: tuple[int, int], box) -> np.ndarray:
+    """A feathered (h, w) mask of the lower face inside BOX (x0, y0, x1, y1)."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    x0, y0, x1, y1 = box
+    face_height = np.linalg.norm(points[CHIN, :2] - points[FOREHEAD, :2])
+    feather = max(2, int(FEATHER * face_height))
+    polygon = points[LOWER_OVAL + UNDER_NOSE, :2] - np.array([x0, y0])
+    centre = polygon.mean(0)
+    shrunk = centre + (polygon - centre) * (1 - 1.5 * feather / max(1.0, face_height / 2))
+    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+    ImageDraw.Draw(mask).polygon([tuple(p) for p in shrunk], fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(feather))
+    return np.asarray(mask, dtype=np.float32) / 255.0
+
+
+def _box(points: np.ndarray, shape) -> tuple[int, int, int, int]:
+    region = points[LOWER_OVAL + UNDER_NOSE, :2]
+    face_height = np.linalg.norm(points[CHIN, :2] - points[FOREHEAD, :2])
+    pad = int(0.12 * face_height) + 4
+    x0, y0 = np.floor(region.min(0)).astype(int) - pad
+    x1, y1 = np.ceil(region.max(0)).astype(int) + pad
+    height, width = shape[:2]
+    return max(0, x0), max(0, y0), min(width, x1), min(height, y1)
+
+
+def _warp_into(frame, rendered, matrix, box):
+    """RENDERED (key frame coordinates) sampled at the inverse of MATRIX over BOX of FRAME."""
+    from scipy.ndimage import map_coordinates
+
+    x0, y0, x1, y1 = box
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    a = matrix[:, :2]
+    inverse = np.linalg.inv(a)
+    shifted = np.stack([xs - matrix[0, 2], ys - matrix[1, 2]], axis=-1)
+    source = shifted @ inverse.T
+    coords = [source[..., 1], source[..., 0]]
+    out = np.empty((y1 - y0, x1 - x0, 3), dtype=np.float32)
+    for channel in range(3):
+        out[..., channel] = map_coordinates(
+            rendered[..., channel].astype(np.float32), coords, order=1, mode="nearest"
+        )
+    return out
+
+
+def lipsync_frames(video: Path, voice_wav: Path, *, device: str = "auto",
+                   progress=lambda fraction: None):  # fmt: skip
+    """(frames, report, fps, size): VIDEO's frames, RGB uint8, with the mouth re-animated to
+    the speech in VOICE_WAV (the new voice alone). The report fills in as frames are read."""
+    import av
+
+    from avatar.lipsync import a2v
+
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or 25)
+        total = stream.frames or 0
+        size = (stream.codec_context.width, stream.codec_context.height)
+    points, shots = track(video, lambda f: progress(0.4 * f), total)
+    if not points:
+        raise AvatarError("corrupt", "This video has no frames to lip-sync.", field="video")
+    visemes = a2v.track_from_audio(voice_wav, len(points), fps)
+    report = LipsyncReport(frames=len(points), shots=len(shots))
+    frames = _synced(video, points, shots, visemes, report, device, progress)
+    return frames, report, fps, size
+
+
+def _synced(video, points, shots, visemes, report, device, progress):
+    from avatar.lipsync import prepare
+    from avatar.lipsync.geometry import rig_params
+    from avatar.lipsync.quality import QualityReport
+    from avatar.lipsync.render import Renderer
+
+    count = len(points)
+    rig = rig_params(visemes.params, np.zeros(count, dtype=np.float32))
+    tongue = visemes.params[:, 3]
+    shot_index, rendered_iter = -1, None
+    for index, frame in enumerate(_frames(video)):
+        while shot_index + 1 < len(shots) and index >= shots[shot_index + 1].start:
+            shot_index += 1
+            shot, rendered_iter = shots[shot_index], None
+            if shot.key is None:
+                report.shots_without_face += 1
+                continue
+            avatar = prepare.build_avatar(shot.key_image, points[shot.key], QualityReport())
+            span = slice(shot.start, shot.end)
+            head = np.zeros((shot.end - shot.start, 3), dtype=np.float32)
+            rendered_iter = Renderer(avatar, device=device).render(rig[span], head, tongue[span])
+        rendered = next(rendered_iter, None) if rendered_iter is not None else None
+        face = points[index] if index < count else None
+        reason = _skip_reason(rendered, face)
+        if reason:
+            report.passed_through += 1
+            report.reasons[reason] = report.reasons.get(reason, 0) + 1
+            yield frame
+            continue
+        yield blend(frame, rendered, points[shots[shot_index].key], face)
+        report.synced += 1
+        if index % 10 == 0:
+            progress(0.4 + 0.6 * index / max(1, count))
+
+
+def _skip_reason(rendered, face) -> str | None:
+    if rendered is None:
+        return "no_face_in_shot"
+    if face is None:
+        return "no_face"
+    if not is_frontal(face):
+        return "turned"
+    return None
+
+
+def blend(frame: np.ndarray, rendered: np.ndarray, key_points, face) -> np.ndarray:
+    """FRAME with its lower face replaced by RENDERED's (key frame coordinates), feathered.
+
+    Only pixels inside the lower face's box can change."""
+    matrix = similarity(key_points[STABLE, :2], face[STABLE, :2])
+    box = _box(face, frame.shape)
+    mask = lower_face_mask(face, frame.shape, box)[..., None]
+    warped = _warp_into(frame, rendered, matrix, box)
+    x0, y0, x1, y1 = box
+    out = frame.copy()
+    region = out[y0:y1, x0:x1].astype(np.float32)
+    out[y0:y1, x0:x1] = (region + (warped - region) * mask + 0.5).astype(np.uint8)
+    return out
+
+
+def relipsync(
+    video: Path, voice_wav: Path, audio_wav: Path, out_mp4: Path, *, device: str = "auto",
+    progress=lambda fraction: None,
+) -> LipsyncReport:  # fmt: skip
+    """VIDEO re-lip-synced to VOICE_WAV (the new voice alone), with AUDIO_WAV (the whole
+    dubbed sound) as its sound, into OUT_MP4."""
+    from avatar.encode import EncodeSettings, encode
+
+    frames, report, fps, (width, height) = lipsync_frames(
+        video, voice_wav, device=device, progress=progress
+    )
+    settings = EncodeSettings(width=width - width % 2, height=height - height % 2,
+                              fps=round(fps))  # fmt: skip
+    encode((f[: settings.height, : settings.width] for f in frames), audio_wav, out_mp4, settings)
+    return report

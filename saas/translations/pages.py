@@ -1,0 +1,185 @@
+"""The translation pages: upload a video, follow each language, review the transcript
+side by side with its translation, dub, watch and download."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from saas.errors import ServiceError
+from saas.web import found, run_service
+from saas.workspaces.models import Role, role_at_least
+
+from . import services
+from .representation import status_of
+
+NAMES = {
+    "en": "English", "es": "Spanish", "pt": "Portuguese", "de": "German", "fr": "French",
+    "it": "Italian", "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ar": "Arabic",
+    "he": "Hebrew", "pl": "Polish", "ru": "Russian", "tr": "Turkish", "hi": "Hindi",
+}  # fmt: skip
+
+
+def language_name(code: str) -> str:
+    return NAMES.get(code, code)
+
+
+def _can_edit(request) -> bool:
+    return role_at_least(request.membership.role, Role.CREATOR)
+
+
+def _offered() -> list[dict]:
+    rows = []
+    for row in services.languages_offered():
+        row = {**row, "name": language_name(row["language"])}
+        sources = [s for s in row["translated_from"] if s != "any"]
+        row["offline"] = bool(sources)
+        row["note"] = (
+            f"translated offline from {', '.join(language_name(s) for s in sources)}"
+            if sources
+            else "bring your own translation (or configure a provider)"
+        )
+        rows.append(row)
+    return rows
+
+
+@login_required
+@require_GET
+def translations_page(request):
+    translations = list(services.list_translations(request.membership)[:50])
+    rows = [(t, status_of(t, list(t.languages.all()))) for t in translations]
+    return render(
+        request,
+        "translations/list.html",
+        {
+            "here": "translations",
+            "rows": rows,
+            "offered": _offered(),
+            "can_edit": _can_edit(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def translation_create(request):
+    data = request.POST
+    voices = {
+        code: data.get(f"voice_{code}") for code in data.getlist("target_languages")
+        if data.get(f"voice_{code}")
+    }  # fmt: skip
+    try:
+        translation = services.create_translation(
+            request.membership,
+            upload=request.FILES.get("video"),
+            source_language=data.get("source_language", ""),
+            target_languages=data.getlist("target_languages"),
+            voices=voices,
+            options={"review": data.get("review") == "on"},
+            subtitles=request.FILES.get("subtitles"),
+            title=data.get("title", ""),
+        )
+    except ServiceError as exc:
+        translations = list(services.list_translations(request.membership)[:50])
+        rows = [(t, status_of(t, list(t.languages.all()))) for t in translations]
+        context = {
+            "here": "translations", "rows": rows, "offered": _offered(), "can_edit": True,
+            "error": exc, "posted": data,
+        }  # fmt: skip
+        return render(request, "translations/list.html", context, status=400)
+    return redirect("translation_detail", pk=translation.pk)
+
+
+@login_required
+@require_GET
+def translation_page(request, pk):
+    translation = found(services.get_translation, request.membership, pk)
+    languages = list(translation.languages.all())
+    for job in languages:
+        job.name = language_name(job.language)
+        pairs = zip(job.segments or [], translation.segments or [], strict=False)
+        job.rows = [{"index": i, **t, "source": t.get("source") or s["text"]}
+                    for i, (t, s) in enumerate(pairs)]  # fmt: skip
+    context = {
+        "here": "translations",
+        "translation": translation,
+        "status": status_of(translation, languages),
+        "languages": languages,
+        "source_name": language_name(translation.language) if translation.language else "",
+        "can_edit": _can_edit(request),
+        "api_url": reverse("api_translation", args=[translation.pk]),
+        "active": any(job.is_active for job in languages),
+    }
+    return render(request, "translations/detail.html", context)
+
+
+@login_required
+@require_POST
+def translation_segments(request, pk, language):
+    translation = found(services.get_translation, request.membership, pk)
+    job = found(services.get_language, translation, language)
+    segments = [
+        {"text": request.POST.get(f"text_{index}", segment["text"])}
+        for index, segment in enumerate(job.segments or [])
+    ]
+    action = request.POST.get("action", "save")
+    success = "Your edits are saved." if action == "save" else None
+    saved = run_service(
+        request, services.update_segments, request.membership, pk, language, segments,
+        success=success,
+    )  # fmt: skip
+    if saved is not None and action == "dub":
+        run_service(request, services.dub, request.membership, pk, [language],
+                    success=f"Dubbing {language_name(language)} now.")  # fmt: skip
+    return redirect(reverse("translation_detail", args=[pk]) + f"#lang-{language}")
+
+
+@login_required
+@require_POST
+def translation_retranslate(request, pk, language, index):
+    run_service(request, services.retranslate_segment, request.membership, pk, language, index,
+                success=f"Segment {index + 1} translated again.")  # fmt: skip
+    return redirect(reverse("translation_detail", args=[pk]) + f"#lang-{language}")
+
+
+@login_required
+@require_POST
+def translation_cancel(request, pk):
+    run_service(request, services.cancel_translation, request.membership, pk,
+                success="Stopped. Credits reserved for unfinished languages are back.")  # fmt: skip
+    return redirect("translation_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def translation_delete(request, pk):
+    title = found(services.get_translation, request.membership, pk).title
+    if run_service(request, _delete, request.membership, pk, success=f"Deleted “{title}”."):
+        return redirect("translations")
+    return redirect("translation_detail", pk=pk)
+
+
+def _delete(membership, pk) -> bool:
+    services.delete_translation(membership, pk)
+    return True
+
+
+urlpatterns = [
+    path("translations/", translations_page, name="translations"),
+    path("translations/new/", translation_create, name="translation_create"),
+    path("translations/<uuid:pk>/", translation_page, name="translation_detail"),
+    path(
+        "translations/<uuid:pk>/<str:language>/segments/",
+        translation_segments,
+        name="translation_segments",
+    ),
+    path(
+        "translations/<uuid:pk>/<str:language>/retranslate/<int:index>/",
+        translation_retranslate,
+        name="translation_retranslate",
+    ),
+    path("translations/<uuid:pk>/cancel/", translation_cancel, name="translation_cancel"),
+    path("translations/<uuid:pk>/delete/", translation_delete, name="translation_delete"),
+]

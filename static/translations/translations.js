@@ -1,0 +1,22 @@
+// While a language is being worked on, poll the API and reload when any language changes state.
+(function () {
+  const root = document.querySelector("[data-translation]");
+  if (!root || root.dataset.active !== "true") return;
+  let seen = null;
+  async function poll() {
+    try {
+      const response = await fetch(root.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) return;
+      const body = await response.json();
+      const state = body.languages.map((l) => `${l.language}:${l.status}:${l.stage}`).join(",");
+      if (seen !== null && state !== seen) { window.location.reload(); return; }
+      seen = state;
+      for (const lang of body.languages) {
+        const bar = document.querySelector(`#lang-${lang.language} [role=progressbar]`);
+        if (bar) { bar.setAttribute("aria-valuenow", lang.progress); bar.firstElementChild.style.width = `${lang.progress}%`; }
+      }
+    } catch (error) { /* try again on the next tick */ }
+    window.setTimeout(poll, 3000);
+  }
+  poll();
+})();
