@@ -77,7 +77,7 @@ def translation_create(request):
             source_language=data.get("source_language", ""),
             target_languages=data.getlist("target_languages"),
             voices=voices,
-            options={"review": data.get("review") == "on"},
+            options={"review": data.get("review") == "on", "lipsync": data.get("lipsync") == "on"},
             subtitles=request.FILES.get("subtitles"),
             title=data.get("title", ""),
         )

@@ -18,13 +18,18 @@ def directive(name: str) -> list[str]:
 
 
 def test_the_upload_limit_fits_the_largest_upload_the_app_takes():
-    (limit,) = directive("client_max_body_size")
-    size = int(limit.rstrip("m")) * MIB
-    largest = max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES)
-    # Room for the multipart envelope, so the app answers "too large" itself...
-    assert size > largest
-    # ...but not so much that nginx lets through what the app would refuse anyway.
-    assert size <= largest + 2 * MIB
+    from saas.translations.services import MAX_VIDEO_BYTES
+
+    limit, videos = directive("client_max_body_size")  # the site's, then the translations'
+    for value, largest in [
+        (limit, max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES)),
+        (videos, MAX_VIDEO_BYTES),
+    ]:
+        size = int(value.rstrip("m")) * MIB
+        # Room for the multipart envelope, so the app answers "too large" itself...
+        assert size > largest
+        # ...but not so much that nginx lets through what the app would refuse anyway.
+        assert size <= largest + 2 * MIB
 
 
 def test_the_proxy_tells_the_app_about_https_and_the_request_id():
