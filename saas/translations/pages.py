@@ -15,15 +15,15 @@ from saas.workspaces.models import Role, role_at_least
 from . import services
 from .representation import status_of
 
-NAMES = {
-    "en": "English", "es": "Spanish", "pt": "Portuguese", "de": "German", "fr": "French",
-    "it": "Italian", "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ar": "Arabic",
-    "he": "Hebrew", "pl": "Polish", "ru": "Russian", "tr": "Turkish", "hi": "Hindi",
-}  # fmt: skip
-
 
 def language_name(code: str) -> str:
-    return NAMES.get(code, code)
+    """The language's English name, from Django's own list of languages, or its code."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
 
 
 def _can_edit(request) -> bool:
