@@ -30,6 +30,14 @@ def _can_edit(request) -> bool:
     return role_at_least(request.membership.role, Role.CREATOR)
 
 
+def _finished_videos(request):
+    from saas.studio.models import Video
+
+    return Video.objects.filter(
+        workspace=request.membership.workspace, status=Video.Status.COMPLETED
+    ).exclude(mp4="")[:50]
+
+
 def _offered() -> list[dict]:
     rows = []
     for row in services.languages_offered():
@@ -74,6 +82,7 @@ def translation_create(request):
         translation = services.create_translation(
             request.membership,
             upload=request.FILES.get("video"),
+            video_id=data.get("video_id") or None,
             source_language=data.get("source_language", ""),
             target_languages=data.getlist("target_languages"),
             voices=voices,
@@ -86,7 +95,7 @@ def translation_create(request):
         rows = [(t, status_of(t, list(t.languages.all()))) for t in translations]
         context = {
             "here": "translations", "rows": rows, "offered": _offered(), "can_edit": True,
-            "error": exc, "posted": data,
+            "error": exc, "posted": data, "videos": _finished_videos(request),
         }  # fmt: skip
         return render(request, "translations/list.html", context, status=400)
     return redirect("translation_detail", pk=translation.pk)

@@ -379,3 +379,32 @@ def test_a_presenters_face_is_lip_synced_to_the_dub(team, stub_worker, presenter
     )
     assert abs(dubbed.duration_s - source.duration_s) / source.duration_s <= 0.05
     assert (dubbed.width, dubbed.height) == (source.width, source.height)
+
+
+@pytest.mark.slow
+def test_a_finished_video_of_the_workspace_can_be_translated_but_not_anothers(
+    team, english_video, stub_worker
+):
+    from django.core.files.base import ContentFile
+
+    from saas.studio.models import Video
+
+    def finished(workspace):
+        video = Video(workspace=workspace, title="Briefing", stage="done", status="completed",
+                      request={}, duration_s=8.0)  # fmt: skip
+        video.mp4.save("briefing.mp4", ContentFile(english_video), save=False)
+        video.save()
+        return video
+
+    mine, theirs = finished(team.workspace_a), finished(team.workspace_b)
+    client = api_client_for(team.creator, team.workspace_a)
+    body = {"video_id": str(mine.pk), "target_languages": ["pt"], "options": {"review": False}}
+    response = client.post("/api/v1/translations", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["source_video"] == str(mine.pk)
+    assert response.json()["title"] == "Briefing"
+    other = client.post("/api/v1/translations", {**body, "video_id": str(theirs.pk)}, format="json")
+    assert other.status_code == 404
+    stub_worker.drain()
+    done = client.get(f"/api/v1/translations/{response.json()['id']}").json()
+    assert done["languages"][0]["status"] == "completed"
