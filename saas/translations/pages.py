@@ -86,7 +86,9 @@ def translation_create(request):
             source_language=data.get("source_language", ""),
             target_languages=data.getlist("target_languages"),
             voices=voices,
-            options={"review": data.get("review") == "on", "lipsync": data.get("lipsync") == "on"},
+            options={
+                name: data.get(name) == "on" for name in ("review", "lipsync", "captions_burned")
+            },
             subtitles=request.FILES.get("subtitles"),
             title=data.get("title", ""),
         )

@@ -183,6 +183,7 @@ def _folder(job: TranslationLanguage) -> str:
 
 def stage_encode(job: TranslationLanguage, progress) -> dict:
     from avatar.dub import subtitles
+    from avatar.dub.burn import burn_captions
     from avatar.dub.dub import mux
     from avatar.dub.probe import probe_video
     from avatar.dub.transcribe import Segment
@@ -198,16 +199,22 @@ def stage_encode(job: TranslationLanguage, progress) -> dict:
         work = Path(tmp)
         source = _download(translation.source, work, "source" + _suffix(translation))
         out = work / f"{job.language}.mp4"
+        picture = source
         if (job.report.get("lipsync") or {}).get("synced"):  # the picture was re-lip-synced
+            picture = work / "lipsynced.mp4"
             with default_storage.open(f"{folder}/lipsynced.mp4", "rb") as handle:
-                out.write_bytes(handle.read())
-        else:  # the original picture, with the new sound
-            with default_storage.open(f"{folder}/dub.wav", "rb") as handle:
-                (work / "dub.wav").write_bytes(handle.read())
-            progress(0.3)
+                picture.write_bytes(handle.read())
+        with default_storage.open(f"{folder}/dub.wav", "rb") as handle:
+            (work / "dub.wav").write_bytes(handle.read())
+        progress(0.3)
+        if translation.options.get("captions_burned"):
+            burn_captions(picture, timed, job.language, work / "dub.wav", out)
+        elif picture is source:  # the original picture, with the new sound
             mux(source, work / "dub.wav", out)
+        else:
+            out = picture
         info = probe_video(out, max_seconds=translation.duration_s + 120)
-        names = {"mp4": _store(job, out.name, out)}
+        names = {"mp4": _store(job, f"{job.language}.mp4", out)}
     for fmt in ("srt", "vtt"):
         text = subtitles.write(timed, fmt)
         name = f"{folder}/{job.language}.{fmt}"

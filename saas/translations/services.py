@@ -32,10 +32,7 @@ MAX_LANGUAGES = 10
 MAX_SEGMENT_CHARS = 1000
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 OPTIONS = {"review": True, "keep_background": True, "lipsync": True, "captions_burned": False}
-NOT_YET = {
-    "captions_burned": "Burned-in captions are not available yet for translations: use the "
-    "SRT or VTT file. Send captions_burned: false.",
-}
+NOT_YET: dict[str, str] = {}  # options accepted in the API's shape but not built yet
 
 
 def _service_error(exc: AvatarError) -> ServiceError:
@@ -145,8 +142,10 @@ def _clean_options(options) -> dict:
     clean = {}
     for name, default in OPTIONS.items():
         value = options.get(name, default)
-        if isinstance(value, str):
-            value = value.strip().lower() in ("true", "1", "yes", "on")
+        if isinstance(value, str):  # a multipart form's "true" / "false"
+            words = {"true": True, "1": True, "yes": True, "on": True,
+                     "false": False, "0": False, "no": False, "off": False}  # fmt: skip
+            value = words.get(value.strip().lower(), value)
         if not isinstance(value, bool):
             raise ServiceError(f"{name} must be true or false.", field=f"options.{name}")
         if value and name in NOT_YET:

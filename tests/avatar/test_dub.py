@@ -386,3 +386,40 @@ def test_a_cut_starts_a_new_shot(tmp_path):
            "[0:v][0:a][1:v][1:a]concat=n=2:v=1:a=1", str(joined))  # fmt: skip
     _, shots = track(joined)
     assert [shot.start for shot in shots] == [0, 25]
+
+
+# Burned-in captions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        ("es", "Hola a todos, bienvenidos."),
+        ("ja", "みなさん、こんにちは。"),
+        ("ar", "مرحبا بكم جميعا"),
+    ],
+)
+def test_captions_are_burned_at_the_bottom_only_while_their_line_is_spoken(language, text):
+    from avatar.dub.burn import Burner
+
+    frame = np.full((360, 640, 3), 90, dtype=np.uint8)
+    burner = Burner([Segment(1.0, 2.5, text)], 640, 360, language)
+    assert np.array_equal(burner.burn(frame, 0.5), frame)  # nothing before the line
+    shown = burner.burn(frame, 1.5)
+    changed = np.nonzero(np.any(shown != frame, axis=2))
+    assert changed[0].size > 500  # text on a box
+    assert changed[0].min() > 360 * 0.6  # in the bottom part of the picture
+    assert np.array_equal(burner.burn(frame, 5.0), frame)  # gone after it
+
+
+@pytest.mark.slow
+def test_burning_captions_into_a_video_keeps_its_length(tmp_path):
+    from avatar.dub.burn import burn_captions
+    from avatar.dub.dub import RATE, Line, dub_track
+
+    video = make_video(tmp_path / "clip.mp4", seconds=3.0)
+    original = decode_audio(video, rate=RATE)
+    dub = dub_track([Line(0.2, 2.5, "Hola.")], "espeak:es", original, tmp_path / "d.wav")
+    out = burn_captions(video, [Segment(0.2, 2.5, "Hola.")], "es", dub.wav, tmp_path / "c.mp4")
+    info = probe_video(out, max_seconds=60)
+    assert abs(info.duration_s - 3.0) <= 0.15 and info.width == 320

@@ -224,7 +224,7 @@ def test_a_video_without_sound_is_refused(team, tmp_path):
         ({"source_language": "en", "target_languages": "en"}, "target_languages", "already in"),
         ({"voices": '{"es": "piper:en_US-joe-medium"}'}, "voices.es", "not es"),
         ({"target_languages": "tlh"}, "voices.tlh", "No voice here speaks tlh"),
-        ({"options": '{"captions_burned": true}'}, "options.captions_burned", "not available yet"),
+        ({"options": '{"review": "maybe"}'}, "options.review", "true or false"),
         ({"options": '{"loud": true}'}, "options", "Unknown option"),
     ],
 )
@@ -360,7 +360,8 @@ def test_a_presenters_face_is_lip_synced_to_the_dub(team, stub_worker, presenter
     from avatar.dub.probe import probe_video
 
     client = api_client_for(team.creator, team.workspace_a)
-    response = post(client, presenter_video, target_languages="pt", options='{"review": false}')
+    options = '{"review": false, "captions_burned": true}'
+    response = post(client, presenter_video, target_languages="pt", options=options)
     assert response.status_code == 201, response.content
     stub_worker.drain()
     body = client.get(f"/api/v1/translations/{response.json()['id']}").json()
