@@ -343,22 +343,24 @@ def get_language(translation: Translation, language: str) -> TranslationLanguage
 # Reviewing and dubbing -------------------------------------------------------------
 
 
-def _editable(job: TranslationLanguage) -> None:
+def _under_review(actor: Membership, translation_id, language: str):
+    """(translation, language job) for an edit, which only a language under review takes."""
+    require_role(actor, Role.CREATOR)
+    translation = get_translation(actor, translation_id)
+    job = get_language(translation, language)
     if job.status != TranslationLanguage.Status.WAITING:
         raise Conflict(
             f"The {job.language} translation is {job.get_stage_display().lower()} "
             f"({job.status}); segments can be edited while it waits for review."
         )
+    return translation, job
 
 
 def update_segments(
     actor: Membership, translation_id, language: str, segments
 ) -> TranslationLanguage:
     """Replace the translated text (and, optionally, timing) of a language under review."""
-    require_role(actor, Role.CREATOR)
-    translation = get_translation(actor, translation_id)
-    job = get_language(translation, language)
-    _editable(job)
+    translation, job = _under_review(actor, translation_id, language)
     current = job.segments or []
     if not isinstance(segments, list) or len(segments) != len(current):
         raise ServiceError(
@@ -383,9 +385,7 @@ def update_segments(
                 field=f"{field}.start",
             )
         updated.append({**old, "text": text, "start": float(start), "end": float(end)})
-    TranslationLanguage.objects.filter(pk=job.pk, status=job.status).update(
-        segments=updated, quality="own" if job.quality == "own" else job.quality
-    )
+    TranslationLanguage.objects.filter(pk=job.pk, status=job.status).update(segments=updated)
     job.refresh_from_db()
     return job
 
@@ -396,10 +396,7 @@ def retranslate_segment(
     """Translate one segment again from the original (undoing an edit)."""
     from avatar.dub import translate
 
-    require_role(actor, Role.CREATOR)
-    translation = get_translation(actor, translation_id)
-    job = get_language(translation, language)
-    _editable(job)
+    translation, job = _under_review(actor, translation_id, language)
     segments = list(job.segments or [])
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(segments):
         raise ServiceError(f"No segment {index!r}.", field="index")
