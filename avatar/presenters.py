@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from avatar.errors import InvalidInput
 
 ALLOWED_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+FOOTAGE_SUFFIXES = frozenset({".mp4", ".mov", ".webm", ".mkv", ".m4v"})  # video avatars
 # Outputs are at most 1920 px wide, so larger uploads are shrunk on load.
 MAX_SIDE_PX = 2048
 
@@ -148,7 +149,8 @@ def stock_avatars() -> list[StockAvatar]:
 
 
 def check_presenter_ref(ref: str) -> None:
-    """Cheap validation of a presenter reference (stock id or image path).
+    """Cheap validation of a presenter reference (stock id, image path, or a video
+    avatar's recording).
 
     Raises:
         InvalidInput: ``field="presenter"`` for an unknown id, a missing file or
@@ -157,10 +159,12 @@ def check_presenter_ref(ref: str) -> None:
     if ref in STOCK:
         return
     path = Path(ref)
-    if path.suffix.lower() not in ALLOWED_SUFFIXES:
+    if path.suffix.lower() not in ALLOWED_SUFFIXES | FOOTAGE_SUFFIXES:
         stock = ", ".join(sorted(STOCK))
         raise InvalidInput(
-            "presenter", f"{ref!r} is neither a stock presenter ({stock}) nor a JPEG/PNG/WebP file"
+            "presenter",
+            f"{ref!r} is neither a stock presenter ({stock}) nor a JPEG/PNG/WebP photo "
+            "nor an MP4/MOV/WebM recording",
         )
     if not path.is_file():
         raise InvalidInput("presenter", f"presenter image {ref!r} does not exist")

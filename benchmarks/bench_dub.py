@@ -57,8 +57,8 @@ def run() -> Iterator[dict]:
     from avatar.dub import translate
     from avatar.dub.dub import RATE as DUB_RATE
     from avatar.dub.dub import Line, dub_track
-    from avatar.dub.lipsync_video import relipsync
     from avatar.dub.transcribe import RATE, load_model, transcribe
+    from avatar.lipsync.video import relipsync
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

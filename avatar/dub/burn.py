@@ -82,8 +82,8 @@ def burn_captions(video: Path, segments, language: str | None, audio_wav: Path, 
     """VIDEO's frames with the captions of SEGMENTS burned in, AUDIO_WAV as sound, to OUT_MP4."""
     import av
 
-    from avatar.dub.lipsync_video import _frames
     from avatar.encode import EncodeSettings, encode
+    from avatar.lipsync.video import _frames
 
     with av.open(str(video)) as container:
         stream = container.streams.video[0]

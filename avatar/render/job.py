@@ -215,7 +215,10 @@ class Job:
         scene = self.spec.scenes[seg.index]
         g = layouts.geometry(scene.layout, *self.size, scene.presenter_side, bool(scene.overlays))
         track = image = None
-        if scene.layout != "voiceover":
+        if scene.layout != "voiceover" and self._is_footage(seg.index, scene.avatar):
+            with self.clock.stage("lipsync"):
+                track, image = self._footage_track(seg.index, scene.avatar, spoken)
+        elif scene.layout != "voiceover":
             image = self._presenter_image(seg.index, scene.avatar)
             with self.clock.stage("lipsync"):
                 from avatar import lipsync
@@ -235,6 +238,38 @@ class Job:
         card = self.spec.intro if kind == "intro" else self.spec.outro
         logo = self.open_rgba(self.spec.brand.logo, "brand.logo") if self.spec.brand.logo else None
         return card_stage(card, self.brand, logo, self.size, self.fps)
+
+    def _is_footage(self, index: int, ref: str) -> bool:
+        """Is the presenter a video avatar (a recording of the person) rather than a photo?"""
+        from avatar import presenters
+
+        if ref in presenters.STOCK:
+            return False
+        path = Path(self.resolve(ref, f"scenes[{index}].avatar"))
+        return path.suffix.lower() in presenters.FOOTAGE_SUFFIXES
+
+    def _footage_track(self, index: int, ref: str, spoken: Spoken):
+        """A video avatar: its recording's loop, the mouth following this scene's speech."""
+        from avatar import lipsync
+        from avatar.lipsync import video
+
+        path = self.resolve(ref, f"scenes[{index}].avatar")
+        if ("footage", path) not in self._images:
+            try:
+                self._images[("footage", path)] = video.base_stretch(Path(path))
+            except AvatarError as exc:
+                raise InvalidInput(f"scenes[{index}].avatar", exc.message, exc.code) from exc
+        footage = self._images[("footage", path)]
+        count = lipsync.frame_count_for(spoken.result.duration_s, self.fps)
+        visemes = lipsync.viseme_track(spoken.result, count, self.fps)
+        width, height = footage.size
+        key = footage.points[footage.key][:, :2]
+        x0, y0 = np.floor(key.min(0)).astype(int)
+        x1, y1 = np.ceil(key.max(0)).astype(int)
+        frames = video.animate_footage(footage, visemes, count)
+        box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+        track = lipsync.FrameTrack(frames, count, self.fps, width, height, box, None)
+        return track, footage.frames[footage.key]
 
     def _presenter_image(self, index: int, ref: str) -> np.ndarray:
         from avatar import presenters

@@ -132,6 +132,11 @@ class AvatarList(APIView):
         from saas.studio.representation import avatar_data
 
         consent = str(request.data.get("consent", "")).lower() in ("true", "1", "yes", "on")
+        if "video" in request.FILES:  # a video avatar: a consent recording of the person
+            avatar = avatars.create_video_avatar(
+                request.membership, request.FILES["video"], request.data.get("name"), consent
+            )
+            return Response(avatar_data(avatar), status=status.HTTP_201_CREATED)
         try:
             avatar = avatars.create_avatar(
                 request.membership, request.FILES.get("image"), request.data.get("name"), consent

@@ -72,6 +72,80 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
     return avatar
 
 
+RECORDING_SECONDS = (30, 300)
+MAX_RECORDING_BYTES = 500 * 1024 * 1024
+
+
+def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar:
+    """Keep a consent recording (30 s to 5 min of the person talking to camera).
+
+    The upload is decoded here (it must be a video with sound, of that length);
+    the worker that makes the preview then finds the stretch to loop, and
+    marks the avatar failed, saying why, when no face looks at the camera.
+    """
+    from avatar.dub.probe import probe_video
+    from avatar.errors import AvatarError
+
+    require_role(actor, Role.CREATOR)
+    if not consent:
+        raise ServiceError(
+            "Confirm that you are the person in the recording, or have their permission.",
+            field="consent",
+        )
+    if upload is None:
+        raise ServiceError("Attach a recording of yourself talking to the camera.", field="video")
+    if upload.size > MAX_RECORDING_BYTES:
+        raise ServiceError(
+            "Recordings are limited to 500 MB.", field="video", code="file_too_large"
+        )
+    shortest, longest = RECORDING_SECONDS
+    with tempfile.TemporaryDirectory(prefix="video-avatar-") as tmp:
+        path = Path(tmp) / ("recording" + (Path(upload.name or "").suffix.lower() or ".mp4"))
+        with open(path, "wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        upload.seek(0)
+        try:
+            info = probe_video(path, max_seconds=longest)
+        except AvatarError as exc:
+            raise ServiceError(exc.message, field="video", code=exc.code) from None
+        if info.duration_s < shortest:
+            raise ServiceError(
+                f"The recording is {info.duration_s:.0f} s long; record at least {shortest} s "
+                "of yourself talking to the camera.",
+                field="video",
+                code="too_short",
+            )
+        still = _first_frame_jpeg(path)
+    with transaction.atomic():
+        avatar = Avatar(
+            workspace=actor.workspace,
+            kind=Avatar.Kind.VIDEO,
+            name=(name or "My video avatar").strip()[:100],
+            quality_report={
+                "ok": True,
+                "duration_s": info.duration_s,
+                "size": [info.width, info.height],
+            },  # fmt: skip
+            consent_at=timezone.now(),
+            created_by=actor.user,
+        )
+        avatar.recording.save("recording" + Path(path.name).suffix, upload, save=False)
+        avatar.image.save("still.jpg", ContentFile(still), save=False)
+        avatar.save()
+        previews.queue_avatar_preview(avatar)
+    return avatar
+
+
+def _first_frame_jpeg(path: Path) -> bytes:
+    import av
+    from PIL import Image
+
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        return card_jpeg(Image.fromarray(frame.to_ndarray(format="rgb24")))
+
+
 def get_avatar(membership: Membership, avatar_id) -> Avatar:
     avatar = Avatar.objects.filter(workspace=membership.workspace, pk=parse_uuid(avatar_id)).first()
     if avatar is None:
@@ -86,7 +160,7 @@ def delete_avatar(actor: Membership, avatar_id) -> None:
         thumb = thumbnail_name(avatar)
         if default_storage.exists(thumb):
             default_storage.delete(thumb)
-    for stored in (avatar.image, avatar.preview):
+    for stored in (avatar.image, avatar.preview, avatar.recording):
         if stored:
             stored.delete(save=False)
     avatar.delete()

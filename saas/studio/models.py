@@ -98,7 +98,7 @@ class Asset(models.Model):
 
 
 class Avatar(models.Model):
-    """A customer's photo avatar (stock presenters live in the avatar library)."""
+    """A customer's photo or video avatar (stock presenters live in the avatar library)."""
 
     class Status(models.TextChoices):
         PROCESSING = "processing", "Processing"
@@ -106,10 +106,17 @@ class Avatar(models.Model):
         REJECTED = "rejected", "Rejected"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Photo avatar"
+        VIDEO = "video", "Video avatar"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="avatars")
     name = models.CharField(max_length=100)
-    image = models.FileField(upload_to=avatar_path, max_length=300)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PHOTO)
+    image = models.FileField(upload_to=avatar_path, max_length=300)  # the photo, or a still
+    # A video avatar's consent recording: new scripts are spoken over a loop of it.
+    recording = models.FileField(upload_to=avatar_path, max_length=300, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
     quality_report = models.JSONField(default=dict, blank=True)
     preview = models.FileField(upload_to=avatar_path, max_length=300, blank=True)

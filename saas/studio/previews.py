@@ -54,12 +54,13 @@ def _render_avatar_preview(job: Job, progress) -> dict:
     avatar = Avatar.objects.filter(pk=job.subject, status=Avatar.Status.PROCESSING).first()
     if avatar is None:
         return {"result": {"skipped": "the avatar is gone or no longer processing"}}
+    source_file = avatar.recording or avatar.image  # a video avatar speaks over its recording
     with tempfile.TemporaryDirectory() as tmp:
-        photo = Path(tmp) / ("photo" + Path(avatar.image.name).suffix)
-        with avatar.image.open("rb") as source:
-            photo.write_bytes(source.read())
+        presenter = Path(tmp) / ("presenter" + Path(source_file.name).suffix)
+        with source_file.open("rb") as source:
+            presenter.write_bytes(source.read())
         progress(0.1)
-        with open(render_preview(str(photo), Path(tmp)), "rb") as handle:
+        with open(render_preview(str(presenter), Path(tmp)), "rb") as handle:
             avatar.preview.save("preview.mp4", File(handle), save=False)
     Avatar.objects.filter(pk=avatar.pk, status=Avatar.Status.PROCESSING).update(
         status=Avatar.Status.READY, preview=avatar.preview.name

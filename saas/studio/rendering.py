@@ -40,7 +40,7 @@ class WorkspaceResolver:
         stored = model.objects.filter(workspace_id=self.workspace_id, pk=_uuid(key)).first()
         if stored is None:
             raise InvalidInput(field_name, f"No such file in this workspace: {ref}")
-        source = stored.image if model is Avatar else stored.file
+        source = stored.file if model is Asset else (stored.recording or stored.image)
         target = self.folder / f"{key}{Path(source.name).suffix}"
         if not target.exists():
             with source.open("rb") as handle:

@@ -44,7 +44,7 @@ def video_data(video: Video) -> dict:
 def avatar_data(avatar: Avatar) -> dict:
     return {
         "id": str(avatar.pk),
-        "type": "photo",
+        "type": avatar.kind,
         "name": avatar.name,
         "status": avatar.status,
         "quality_report": avatar.quality_report,

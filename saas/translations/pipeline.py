@@ -160,7 +160,7 @@ def stage_dub(job: TranslationLanguage, progress) -> dict:
 
 def stage_lipsync(job: TranslationLanguage, progress) -> dict:
     """The face re-animated to the new voice; frames without a usable face pass through."""
-    from avatar.dub.lipsync_video import relipsync
+    from avatar.lipsync.video import relipsync
 
     translation = Translation.objects.get(pk=job.translation_id)
     folder = _folder(job)

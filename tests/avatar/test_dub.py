@@ -341,8 +341,8 @@ def envelope(path, frames: int, fps: float) -> np.ndarray:
 def test_lipsync_changes_only_the_lower_face_and_follows_the_new_voice(
     presenter_video, spanish_voice
 ):
-    from avatar.dub.lipsync_video import _box, _frames, lipsync_frames, mouth_opening, track
     from avatar.lipsync import faces
+    from avatar.lipsync.video import _box, _frames, lipsync_frames, mouth_opening, track
 
     points, _ = track(presenter_video)
     frames, report, fps, _ = lipsync_frames(presenter_video, spanish_voice, device="cpu")
@@ -365,7 +365,7 @@ def test_lipsync_changes_only_the_lower_face_and_follows_the_new_voice(
 
 @pytest.mark.slow
 def test_a_video_without_a_face_passes_through_unchanged(tmp_path, spanish_voice):
-    from avatar.dub.lipsync_video import _frames, lipsync_frames
+    from avatar.lipsync.video import _frames, lipsync_frames
 
     video = make_video(tmp_path / "noface.mp4", seconds=2.0)
     frames, report, _, _ = lipsync_frames(video, spanish_voice, device="cpu")
@@ -374,7 +374,7 @@ def test_a_video_without_a_face_passes_through_unchanged(tmp_path, spanish_voice
 
 
 def test_a_cut_starts_a_new_shot(tmp_path):
-    from avatar.dub.lipsync_video import track
+    from avatar.lipsync.video import track
 
     first = make_video(tmp_path / "a.mp4", seconds=1.0)
     second = tmp_path / "b.mp4"

@@ -188,9 +188,9 @@ def check_photo(request):
 
 def _create(request) -> Avatar:
     consent = request.POST.get("consent", "").lower() in ("on", "true", "1", "yes")
-    return service.create_avatar(
-        request.membership, request.FILES.get("image"), request.POST.get("name", ""), consent
-    )
+    create = service.create_video_avatar if "video" in request.FILES else service.create_avatar
+    upload = request.FILES.get("video") or request.FILES.get("image")
+    return create(request.membership, upload, request.POST.get("name", ""), consent)
 
 
 @login_required

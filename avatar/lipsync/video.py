@@ -279,3 +279,109 @@ def relipsync(
                               fps=round(fps))  # fmt: skip
     encode((f[: settings.height, : settings.width] for f in frames), audio_wav, out_mp4, settings)
     return report
+
+
+# Video avatars: new speech over a loop of the customer's own footage -----------------
+
+BASE_SECONDS = 3.0  # the stretch of footage that is looped (forwards, then backwards)
+MAX_HEIGHT = 720  # footage is scaled down to this for the loop (memory: 3 s at 720p ~ 200 MB)
+
+
+@dataclass
+class Footage:
+    """The looped stretch of a video avatar's recording, with its landmarks."""
+
+    frames: list[np.ndarray]
+    points: list[np.ndarray]
+    fps: float
+    key: int  # the most closed-mouth frontal frame of the stretch
+
+    @property
+    def size(self) -> tuple[int, int]:
+        height, width = self.frames[0].shape[:2]
+        return width, height
+
+
+def _scaled(rgb: np.ndarray) -> np.ndarray:
+    from PIL import Image
+
+    height, width = rgb.shape[:2]
+    if height <= MAX_HEIGHT:
+        return rgb
+    size = (round(width * MAX_HEIGHT / height) // 2 * 2, MAX_HEIGHT)
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.LANCZOS))
+
+
+def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float = 60.0) -> Footage:
+    """The stretch of footage to loop: frontal face in every frame, mouth closed the most.
+
+    Raises AvatarError (``no_face``) when no such stretch exists in the first SCAN_SECONDS.
+    """
+    import av
+
+    from avatar.lipsync import faces
+
+    with av.open(str(path)) as container:
+        fps = float(container.streams.video[0].average_rate or 25)
+    window, limit = max(2, int(seconds * fps)), int(scan_seconds * fps)
+    openings: list[float] = []
+    for index, rgb in enumerate(_frames(path)):
+        if index >= limit:
+            break
+        meshes = faces.face_meshes(_scaled(rgb)) if index % 2 == 0 else None
+        if index % 2 == 1:  # every other frame is enough to choose the stretch
+            openings.append(openings[-1] if openings else 1.0)
+            continue
+        face = meshes[0] if meshes else None
+        openings.append(mouth_opening(face) if face is not None and is_frontal(face) else 1.0)
+    if len(openings) < window:
+        raise AvatarError("too_short", "The recording is too short to loop.", field="video")
+    sums = np.convolve(np.array(openings), np.ones(window), mode="valid")
+    start = int(np.argmin(sums))
+    if sums[start] / window >= 0.99:
+        raise AvatarError(
+            "no_face", "We could not find the face, looking at the camera, in the recording.",
+            field="video",
+        )  # fmt: skip
+    frames, points = [], []
+    for index, rgb in enumerate(_frames(path)):
+        if index >= start + window:
+            break
+        if index >= start:
+            frame = _scaled(rgb)
+            meshes = faces.face_meshes(frame)
+            frames.append(frame)
+            points.append(meshes[0] if meshes else None)
+    usable = [i for i, p in enumerate(points) if p is not None and is_frontal(p)]
+    if not usable:
+        raise AvatarError("no_face", "We could not find the face in the recording.", field="video")
+    key = min(usable, key=lambda i: mouth_opening(points[i]))
+    return Footage(frames=frames, points=points, fps=fps, key=key)
+
+
+def ping_pong(length: int, count: int) -> list[int]:
+    """COUNT indices into a loop of LENGTH frames, forwards then backwards, never jumping."""
+    if length <= 1:
+        return [0] * count
+    cycle = list(range(length)) + list(range(length - 2, 0, -1))
+    return [cycle[i % len(cycle)] for i in range(count)]
+
+
+def animate_footage(footage: Footage, visemes, count: int, *, device: str = "auto"):
+    """COUNT frames of the footage loop with the mouth following VISEMES (a VisemeTrack)."""
+    from avatar.lipsync import prepare
+    from avatar.lipsync.geometry import rig_params
+    from avatar.lipsync.quality import QualityReport
+    from avatar.lipsync.render import Renderer
+
+    key_image, key_points = footage.frames[footage.key], footage.points[footage.key]
+    avatar = prepare.build_avatar(key_image, key_points, QualityReport())
+    rig = rig_params(visemes.params, np.zeros(count, dtype=np.float32))
+    head = np.zeros((count, 3), dtype=np.float32)
+    rendered = Renderer(avatar, device=device).render(rig, head, visemes.params[:, 3])
+    for source, drawn in zip(ping_pong(len(footage.frames), count), rendered, strict=False):
+        frame, face = footage.frames[source], footage.points[source]
+        if face is None or not is_frontal(face):
+            yield frame
+        else:
+            yield blend(frame, drawn, key_points, face)

@@ -1,0 +1,99 @@
+"""Video avatars: a consent recording becomes a presenter whose own footage speaks new
+scripts, the mouth following the words; bad recordings are refused with the reason."""
+
+import subprocess
+
+import imageio_ffmpeg
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from saas.studio.models import Avatar
+
+from ..conftest import api_client_for
+from . import conftest as studio_conftest
+
+stub_worker = studio_conftest.stub_worker
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread writes the job
+
+
+def ffmpeg(*args) -> None:
+    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory) -> bytes:
+    """30 s of a real face talking to the camera: the stock presenter Grace, looped."""
+    from avatar.pipeline import TalkingVideoRequest, render_talking_video
+
+    folder = tmp_path_factory.mktemp("recording")
+    script = "Hello, this is me, and I agree to the making of my video avatar today."
+    talk = render_talking_video(
+        TalkingVideoRequest(script=script, presenter="grace", aspect="16:9"),
+        out_path=folder / "talk.mp4",
+    ).path
+    out = folder / "recording.mp4"
+    ffmpeg("-stream_loop", "-1", "-i", str(talk), "-t", "31", "-c:v", "libx264",
+           "-preset", "ultrafast", "-c:a", "aac", str(out))  # fmt: skip
+    return out.read_bytes()
+
+
+def upload(client, data: bytes, consent="true", name="clip.mp4"):
+    body = {"video": SimpleUploadedFile(name, data, "video/mp4"), "name": "Me", "consent": consent}
+    return client.post("/api/v1/avatars", body, format="multipart")
+
+
+@pytest.mark.slow
+def test_a_consent_recording_becomes_a_video_avatar_that_speaks(personas, stub_worker, recording):
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, recording)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["type"] == "video" and body["status"] == "processing"
+    assert body["image_url"]  # a still for the gallery card
+    stub_worker.drain()
+    avatar = Avatar.objects.get(pk=body["id"])
+    assert avatar.status == "ready", avatar.quality_report
+    with avatar.preview.open("rb") as handle:
+        assert handle.read(12)[4:8] == b"ftyp"  # the talking preview, over the footage
+    assert client.get(f"/api/v1/avatars/{avatar.pk}").json()["type"] == "video"
+
+
+def test_a_short_recording_is_refused_with_the_length(personas, tmp_path):
+    short = tmp_path / "short.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=5", "-f", "lavfi",
+           "-i", "sine=duration=5", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           "-shortest", str(short))  # fmt: skip
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, short.read_bytes())
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["field"], error["code"]) == ("video", "too_short") and "30 s" in error["message"]
+    assert not Avatar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data,consent,field",
+    [(b"not a video", "true", "video"), (b"whatever", "false", "consent")],
+)
+def test_a_bad_recording_or_no_consent_stores_nothing(personas, data, consent, field):
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, data, consent=consent)
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == field
+    assert not Avatar.objects.exists()
+
+
+@pytest.mark.slow
+def test_a_recording_with_no_face_fails_with_the_reason(personas, stub_worker, tmp_path):
+    faceless = tmp_path / "wall.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=31", "-f", "lavfi",
+           "-i", "sine=duration=31", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+           "yuv420p", "-c:a", "aac", "-shortest", str(faceless))  # fmt: skip
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, faceless.read_bytes())
+    assert response.status_code == 201
+    stub_worker.drain()
+    avatar = Avatar.objects.get(pk=response.json()["id"])
+    assert avatar.status == "failed"
+    assert "face" in avatar.quality_report["errors"][0]["message"]
