@@ -83,7 +83,7 @@ def burn_captions(video: Path, segments, language: str | None, audio_wav: Path, 
     import av
 
     from avatar.encode import EncodeSettings, encode
-    from avatar.lipsync.video import _frames
+    from avatar.lipsync.video import decode_frames
 
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
@@ -93,6 +93,6 @@ def burn_captions(video: Path, segments, language: str | None, audio_wav: Path, 
     burner = Burner(segments, settings.width, settings.height, language)
     frames = (
         burner.burn(np.ascontiguousarray(f[: settings.height, : settings.width]), i / fps)
-        for i, f in enumerate(_frames(video))
+        for i, f in enumerate(decode_frames(video))
     )
     return encode(frames, audio_wav, out_mp4, settings)

@@ -79,7 +79,8 @@ def is_frontal(points: np.ndarray) -> bool:
     return span > 0 and FRONTAL[0] < (nose - left) / span < FRONTAL[1]
 
 
-def _frames(path: Path):
+def decode_frames(path: Path):
+    """The frames of the video at PATH, RGB uint8, in order (decoded once, lazily)."""
     import av
 
     with av.open(str(path)) as container:
@@ -101,7 +102,7 @@ def track(path: Path, progress=lambda f: None, total: int = 0):
     points: list[np.ndarray | None] = []
     shots: list[Shot] = []
     previous = None
-    for index, rgb in enumerate(_frames(path)):
+    for index, rgb in enumerate(decode_frames(path)):
         thumb = _thumb(rgb)
         if previous is None or np.abs(thumb - previous).mean() > CUT_THRESHOLD:
             if shots:
@@ -214,7 +215,7 @@ def _synced(video, points, shots, visemes, report, device, progress):
     rig = rig_params(visemes.params, np.zeros(count, dtype=np.float32))
     tongue = visemes.params[:, 3]
     shot_index, rendered_iter = -1, None
-    for index, frame in enumerate(_frames(video)):
+    for index, frame in enumerate(decode_frames(video)):
         while shot_index + 1 < len(shots) and index >= shots[shot_index + 1].start:
             shot_index += 1
             shot, rendered_iter = shots[shot_index], None
@@ -325,7 +326,7 @@ def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float 
         fps = float(container.streams.video[0].average_rate or 25)
     window, limit = max(2, int(seconds * fps)), int(scan_seconds * fps)
     openings: list[float] = []
-    for index, rgb in enumerate(_frames(path)):
+    for index, rgb in enumerate(decode_frames(path)):
         if index >= limit:
             break
         meshes = faces.face_meshes(_scaled(rgb)) if index % 2 == 0 else None
@@ -344,7 +345,7 @@ def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float 
             field="video",
         )  # fmt: skip
     frames, points = [], []
-    for index, rgb in enumerate(_frames(path)):
+    for index, rgb in enumerate(decode_frames(path)):
         if index >= start + window:
             break
         if index >= start:

@@ -113,14 +113,24 @@ def stage_translate(job: TranslationLanguage, progress) -> dict:
     if job.segments:  # the customer's own translation
         return {"engine": "", "quality": "own"}
     texts = [segment["text"] for segment in translation.segments]
-    translated, engine = translate.translate_texts(
-        texts, source, job.language, translation_engines()
-    )
-    segments = [
-        {"start": s["start"], "end": s["end"], "source": s["text"], "text": text}
-        for s, text in zip(translation.segments, translated, strict=True)
-    ]
+    try:
+        translated, engine = translate.translate_texts(
+            texts, source, job.language, translation_engines()
+        )
+    except translate.UnsupportedPair:
+        if not translation.options.get("review", True):
+            raise  # nobody will type it: the language fails, and costs nothing
+        # No engine here for the pair: the customer writes the translation under review.
+        return {"segments": _segments(translation, [""] * len(texts)), "quality": "own"}
+    segments = _segments(translation, translated)
     return {"segments": segments, "engine": engine.name, "quality": engine.quality}
+
+
+def _segments(translation: Translation, texts: list[str]) -> list[dict]:
+    return [
+        {"start": s["start"], "end": s["end"], "source": s["text"], "text": text}
+        for s, text in zip(translation.segments, texts, strict=True)
+    ]
 
 
 def stage_review(job: TranslationLanguage, progress) -> dict:

@@ -7,6 +7,7 @@ from saas.studio.representation import file_url
 from .models import Translation, TranslationLanguage
 
 DRAFT_NOTE = "Draft quality: please review the translation before dubbing."
+OWN_NOTE = "No engine here translates this pair: write the translation, then dub."
 
 
 def language_data(job: TranslationLanguage) -> dict:
@@ -21,7 +22,7 @@ def language_data(job: TranslationLanguage) -> dict:
         "eta_seconds": job.eta_seconds,
         "engine": job.engine or None,
         "quality": job.quality or None,
-        "quality_note": DRAFT_NOTE if job.quality == "draft" else None,
+        "quality_note": _note(job),
         "credits": job.credits_reserved,
         "segments": job.segments,
         "dub_report": {
@@ -34,6 +35,15 @@ def language_data(job: TranslationLanguage) -> dict:
         "error": error,
         "stage_timings": job.stage_timings,
     }
+
+
+def _note(job: TranslationLanguage) -> str | None:
+    if job.quality == "draft":
+        return DRAFT_NOTE
+    if job.quality == "own" and job.status == "waiting" and not job.engine:
+        if not any((s.get("text") or "").strip() for s in job.segments or []):
+            return OWN_NOTE
+    return None
 
 
 def _lipsync(job: TranslationLanguage) -> dict | None:

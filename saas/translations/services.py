@@ -223,7 +223,7 @@ def create_translation(
     chosen = _clean_voices(voices, targets)
     options = _clean_options(options)
     transcript = _read_subtitles(subtitles, source)
-    if source:
+    if source and not options["review"]:  # under review, the customer may write it instead
         _check_pairs(source, targets)
     plan = billing.plan_for(workspace)
     with tempfile.TemporaryDirectory(prefix="translation-upload-") as tmp:
@@ -428,6 +428,12 @@ def dub(actor: Membership, translation_id, languages=None) -> Translation:
             raise ServiceError(f"This translation has no language {sorted(unknown)[0]!r}.",
                                field="languages")  # fmt: skip
         waiting = waiting.filter(language__in=wanted)
+    for job in waiting:
+        if not any((segment.get("text") or "").strip() for segment in job.segments or []):
+            raise ServiceError(
+                f"Write the {job.language} translation first: every line is empty.",
+                field=f"languages.{job.language}",
+            )
     resumed = [job for job in waiting if engine.resume(LANGUAGE, job.pk)]
     if not resumed:
         raise Conflict("No language of this translation is waiting for review.")

@@ -342,12 +342,12 @@ def test_lipsync_changes_only_the_lower_face_and_follows_the_new_voice(
     presenter_video, spanish_voice
 ):
     from avatar.lipsync import faces
-    from avatar.lipsync.video import _box, _frames, lipsync_frames, mouth_opening, track
+    from avatar.lipsync.video import _box, decode_frames, lipsync_frames, mouth_opening, track
 
     points, _ = track(presenter_video)
     frames, report, fps, _ = lipsync_frames(presenter_video, spanish_voice, device="cpu")
     openings, outside_changed = [], 0
-    for index, (source, out) in enumerate(zip(_frames(presenter_video), frames, strict=True)):
+    for index, (source, out) in enumerate(zip(decode_frames(presenter_video), frames, strict=True)):
         x0, y0, x1, y1 = _box(points[index], source.shape)
         outside = np.ones(source.shape[:2], dtype=bool)
         outside[y0:y1, x0:x1] = False
@@ -365,11 +365,11 @@ def test_lipsync_changes_only_the_lower_face_and_follows_the_new_voice(
 
 @pytest.mark.slow
 def test_a_video_without_a_face_passes_through_unchanged(tmp_path, spanish_voice):
-    from avatar.lipsync.video import _frames, lipsync_frames
+    from avatar.lipsync.video import decode_frames, lipsync_frames
 
     video = make_video(tmp_path / "noface.mp4", seconds=2.0)
     frames, report, _, _ = lipsync_frames(video, spanish_voice, device="cpu")
-    assert all(np.array_equal(a, b) for a, b in zip(_frames(video), frames, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(decode_frames(video), frames, strict=True))
     assert report.synced == 0 and report.reasons == {"no_face_in_shot": report.frames}
 
 

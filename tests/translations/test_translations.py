@@ -218,7 +218,11 @@ def test_a_video_without_sound_is_refused(team, tmp_path):
 @pytest.mark.parametrize(
     "fields,field,words",
     [
-        ({"source_language": "en", "target_languages": "de"}, "target_languages", "en→es"),
+        (
+            {"source_language": "en", "target_languages": "de", "options": '{"review": false}'},
+            "target_languages",
+            "en→es",
+        ),
         ({"target_languages": "xx1"}, "target_languages", "not a language code"),
         ({"target_languages": ""}, "target_languages", "at least one language"),
         ({"source_language": "en", "target_languages": "en"}, "target_languages", "already in"),
@@ -277,6 +281,49 @@ def test_own_subtitles_replace_the_transcript(team, english_video, stub_worker):
     [portuguese] = body["languages"]
     assert portuguese["status"] == "waiting"
     assert [s["source"] for s in portuguese["segments"]] == [s["text"] for s in body["transcript"]]
+
+
+@pytest.mark.slow
+def test_a_pair_nothing_here_translates_waits_for_the_customers_own_translation(
+    team, stub_worker, english_video
+):
+    client = api_client_for(team.creator, team.workspace_a)
+    response = post(client, english_video, target_languages="de")  # review is on by default
+    assert response.status_code == 201, response.content
+    stub_worker.drain()
+    url = f"/api/v1/translations/{response.json()['id']}"
+    [german] = client.get(url).json()["languages"]
+    assert german["status"] == "waiting" and german["quality"] == "own"
+    assert german["quality_note"].startswith("No engine here translates this pair")
+    assert [s["text"] for s in german["segments"]] == ["", ""]
+    empty = client.post(f"{url}/dub", {}, format="json")
+    assert empty.status_code == 400 and empty.json()["error"]["field"] == "languages.de"
+    lines = [{"text": "Willkommen zur Sicherheitsbesprechung."}, {"text": "Notausgänge sind grün."}]
+    assert (
+        client.patch(f"{url}/languages/de", {"segments": lines}, format="json").status_code == 200
+    )
+    assert client.post(f"{url}/dub", {}, format="json").status_code == 200
+    stub_worker.drain()
+    [german] = client.get(url).json()["languages"]
+    assert german["status"] == "completed" and german["outputs"]["mp4"]
+
+
+@pytest.mark.slow
+def test_a_silent_video_fails_with_the_reason_and_costs_nothing(team, stub_worker, tmp_path):
+    silent = tmp_path / "silent.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=3", "-f", "lavfi",
+           "-i", "anullsrc=r=44100:cl=mono", "-t", "3", "-c:v", "libx264", "-pix_fmt",
+           "yuv420p", "-c:a", "aac", str(silent))  # fmt: skip
+    client = api_client_for(team.creator, team.workspace_a)
+    before = billing.balance(team.workspace_a)
+    response = post(client, silent.read_bytes())
+    assert response.status_code == 201, response.content  # it has a sound track
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{response.json()['id']}").json()
+    assert body["status"] == "failed"
+    [spanish] = body["languages"]
+    assert spanish["error"]["code"] == "silent" and "silent" in spanish["error"]["message"]
+    assert billing.balance(team.workspace_a) == before
 
 
 def test_editing_is_only_for_a_language_under_review_and_checks_each_segment(team):
@@ -409,3 +456,81 @@ def test_a_finished_video_of_the_workspace_can_be_translated_but_not_anothers(
     stub_worker.drain()
     done = client.get(f"/api/v1/translations/{response.json()['id']}").json()
     assert done["languages"][0]["status"] == "completed"
+
+
+@pytest.mark.slow
+def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_new_voice(
+    team, stub_worker, presenter_video, tmp_path
+):
+    """The whole of it on a face: Spanish heard, same length, nothing but the lower face
+    changed, and the mouth opening following the dub rather than the original speech."""
+    import numpy as np
+
+    from avatar.audio.align import tokenize
+    from avatar.audio.io import decode_audio
+    from avatar.audio.transcribe import word_error_rate
+    from avatar.dub.probe import probe_video
+    from avatar.dub.transcribe import transcribe_file
+    from avatar.lipsync import faces
+    from avatar.lipsync.video import _box, decode_frames, mouth_opening, track
+
+    client = api_client_for(team.creator, team.workspace_a)
+    created = post(client, presenter_video, voices='{"es": "espeak:es"}').json()
+    stub_worker.drain()
+    url = f"/api/v1/translations/{created['id']}"
+    lines = [{"text": "Bienvenidos a la reunión de seguridad."},
+             {"text": "Hoy hablamos de las salidas de emergencia."}]  # fmt: skip
+    assert (
+        client.patch(f"{url}/languages/es", {"segments": lines}, format="json").status_code == 200
+    )
+    assert client.post(f"{url}/dub", {}, format="json").status_code == 200
+    stub_worker.drain()
+    [spanish] = client.get(url).json()["languages"]
+    assert spanish["status"] == "completed", spanish["error"]
+    assert spanish["lipsync"]["synced"] >= 0.95 * spanish["lipsync"]["frames"]
+
+    job = TranslationLanguage.objects.get(pk=spanish["id"])
+    source, dubbed, voice = tmp_path / "en.mp4", tmp_path / "es.mp4", tmp_path / "voice.wav"
+    source.write_bytes(presenter_video)
+    with job.mp4.open("rb") as handle:
+        dubbed.write_bytes(handle.read())
+    folder = f"workspaces/{job.workspace_id}/translations/{job.translation_id}/es"
+    with default_storage.open(f"{folder}/voice.wav", "rb") as handle:
+        voice.write_bytes(handle.read())
+
+    original, info = probe_video(source, max_seconds=60), probe_video(dubbed, max_seconds=60)
+    assert abs(info.duration_s - original.duration_s) / original.duration_s <= 0.05
+    heard = transcribe_file(dubbed)
+    wer = word_error_rate(" ".join(line["text"] for line in lines), heard.text)
+    print(f"dubbed presenter: language {heard.language}, WER {wer:.2f}: {heard.text!r}")
+    assert heard.language == "es" and wer <= 0.35
+    assert {"reunión", "seguridad", "emergencia"} & set(tokenize(heard.text))
+
+    points, _ = track(source)
+    outside, inside, openings = [], [], []
+    pairs = zip(decode_frames(source), decode_frames(dubbed), strict=False)  # a frame apart at most
+    for index, (before, after) in enumerate(pairs):
+        x0, y0, x1, y1 = _box(points[index], before.shape)
+        difference = np.abs(before.astype(np.int16) - after.astype(np.int16)).mean(axis=2)
+        mask = np.ones(difference.shape, dtype=bool)
+        mask[y0:y1, x0:x1] = False
+        outside.append(difference[mask].mean())
+        inside.append(difference[~mask].mean())
+        meshes = faces.face_meshes(after)
+        openings.append(mouth_opening(meshes[0]) if meshes else 0.0)
+    print(
+        f"mean change outside the lower face {np.mean(outside):.2f}, inside {np.mean(inside):.2f}"
+    )
+    # Outside, only the encoder's noise (both files are H.264): far below what changed inside.
+    assert np.max(outside) < 3.0 and np.mean(inside) > 2 * np.mean(outside)
+    fps, openings = original.fps, np.array(openings)
+
+    def envelope(path):
+        samples, hop = decode_audio(path, rate=16000), 16000 / fps
+        return np.array([np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2) + 1e-12)
+                         for i in range(len(openings))])  # fmt: skip
+
+    new = np.corrcoef(openings, envelope(voice))[0, 1]
+    old = np.corrcoef(openings, envelope(source))[0, 1]
+    print(f"mouth opening vs the dub r={new:.2f}, vs the original speech r={old:.2f}")
+    assert new > old and new > 0.2
