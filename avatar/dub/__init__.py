@@ -9,4 +9,9 @@
 - ``translate``: segment-by-segment translation behind one interface: offline
   engines that ship in packages, an optional OpenAI-compatible provider, and
   the customer's own text.
+- ``dub``: the new voice fitted to the original timing and mixed over the
+  original sound, ducked; ``mux`` puts it under the original picture.
+- ``burn``: the translated captions painted into the picture.
+
+Lip-sync over the video itself is avatar.lipsync.video.
 """

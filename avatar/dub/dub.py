@@ -2,10 +2,11 @@
 
 Each translated line is spoken by the chosen voice and placed where the
 original line started. A line longer than its slot first takes the pause
-after it (up to the next line, less `GAP_S`); if that is not enough it is sped
-up with FFmpeg's `atempo` (pitch kept), at most `MAX_SPEEDUP` (1.2x, which
-still sounds natural); only then does it run on, and later lines move back to
-keep their order. Lines are never slowed down. `DubResult` says how many lines
+after it (up to the next line, less `GAP_S`); if that is not enough it is
+spoken faster, at most `MAX_SPEEDUP` (1.2x, which still sounds natural): by
+the voice's own rate first, then, for what the engine fell short of, by
+FFmpeg's `atempo` (pitch kept); only then does it run on, and later lines move
+back to keep their order. Lines are never slowed down. `DubResult` says how many lines
 were stretched or ran on.
 
 The original track stays under the new voice, turned down by `DUCK_DB`
@@ -103,9 +104,14 @@ def dub_track(
             following = lines[index + 1].start if index + 1 < len(lines) else duration
             slot = max(0.2, min(following, duration) - start - GAP_S)
             spoken = _speak(line.text, voice_id, Path(tmp) / f"{index}.wav", glossary)
-            speed = min(MAX_SPEEDUP, max(1.0, (len(spoken) / RATE) / slot))
-            if speed > 1.001:
-                spoken = _atempo(spoken, speed, Path(tmp) / f"{index}-fast.wav")
+            natural = len(spoken)
+            speed = min(MAX_SPEEDUP, max(1.0, (natural / RATE) / slot))
+            if speed > 1.001:  # the voice's own faster delivery first: it sounds more natural
+                spoken = _speak(line.text, voice_id, Path(tmp) / f"{index}-r.wav", glossary, speed)
+                rest = min(len(spoken) / RATE / slot, MAX_SPEEDUP * len(spoken) / natural)
+                if rest > 1.001:  # the engine fell short of the rate: time-stretch the rest
+                    spoken = _atempo(spoken, rest, Path(tmp) / f"{index}-fast.wav")
+                speed = natural / len(spoken)
             begin = int(round(start * RATE))
             end = min(len(voice), begin + len(spoken))
             voice[begin:end] += spoken[: end - begin]
@@ -136,12 +142,12 @@ def duck_gain(length: int, spans: list[tuple[float, float]]) -> np.ndarray:
     return (1.0 - (1.0 - floor) * np.clip(inside, 0.0, 1.0)).astype(np.float32)
 
 
-def _speak(text: str, voice_id: str, path: Path, glossary) -> np.ndarray:
+def _speak(text: str, voice_id: str, path: Path, glossary, rate: float = 1.0) -> np.ndarray:
     from avatar.audio.io import read_wav, resample
     from avatar.audio.loudness import normalize_loudness
     from avatar.voices import synthesize
 
-    result = synthesize(text, voice_id, path, glossary=glossary)
+    result = synthesize(text, voice_id, path, glossary=glossary, rate=round(rate, 3))
     samples, rate = read_wav(result.wav)
     samples = _trim(resample(samples, rate, RATE))
     return normalize_loudness(samples, RATE, VOICE_LUFS)
