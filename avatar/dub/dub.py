@@ -107,9 +107,12 @@ def dub_track(
             natural = len(spoken)
             speed = min(MAX_SPEEDUP, max(1.0, (natural / RATE) / slot))
             if speed > 1.001:  # the voice's own faster delivery first: it sounds more natural
+                plain = spoken
                 spoken = _speak(line.text, voice_id, Path(tmp) / f"{index}-r.wav", glossary, speed)
                 rest = min(len(spoken) / RATE / slot, MAX_SPEEDUP * len(spoken) / natural)
-                if rest > 1.001:  # the engine fell short of the rate: time-stretch the rest
+                if natural / len(spoken) > MAX_SPEEDUP:  # the engine overshot: stretch instead
+                    spoken = _atempo(plain, speed, Path(tmp) / f"{index}-fast.wav")
+                elif rest > 1.001:  # the engine fell short of the rate: time-stretch the rest
                     spoken = _atempo(spoken, rest, Path(tmp) / f"{index}-fast.wav")
                 speed = natural / len(spoken)
             begin = int(round(start * RATE))

@@ -480,9 +480,14 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     url = f"/api/v1/translations/{created['id']}"
     lines = [{"text": "Bienvenidos a la reunión de seguridad."},
              {"text": "Hoy hablamos de las salidas de emergencia."}]  # fmt: skip
-    assert (
-        client.patch(f"{url}/languages/es", {"segments": lines}, format="json").status_code == 200
+    count = len(client.get(url).json()["languages"][0]["segments"])  # Whisper's lines: 1 or 2
+    edits = (
+        lines
+        if count == 2
+        else [{"text": " ".join(x["text"] for x in lines)}] + [{"text": ""}] * (count - 1)
     )
+    patched = client.patch(f"{url}/languages/es", {"segments": edits}, format="json")
+    assert patched.status_code == 200, patched.json()
     assert client.post(f"{url}/dub", {}, format="json").status_code == 200
     stub_worker.drain()
     [spanish] = client.get(url).json()["languages"]
