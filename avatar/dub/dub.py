@@ -114,6 +114,9 @@ def dub_track(
                     spoken = _atempo(plain, speed, Path(tmp) / f"{index}-fast.wav")
                 elif rest > 1.001:  # the engine fell short of the rate: time-stretch the rest
                     spoken = _atempo(spoken, rest, Path(tmp) / f"{index}-fast.wav")
+                shortest = int(np.ceil(natural / MAX_SPEEDUP))
+                if len(spoken) < shortest:  # atempo's fragments may land a few ms short
+                    spoken = np.concatenate([spoken, np.zeros(shortest - len(spoken), np.float32)])
                 speed = natural / len(spoken)
             begin = int(round(start * RATE))
             end = min(len(voice), begin + len(spoken))

@@ -276,8 +276,7 @@ def test_lines_are_fitted_to_their_slots_and_mixed_over_the_music(tmp_path):
     mixed, rate = read_wav(result.wav)
     assert rate == RATE and len(mixed) == len(music)  # the same length as the original
     assert result.stretched >= 1 and result.overran >= 1
-    # At most the limit, give or take the sample rounding of a stretched clip's length.
-    assert all(1.0 <= p.speed <= MAX_SPEEDUP + 0.005 for p in result.placed)
+    assert all(1.0 <= p.speed <= MAX_SPEEDUP for p in result.placed), result.placed
     first, second, third = result.placed
     assert first.start == 0.5 and first.speed == 1.0
     assert third.start >= second.end  # a line that ran on pushes the next one back
