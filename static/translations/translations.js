@@ -2,15 +2,14 @@
 (function () {
   const root = document.querySelector("[data-translation]");
   if (!root || root.dataset.active !== "true") return;
-  let seen = null;
+  const seen = root.dataset.state;  // what the page shows; any change means reload
   async function poll() {
     try {
       const response = await fetch(root.dataset.api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) return;
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const body = await response.json();
       const state = body.languages.map((l) => `${l.language}:${l.status}:${l.stage}`).join(",");
-      if (seen !== null && state !== seen) { window.location.reload(); return; }
-      seen = state;
+      if (state !== seen) { window.location.reload(); return; }
       for (const lang of body.languages) {
         const bar = document.querySelector(`#lang-${lang.language} [role=progressbar]`);
         if (bar) { bar.setAttribute("aria-valuenow", lang.progress); bar.firstElementChild.style.width = `${lang.progress}%`; }
