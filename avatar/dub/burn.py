@@ -80,19 +80,13 @@ class Burner:
 
 def burn_captions(video: Path, segments, language: str | None, audio_wav: Path, out_mp4: Path):
     """VIDEO's frames with the captions of SEGMENTS burned in, AUDIO_WAV as sound, to OUT_MP4."""
-    import av
+    from avatar.lipsync.video import decode_frames, encode_frames, video_format
 
-    from avatar.encode import EncodeSettings, encode
-    from avatar.lipsync.video import decode_frames
-
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        fps = float(stream.average_rate or 25)
-        width, height = stream.codec_context.width, stream.codec_context.height
-    settings = EncodeSettings(width=width - width % 2, height=height - height % 2, fps=round(fps))
+    form = video_format(video)
+    settings = form.encode_settings()
     burner = Burner(segments, settings.width, settings.height, language)
     frames = (
-        burner.burn(np.ascontiguousarray(f[: settings.height, : settings.width]), i / fps)
+        burner.burn(np.ascontiguousarray(f[: settings.height, : settings.width]), i / form.fps)
         for i, f in enumerate(decode_frames(video))
     )
-    return encode(frames, audio_wav, out_mp4, settings)
+    return encode_frames(frames, form, audio_wav, out_mp4)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from avatar.audio.io import format_duration
 from avatar.errors import AvatarError
 
 CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "webm"}
@@ -76,8 +77,8 @@ def probe_video(path: Path | str, *, max_seconds: float) -> VideoInfo:
         if duration > max_seconds:
             raise InvalidVideo(
                 "too_long",
-                f"This video is {_minutes(duration)} long; your plan translates videos of up "
-                f"to {_minutes(max_seconds)}.",
+                f"This video is {format_duration(duration)} long; your plan translates videos "
+                f"of up to {format_duration(max_seconds)}.",
             )
         _decode_first_frames(container, video, audio)
         return VideoInfo(
@@ -122,8 +123,3 @@ def _decode_first_frames(container, video, audio) -> None:
     raise InvalidVideo(
         "corrupt", "This video could not be decoded: it may be damaged or cut short."
     )
-
-
-def _minutes(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"

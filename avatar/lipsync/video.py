@@ -79,6 +79,41 @@ def is_frontal(points: np.ndarray) -> bool:
     return span > 0 and FRONTAL[0] < (nose - left) / span < FRONTAL[1]
 
 
+@dataclass(frozen=True)
+class VideoFormat:
+    fps: float
+    width: int
+    height: int
+    frames: int  # as the container says; 0 when it does not say
+
+    def encode_settings(self):
+        """Settings to encode frames like these (H.264 4:2:0 wants even sizes; whole fps)."""
+        from avatar.encode import EncodeSettings
+
+        width, height = self.width - self.width % 2, self.height - self.height % 2
+        return EncodeSettings(width=width, height=height, fps=round(self.fps))
+
+
+def video_format(path: Path) -> VideoFormat:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return VideoFormat(
+            float(stream.average_rate or 25), stream.codec_context.width,
+            stream.codec_context.height, stream.frames or 0,
+        )  # fmt: skip
+
+
+def encode_frames(frames, form: VideoFormat, audio_wav: Path, out_mp4: Path) -> Path:
+    """FRAMES (of FORM's size) and AUDIO_WAV into OUT_MP4, cropped to even sizes."""
+    from avatar.encode import encode
+
+    settings = form.encode_settings()
+    return encode((f[: settings.height, : settings.width] for f in frames), audio_wav,
+                  out_mp4, settings)  # fmt: skip
+
+
 def decode_frames(path: Path):
     """The frames of the video at PATH, RGB uint8, in order (decoded once, lazily)."""
     import av
@@ -187,16 +222,11 @@ def lipsync_frames(video: Path, voice_wav: Path, *, device: str = "auto",
                    progress=lambda fraction: None):  # fmt: skip
     """(frames, report, fps, size): VIDEO's frames, RGB uint8, with the mouth re-animated to
     the speech in VOICE_WAV (the new voice alone). The report fills in as frames are read."""
-    import av
-
     from avatar.lipsync import a2v
 
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        fps = float(stream.average_rate or 25)
-        total = stream.frames or 0
-        size = (stream.codec_context.width, stream.codec_context.height)
-    points, shots = track(video, lambda f: progress(0.4 * f), total)
+    form = video_format(video)
+    fps, size = form.fps, (form.width, form.height)
+    points, shots = track(video, lambda f: progress(0.4 * f), form.frames)
     if not points:
         raise AvatarError("corrupt", "This video has no frames to lip-sync.", field="video")
     visemes = a2v.track_from_audio(voice_wav, len(points), fps)
@@ -271,14 +301,10 @@ def relipsync(
 ) -> LipsyncReport:  # fmt: skip
     """VIDEO re-lip-synced to VOICE_WAV (the new voice alone), with AUDIO_WAV (the whole
     dubbed sound) as its sound, into OUT_MP4."""
-    from avatar.encode import EncodeSettings, encode
-
     frames, report, fps, (width, height) = lipsync_frames(
         video, voice_wav, device=device, progress=progress
     )
-    settings = EncodeSettings(width=width - width % 2, height=height - height % 2,
-                              fps=round(fps))  # fmt: skip
-    encode((f[: settings.height, : settings.width] for f in frames), audio_wav, out_mp4, settings)
+    encode_frames(frames, VideoFormat(fps, width, height, report.frames), audio_wav, out_mp4)
     return report
 
 
@@ -318,12 +344,9 @@ def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float 
 
     Raises AvatarError (``no_face``) when no such stretch exists in the first SCAN_SECONDS.
     """
-    import av
-
     from avatar.lipsync import faces
 
-    with av.open(str(path)) as container:
-        fps = float(container.streams.video[0].average_rate or 25)
+    fps = video_format(path).fps
     window, limit = max(2, int(seconds * fps)), int(scan_seconds * fps)
     openings: list[float] = []
     for index, rgb in enumerate(decode_frames(path)):

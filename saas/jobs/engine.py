@@ -27,7 +27,7 @@ from saas import queueing
 from saas.ops.logs import stage_logged
 
 from . import pipelines
-from .models import JobRecord
+from .models import Job, JobRecord
 from .pipelines import Pipeline
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,7 @@ def lease_delta() -> timedelta:
 def records(pipeline: Pipeline):
     """The pipeline's job records (its own model, or its rows of the shared Job table)."""
     model = pipeline.job_model()
-    manager = model.objects
-    if any(f.name == "kind" for f in model._meta.fields):
-        return manager.filter(kind=pipeline.name)
-    return manager.all()
+    return model.objects.filter(kind=pipeline.name) if model is Job else model.objects.all()
 
 
 def get_job(pipeline: Pipeline, job_id):
@@ -438,8 +435,6 @@ def refresh_parent(parent_id) -> str | None:
     completed; it fails when none did. A child's failure never touches its
     siblings. Returns the parent's status, or None if there is no such parent.
     """
-    from .models import Job
-
     parent = Job.objects.filter(pk=parent_id).first()
     if parent is None:
         return None

@@ -17,7 +17,7 @@ from saas.workspaces.services import require_role
 from . import previews
 from .models import Avatar
 from .previews import pending_name, stock_preview_name
-from .uploads import verify_image
+from .uploads import verify_image, verify_video
 
 
 class PhotoRejected(ServiceError):
@@ -73,7 +73,6 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
 
 
 RECORDING_SECONDS = (30, 300)
-MAX_RECORDING_BYTES = 500 * 1024 * 1024
 
 
 def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar:
@@ -83,9 +82,6 @@ def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> 
     the worker that makes the preview then finds the stretch to loop, and
     marks the avatar failed, saying why, when no face looks at the camera.
     """
-    from avatar.dub.probe import probe_video
-    from avatar.errors import AvatarError
-
     require_role(actor, Role.CREATOR)
     if not consent:
         raise ServiceError(
@@ -94,21 +90,9 @@ def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> 
         )
     if upload is None:
         raise ServiceError("Attach a recording of yourself talking to the camera.", field="video")
-    if upload.size > MAX_RECORDING_BYTES:
-        raise ServiceError(
-            "Recordings are limited to 500 MB.", field="video", code="file_too_large"
-        )
     shortest, longest = RECORDING_SECONDS
     with tempfile.TemporaryDirectory(prefix="video-avatar-") as tmp:
-        path = Path(tmp) / ("recording" + (Path(upload.name or "").suffix.lower() or ".mp4"))
-        with open(path, "wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
-        upload.seek(0)
-        try:
-            info = probe_video(path, max_seconds=longest)
-        except AvatarError as exc:
-            raise ServiceError(exc.message, field="video", code=exc.code) from None
+        info, path = verify_video(upload, Path(tmp), longest)
         if info.duration_s < shortest:
             raise ServiceError(
                 f"The recording is {info.duration_s:.0f} s long; record at least {shortest} s "

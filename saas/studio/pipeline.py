@@ -30,13 +30,19 @@ def work_name(video: Video, name: str) -> str:
     return f"workspaces/{video.workspace_id}/videos/{video.pk}/{name}"
 
 
-def save_file(video: Video, name: str, path: Path) -> str:
-    """Store PATH under the video's folder, replacing an earlier attempt's file."""
-    target = work_name(video, name)
+def replace_stored(target: str, content) -> str:
+    """Save CONTENT (a File) as TARGET in media storage, replacing an earlier attempt's file.
+
+    Returns the stored name (TARGET itself, since nothing else is there)."""
     if default_storage.exists(target):
         default_storage.delete(target)
+    return default_storage.save(target, content)
+
+
+def save_file(video: Video, name: str, path: Path) -> str:
+    """Store PATH under the video's folder, replacing an earlier attempt's file."""
     with open(path, "rb") as handle:
-        return default_storage.save(target, File(handle, name=Path(name).name))
+        return replace_stored(work_name(video, name), File(handle, name=Path(name).name))
 
 
 # Stages --------------------------------------------------------------------------

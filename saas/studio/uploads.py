@@ -18,6 +18,8 @@ from saas.errors import ServiceError
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
+MAX_VIDEO_BYTES = 500 * 1024 * 1024
+VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v", ".mkv"}
 MAX_IMAGE_PIXELS = 50_000_000
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".oga", ".flac", ".webm"}
@@ -88,6 +90,31 @@ def verify_audio(upload, field: str = "file") -> Verified:
     duration = len(samples) / 16000
     return Verified("audio", "audio/" + (suffix.lstrip(".") or "wav"), upload.size,
                     sha256_of(upload), duration_s=round(duration, 3))  # fmt: skip
+
+
+def probe_stored_video(path: Path, max_seconds: float, field: str = "video"):
+    """What the video at PATH holds (avatar.dub.probe), or a ServiceError naming FIELD."""
+    from avatar.dub.probe import probe_video
+    from avatar.errors import AvatarError
+
+    try:
+        return probe_video(path, max_seconds=max_seconds)
+    except AvatarError as exc:
+        raise ServiceError(exc.message, field=field, code=exc.code) from None
+
+
+def verify_video(upload, folder: Path, max_seconds: float, field: str = "video"):
+    """A video with sound that decodes, up to MAX_SECONDS and 500 MB, or a ServiceError
+    naming FIELD. Returns (VideoInfo, the copy written into FOLDER)."""
+    if upload.size > MAX_VIDEO_BYTES:
+        raise ServiceError("Videos are limited to 500 MB.", field=field, code="file_too_large")
+    suffix = Path(upload.name or "").suffix.lower()
+    path = folder / ("upload" + (suffix if suffix in VIDEO_SUFFIXES else ".mp4"))
+    with open(path, "wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    upload.seek(0)
+    return probe_stored_video(path, max_seconds, field), path
 
 
 def verify_upload(upload, kind: str | None, field: str = "file") -> Verified:

@@ -14,11 +14,13 @@ def source_path(instance, filename):
     return f"workspaces/{instance.workspace_id}/translations/{instance.id}/source/{filename}"
 
 
+def language_folder(job) -> str:
+    """Where a language's files live in media storage (its dub, lip-sync and outputs)."""
+    return f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}"
+
+
 def output_path(instance, filename):
-    return (
-        f"workspaces/{instance.workspace_id}/translations/{instance.translation_id}/"
-        f"{instance.language}/{filename}"
-    )
+    return f"{language_folder(instance)}/{filename}"
 
 
 class Translation(models.Model):

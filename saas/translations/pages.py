@@ -53,21 +53,23 @@ def _offered() -> list[dict]:
     return rows
 
 
+def _list_context(request, **extra) -> dict:
+    """The Translate page: the upload form (languages, the workspace's videos) and the list."""
+    translations = list(services.list_translations(request.membership)[:50])
+    return {
+        "here": "translations",
+        "rows": [(t, status_of(t, list(t.languages.all()))) for t in translations],
+        "offered": _offered(),
+        "can_edit": _can_edit(request),
+        "videos": _finished_videos(request),
+        **extra,
+    }
+
+
 @login_required
 @require_GET
 def translations_page(request):
-    translations = list(services.list_translations(request.membership)[:50])
-    rows = [(t, status_of(t, list(t.languages.all()))) for t in translations]
-    return render(
-        request,
-        "translations/list.html",
-        {
-            "here": "translations",
-            "rows": rows,
-            "offered": _offered(),
-            "can_edit": _can_edit(request),
-        },
-    )
+    return render(request, "translations/list.html", _list_context(request))
 
 
 @login_required
@@ -93,12 +95,7 @@ def translation_create(request):
             title=data.get("title", ""),
         )
     except ServiceError as exc:
-        translations = list(services.list_translations(request.membership)[:50])
-        rows = [(t, status_of(t, list(t.languages.all()))) for t in translations]
-        context = {
-            "here": "translations", "rows": rows, "offered": _offered(), "can_edit": True,
-            "error": exc, "posted": data, "videos": _finished_videos(request),
-        }  # fmt: skip
+        context = _list_context(request, error=exc, posted=data)
         return render(request, "translations/list.html", context, status=400)
     return redirect("translation_detail", pk=translation.pk)
 

@@ -27,8 +27,9 @@ from django.core.files.storage import default_storage
 from avatar.errors import AvatarError
 from saas.jobs import pipelines
 from saas.jobs.pipelines import Pipeline, Stage
+from saas.studio.pipeline import replace_stored
 
-from .models import Translation, TranslationLanguage
+from .models import Translation, TranslationLanguage, language_folder
 
 Step = TranslationLanguage.Stage
 
@@ -56,13 +57,8 @@ def _download(field, folder: Path, name: str) -> Path:
 
 
 def _store(job: TranslationLanguage, name: str, path: Path) -> str:
-    target = (
-        f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}/{name}"
-    )
-    if default_storage.exists(target):
-        default_storage.delete(target)
     with open(path, "rb") as handle:
-        return default_storage.save(target, File(handle, name=name))
+        return replace_stored(f"{language_folder(job)}/{name}", File(handle, name=name))
 
 
 # Stages --------------------------------------------------------------------------
@@ -173,7 +169,7 @@ def stage_lipsync(job: TranslationLanguage, progress) -> dict:
     from avatar.lipsync.video import relipsync
 
     translation = Translation.objects.get(pk=job.translation_id)
-    folder = _folder(job)
+    folder = language_folder(job)
     with tempfile.TemporaryDirectory(prefix=f"lipsync-{job.pk}-") as tmp:
         work = Path(tmp)
         source = _download(translation.source, work, "source" + _suffix(translation))
@@ -185,10 +181,6 @@ def stage_lipsync(job: TranslationLanguage, progress) -> dict:
         if report.synced:
             _store(job, "lipsynced.mp4", out)
     return {"report": {**job.report, "lipsync": report.to_dict()}}
-
-
-def _folder(job: TranslationLanguage) -> str:
-    return f"workspaces/{job.workspace_id}/translations/{job.translation_id}/{job.language}"
 
 
 def stage_encode(job: TranslationLanguage, progress) -> dict:
@@ -204,7 +196,7 @@ def stage_encode(job: TranslationLanguage, progress) -> dict:
     timed = [
         Segment(p["start"], p["end"], s["text"]) for s, p in zip(spoken, placed, strict=False)
     ] or [Segment(s["start"], s["end"], s["text"]) for s in spoken]
-    folder = _folder(job)
+    folder = language_folder(job)
     with tempfile.TemporaryDirectory(prefix=f"encode-{job.pk}-") as tmp:
         work = Path(tmp)
         source = _download(translation.source, work, "source" + _suffix(translation))
@@ -227,10 +219,8 @@ def stage_encode(job: TranslationLanguage, progress) -> dict:
         names = {"mp4": _store(job, f"{job.language}.mp4", out)}
     for fmt in ("srt", "vtt"):
         text = subtitles.write(timed, fmt)
-        name = f"{folder}/{job.language}.{fmt}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        names[fmt] = default_storage.save(name, ContentFile(text.encode("utf-8")))
+        content = ContentFile(text.encode("utf-8"))
+        names[fmt] = replace_stored(f"{folder}/{job.language}.{fmt}", content)
     return {"duration_s": info.duration_s, **names}
 
 

@@ -21,13 +21,13 @@ from avatar.errors import AvatarError
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.jobs import engine
 from saas.jobs.models import Job
+from saas.studio.uploads import probe_stored_video, verify_video
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
-from .models import Translation, TranslationLanguage
+from .models import Translation, TranslationLanguage, language_folder
 from .pipeline import LANGUAGE, TRANSLATION, translation_engines
 
-MAX_VIDEO_BYTES = 500 * 1024 * 1024
 MAX_LANGUAGES = 10
 MAX_SEGMENT_CHARS = 1000
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -168,27 +168,6 @@ def _check_pairs(source: str, targets: list[str]) -> None:
 # Creating ------------------------------------------------------------------------
 
 
-def _probe_upload(upload, max_seconds: float, folder: Path):
-    from avatar.dub.probe import probe_video
-
-    if upload is None:
-        raise ServiceError("Attach a video (MP4, MOV or WebM), or give a video_id.", field="video")
-    if upload.size > MAX_VIDEO_BYTES:
-        raise ServiceError("Videos are limited to 500 MB.", field="video", code="file_too_large")
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in (".mp4", ".mov", ".webm", ".m4v", ".mkv"):
-        suffix = ".mp4"
-    path = folder / f"upload{suffix}"
-    with open(path, "wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    upload.seek(0)
-    try:
-        return probe_video(path, max_seconds=max_seconds), path
-    except AvatarError as exc:
-        raise _service_error(exc) from None
-
-
 def _workspace_video(actor: Membership, video_id):
     from saas.studio.models import Video
 
@@ -232,26 +211,21 @@ def create_translation(
             with video.mp4.open("rb") as handle:
                 path = Path(tmp) / "video.mp4"
                 path.write_bytes(handle.read())
-            info, path = _probe_path(path, plan.max_video_seconds)
+            info = probe_stored_video(path, plan.max_video_seconds)
             name = Path(video.mp4.name).name
         else:
             video = None
-            info, path = _probe_upload(upload, plan.max_video_seconds, Path(tmp))
+            if upload is None:
+                raise ServiceError(
+                    "Attach a video (MP4, MOV or WebM), or give a video_id.", field="video"
+                )
+            info, path = verify_video(upload, Path(tmp), plan.max_video_seconds)
             name = Path(upload.name or "video.mp4").name
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
         credits = billing.estimate_cost(workspace, info.duration_s)
         with open(path, "rb") as handle:
             return _submit(actor, handle, name, info, video, source, targets, chosen, options,
                            transcript, credits, title)  # fmt: skip
-
-
-def _probe_path(path: Path, max_seconds: float):
-    from avatar.dub.probe import probe_video
-
-    try:
-        return probe_video(path, max_seconds=max_seconds), path
-    except AvatarError as exc:
-        raise _service_error(exc) from None
 
 
 def _read_subtitles(upload, source: str) -> list[dict] | None:
@@ -460,8 +434,8 @@ def delete_translation(actor: Membership, translation_id) -> None:
             stored = getattr(job, name)
             if stored:
                 stored.delete(save=False)
-        folder = f"workspaces/{job.workspace_id}/translations/{translation.pk}/{job.language}"
-        default_storage.delete(f"{folder}/dub.wav")
+        for name in ("dub.wav", "voice.wav", "lipsynced.mp4"):  # the stages' working files
+            default_storage.delete(f"{language_folder(job)}/{name}")
     if translation.source:
         translation.source.delete(save=False)
     parent = translation.job

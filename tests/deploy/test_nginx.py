@@ -18,13 +18,10 @@ def directive(name: str) -> list[str]:
 
 
 def test_the_upload_limit_fits_the_largest_upload_the_app_takes():
-    from saas.studio.avatars import MAX_RECORDING_BYTES
-    from saas.translations.services import MAX_VIDEO_BYTES
-
     limit, videos = directive("client_max_body_size")  # the site's, then the translations'
     for value, largest in [
         (limit, max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES)),
-        (videos, max(MAX_VIDEO_BYTES, MAX_RECORDING_BYTES)),
+        (videos, uploads.MAX_VIDEO_BYTES),  # translations and video avatars alike
     ]:
         size = int(value.rstrip("m")) * MIB
         # Room for the multipart envelope, so the app answers "too large" itself...

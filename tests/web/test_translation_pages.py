@@ -69,3 +69,20 @@ def test_an_outsider_cannot_see_the_page(team):
     translation, _ = make_waiting(team)
     outsider = web_client(team.outsider, team.workspace_b)
     assert outsider.get(reverse("translation_detail", args=[translation.pk])).status_code == 404
+
+
+def test_the_form_offers_the_workspaces_finished_videos(team):
+    from django.core.files.base import ContentFile
+
+    from saas.studio.models import Video
+
+    video = Video(workspace=team.workspace_a, title="Spring ad", stage="done",
+                  status="completed", request={}, duration_s=12.0)  # fmt: skip
+    video.mp4.save("ad.mp4", ContentFile(b"mp4"), save=False)
+    video.save()
+    page = web_client(team.creator, team.workspace_a).get(reverse("translations")).content.decode()
+    assert 'name="video_id"' in page and f'value="{video.pk}">Spring ad (12 s)' in page
+    other = (
+        web_client(team.outsider, team.workspace_b).get(reverse("translations")).content.decode()
+    )
+    assert "Spring ad" not in other
