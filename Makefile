@@ -47,9 +47,25 @@ lint: setup ## Ruff lint and format check
 	$(VENV)/bin/ruff format --check .
 
 .PHONY: test
-test: setup lint ## Lint, check migrations, run the test suite
+test: setup lint test-media ## Lint, check migrations, run the test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Real recordings nobody here made, for the tests: LibriVox readings (public domain) that
+# ship as test data in the pocketsphinx 5.1.1 source package on PyPI (checked by SHA-256).
+TEST_MEDIA := .cache/test-media
+POCKETSPHINX_SHA256 := 675778b309a22dfc9b7d37f7621976bba491d2a5f8c59696bd77fd6d07271355
+
+.PHONY: test-media
+test-media: $(TEST_MEDIA)/pocketsphinx-5.1.1/.extracted ## Fetch the real speech recordings the tests use (from PyPI, hash-checked)
+
+$(TEST_MEDIA)/pocketsphinx-5.1.1/.extracted: | $(VENV)/.installed
+	@mkdir -p $(TEST_MEDIA)/download
+	$(PY) -m pip download -q --no-deps --no-binary :all: -d $(TEST_MEDIA)/download pocketsphinx==5.1.1
+	echo "$(POCKETSPHINX_SHA256)  $(TEST_MEDIA)/download/pocketsphinx-5.1.1.tar.gz" | sha256sum -c --quiet -
+	tar xzf $(TEST_MEDIA)/download/pocketsphinx-5.1.1.tar.gz -C $(TEST_MEDIA) \
+		pocketsphinx-5.1.1/LICENSE pocketsphinx-5.1.1/test/data/librivox
+	@touch $@
 
 .PHONY: test-browser
 test-browser: setup ## Drive the running product in Chromium (sign up, link to video, invite, API key); screenshots in .artifacts/browser
