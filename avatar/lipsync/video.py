@@ -17,6 +17,14 @@ Two passes over the frames:
 Rendering on the key frame keeps teeth, tongue and lips consistent within a
 shot; the rest of the frame (eyes, head, body, background) stays the
 original footage, so head motion and expressions are kept.
+
+A video avatar (new scripts over a loop of the customer's own recording) does
+not paint its mouth: while choosing the loop, up to MOUTH_BANK_SIZE frontal
+frames are kept that span the recording's mouth shapes (opening by width), and
+each output frame takes its lower face from the two samples nearest the
+shape the new speech asks for, crossfaded, so the teeth, tongue and lips are
+the customer's own. A recording with too few distinct shapes (under
+MOUTH_BANK_MIN, or hardly ever open) falls back to the painted mouth.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ LOWER_OVAL = [454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152, 148, 176, 1
 UNDER_NOSE = [2]
 STABLE = [1, 4, 5, 195, 197, 6, 168, 234, 454, 93, 323, 132, 361, 58, 288]
 INNER_LIPS = (13, 14)
+MOUTH_CORNERS = (61, 291)
 FOREHEAD, CHIN, LEFT, RIGHT, NOSE = 10, 152, 234, 454, 1
 THUMB = (32, 18)
 CUT_THRESHOLD = 28.0  # mean absolute grey change (0..255) between thumbnails
@@ -71,6 +80,13 @@ def mouth_opening(points: np.ndarray) -> float:
     """Inner-lip gap over face height (0 closed, about 0.1 wide open)."""
     height = np.linalg.norm(points[CHIN, :2] - points[FOREHEAD, :2]) or 1.0
     return float(np.linalg.norm(points[INNER_LIPS[0], :2] - points[INNER_LIPS[1], :2]) / height)
+
+
+def mouth_width(points: np.ndarray) -> float:
+    """Mouth-corner distance over the face's width (cheek to cheek)."""
+    span = np.linalg.norm(points[RIGHT, :2] - points[LEFT, :2]) or 1.0
+    corners = points[MOUTH_CORNERS[0], :2] - points[MOUTH_CORNERS[1], :2]
+    return float(np.linalg.norm(corners) / span)
 
 
 def is_frontal(points: np.ndarray) -> bool:
@@ -284,13 +300,21 @@ def blend(frame: np.ndarray, rendered: np.ndarray, key_points, face) -> np.ndarr
     """FRAME with its lower face replaced by RENDERED's (key frame coordinates), feathered.
 
     Only pixels inside the lower face's box can change."""
-    matrix = similarity(key_points[STABLE, :2], face[STABLE, :2])
     box = _box(face, frame.shape)
     mask = lower_face_mask(face, frame.shape, box)[..., None]
-    warped = _warp_into(frame, rendered, matrix, box)
+    return _mix(frame, [(rendered, key_points, 1.0)], face, box, mask)
+
+
+def _mix(frame, sources, face, box, mask) -> np.ndarray:
+    """FRAME with the weighted sum of each (image, its landmarks, weight) warped onto FACE
+    over BOX, through MASK."""
     x0, y0, x1, y1 = box
+    region = frame[y0:y1, x0:x1].astype(np.float32)
+    warped = sum(
+        weight * _warp_into(frame, image, similarity(points[STABLE, :2], face[STABLE, :2]), box)
+        for image, points, weight in sources
+    )
     out = frame.copy()
-    region = out[y0:y1, x0:x1].astype(np.float32)
     out[y0:y1, x0:x1] = (region + (warped - region) * mask + 0.5).astype(np.uint8)
     return out
 
@@ -312,6 +336,20 @@ def relipsync(
 
 BASE_SECONDS = 3.0  # the stretch of footage that is looped (forwards, then backwards)
 MAX_HEIGHT = 720  # footage is scaled down to this for the loop (memory: 3 s at 720p ~ 200 MB)
+MOUTH_BANK_SIZE = 24  # sampled lower faces kept from the recording (720p: ~65 MB)
+MOUTH_BANK_MIN = 6  # fewer distinct shapes than this: paint the mouth instead
+OPEN_BINS, WIDTH_BINS = 8, 3
+OPEN_FULL = 0.65  # the viseme "open" that takes the widest mouth sampled (speech's ~95th pct)
+
+
+@dataclass
+class MouthSample:
+    """A frame of the recording kept for its mouth shape: its lower face is pasted in."""
+
+    frame: np.ndarray
+    points: np.ndarray
+    opening: float
+    width: float
 
 
 @dataclass
@@ -322,11 +360,17 @@ class Footage:
     points: list[np.ndarray]
     fps: float
     key: int  # the most closed-mouth frontal frame of the stretch
+    mouths: list[MouthSample] = field(default_factory=list)
 
     @property
     def size(self) -> tuple[int, int]:
         height, width = self.frames[0].shape[:2]
         return width, height
+
+    @property
+    def mouth_source(self) -> str:
+        """``"recording"`` when the mouth is sampled from the footage, else ``"painted"``."""
+        return "recording" if len(self.mouths) >= MOUTH_BANK_MIN else "painted"
 
 
 def _scaled(rgb: np.ndarray) -> np.ndarray:
@@ -339,25 +383,35 @@ def _scaled(rgb: np.ndarray) -> np.ndarray:
     return np.asarray(Image.fromarray(rgb).resize(size, Image.LANCZOS))
 
 
+def choose_mouths(shapes: dict[int, tuple[float, float, float]]) -> list[int]:
+    """Frame indices whose mouths span SHAPES ({index: (opening, width, centring)}).
+
+    The shapes are binned, opening by width, over the range the recording shows; each
+    bin keeps its most frontal frame (CENTRING: 0 is the nose midway between the cheeks)."""
+    if not shapes:
+        return []
+    values = np.array([v[:2] for v in shapes.values()])
+    low, high = np.percentile(values, 2, axis=0), np.percentile(values, 98, axis=0)
+    span = np.maximum(high - low, 1e-6)
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for index, (opening, width, centring) in shapes.items():
+        cell = np.clip(((opening, width) - low) / span * (OPEN_BINS, WIDTH_BINS), 0, None)
+        key = (min(int(cell[0]), OPEN_BINS - 1), min(int(cell[1]), WIDTH_BINS - 1))
+        if key not in best or centring < best[key][0]:
+            best[key] = (centring, index)
+    chosen = sorted(best.values())[:MOUTH_BANK_SIZE]
+    return sorted(index for _, index in chosen)
+
+
 def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float = 60.0) -> Footage:
-    """The stretch of footage to loop: frontal face in every frame, mouth closed the most.
+    """The stretch of footage to loop (frontal face in every frame, mouth closed the most),
+    with a bank of the recording's own mouths.
 
     Raises AvatarError (``no_face``) when no such stretch exists in the first SCAN_SECONDS.
     """
-    from avatar.lipsync import faces
-
     fps = video_format(path).fps
-    window, limit = max(2, int(seconds * fps)), int(scan_seconds * fps)
-    openings: list[float] = []
-    for index, rgb in enumerate(decode_frames(path)):
-        if index >= limit:
-            break
-        meshes = faces.face_meshes(_scaled(rgb)) if index % 2 == 0 else None
-        if index % 2 == 1:  # every other frame is enough to choose the stretch
-            openings.append(openings[-1] if openings else 1.0)
-            continue
-        face = meshes[0] if meshes else None
-        openings.append(mouth_opening(face) if face is not None and is_frontal(face) else 1.0)
+    window = max(2, int(seconds * fps))
+    openings, shapes = _scan(path, int(scan_seconds * fps))
     if len(openings) < window:
         raise AvatarError("too_short", "The recording is too short to loop.", field="video")
     sums = np.convolve(np.array(openings), np.ones(window), mode="valid")
@@ -367,20 +421,60 @@ def base_stretch(path: Path, seconds: float = BASE_SECONDS, scan_seconds: float 
             "no_face", "We could not find the face, looking at the camera, in the recording.",
             field="video",
         )  # fmt: skip
-    frames, points = [], []
-    for index, rgb in enumerate(decode_frames(path)):
-        if index >= start + window:
-            break
-        if index >= start:
-            frame = _scaled(rgb)
-            meshes = faces.face_meshes(frame)
-            frames.append(frame)
-            points.append(meshes[0] if meshes else None)
+    frames, points, mouths = _collect(path, range(start, start + window), choose_mouths(shapes))
     usable = [i for i, p in enumerate(points) if p is not None and is_frontal(p)]
     if not usable:
         raise AvatarError("no_face", "We could not find the face in the recording.", field="video")
     key = min(usable, key=lambda i: mouth_opening(points[i]))
-    return Footage(frames=frames, points=points, fps=fps, key=key)
+    if mouths and np.ptp([m.opening for m in mouths]) < 0.02:  # hardly ever open: no bank
+        mouths = []
+    return Footage(frames=frames, points=points, fps=fps, key=key, mouths=mouths)
+
+
+def _scan(path: Path, limit: int):
+    """Every other frame of the first LIMIT: mouth opening per frame (1.0 where there is no
+    frontal face) and {index: (opening, width, centring)} of the frontal ones."""
+    from avatar.lipsync import faces
+
+    openings: list[float] = []
+    shapes: dict[int, tuple[float, float, float]] = {}
+    for index, rgb in enumerate(decode_frames(path)):
+        if index >= limit:
+            break
+        if index % 2 == 1:  # every other frame is enough to choose the stretch
+            openings.append(openings[-1] if openings else 1.0)
+            continue
+        meshes = faces.face_meshes(_scaled(rgb))
+        face = meshes[0] if meshes else None
+        if face is None or not is_frontal(face):
+            openings.append(1.0)
+            continue
+        openings.append(mouth_opening(face))
+        nose = (face[NOSE, 0] - face[LEFT, 0]) / (face[RIGHT, 0] - face[LEFT, 0])
+        shapes[index] = (openings[-1], mouth_width(face), abs(nose - 0.5))
+    return openings, shapes
+
+
+def _collect(path: Path, loop: range, wanted: list[int]):
+    """The LOOP's frames and landmarks, and the WANTED frames as mouth samples."""
+    from avatar.lipsync import faces
+
+    frames, points, mouths = [], [], []
+    last = max(loop.stop - 1, *wanted) if wanted else loop.stop - 1
+    for index, rgb in enumerate(decode_frames(path)):
+        if index > last:
+            break
+        if index not in loop and index not in wanted:
+            continue
+        frame = _scaled(rgb)
+        meshes = faces.face_meshes(frame)
+        face = meshes[0] if meshes else None
+        if index in loop:
+            frames.append(frame)
+            points.append(face)
+        if index in wanted and face is not None and is_frontal(face):
+            mouths.append(MouthSample(frame, face, mouth_opening(face), mouth_width(face)))
+    return frames, points, mouths
 
 
 def ping_pong(length: int, count: int) -> list[int]:
@@ -391,8 +485,76 @@ def ping_pong(length: int, count: int) -> list[int]:
     return [cycle[i % len(cycle)] for i in range(count)]
 
 
+def mouth_targets(footage: Footage, params: np.ndarray) -> np.ndarray:
+    """(F, 2) opening and width the new speech asks for, in the recording's own range.
+
+    PARAMS are the viseme parameters (open, width, tuck, tongue, press): open 0..OPEN_FULL
+    maps from the most closed to the widest-open mouth sampled, on the painted rig's curve
+    (small openings a little larger), and pressed lips (m, b, p) close it; width -1..1
+    (rounded..spread) maps around the resting width."""
+    openings = np.array([m.opening for m in footage.mouths])
+    widths = np.array([m.width for m in footage.mouths])
+    rest_width = mouth_width(footage.points[footage.key])
+    amount = np.clip(np.clip(params[:, 0], 0, None) ** 0.8 / OPEN_FULL**0.8, 0, 1)
+    amount = amount * (1 - np.clip(params[:, 4] * 2, 0, 1))
+    opening = openings.min() + amount * (openings.max() - openings.min())
+    width = np.where(
+        params[:, 1] >= 0,
+        rest_width + params[:, 1] * max(0.0, widths.max() - rest_width),
+        rest_width + params[:, 1] * max(0.0, rest_width - widths.min()),
+    )
+    return np.stack([opening, width], axis=1)
+
+
+def nearest_mouths(footage: Footage, target: np.ndarray) -> list[tuple[int, float]]:
+    """The two samples nearest TARGET (opening, width), weighted by inverse distance."""
+    shapes = np.array([(m.opening, m.width) for m in footage.mouths])
+    scale = np.maximum(np.ptp(shapes, axis=0), 1e-6)
+    distance = np.linalg.norm((shapes - target) / scale, axis=1)
+    first, second = np.argsort(distance)[:2]
+    near, far = distance[first], distance[second]
+    if near < 1e-6:
+        return [(int(first), 1.0)]
+    weight = far / (near + far)
+    return [(int(first), float(weight)), (int(second), float(1 - weight))]
+
+
+def blend_sampled(frame: np.ndarray, face: np.ndarray, samples) -> np.ndarray:
+    """FRAME with its lower face taken from SAMPLES [(MouthSample, weight)], crossfaded.
+
+    The mask covers the frame's lower face and each sample's (warped onto it), so an
+    open jaw is not cut at the closed chin's outline."""
+    masks, boxes = [], [_box(face, frame.shape)]
+    moved = []
+    for sample, _ in samples:
+        matrix = similarity(sample.points[STABLE, :2], face[STABLE, :2])
+        placed = sample.points.copy()
+        placed[:, :2] = sample.points[:, :2] @ matrix[:, :2].T + matrix[:, 2]
+        moved.append(placed)
+        boxes.append(_box(placed, frame.shape))
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+           max(b[2] for b in boxes), max(b[3] for b in boxes))  # fmt: skip
+    for points in [face, *moved]:
+        masks.append(lower_face_mask(points, frame.shape, box))
+    mask = np.maximum.reduce(masks)[..., None]
+    sources = [(sample.frame, sample.points, weight) for sample, weight in samples]
+    return _mix(frame, sources, face, box, mask)
+
+
 def animate_footage(footage: Footage, visemes, count: int, *, device: str = "auto"):
-    """COUNT frames of the footage loop with the mouth following VISEMES (a VisemeTrack)."""
+    """COUNT frames of the footage loop with the mouth following VISEMES (a VisemeTrack):
+    the recording's own mouths where it has enough of them, else the painted renderer's."""
+    loop = ping_pong(len(footage.frames), count)
+    if footage.mouth_source == "recording":
+        targets = mouth_targets(footage, visemes.params[:count])
+        for index, source in enumerate(loop):
+            frame, face = footage.frames[source], footage.points[source]
+            if face is None or not is_frontal(face) or index >= len(targets):
+                yield frame
+                continue
+            near = nearest_mouths(footage, targets[index])
+            yield blend_sampled(frame, face, [(footage.mouths[i], w) for i, w in near])
+        return
     from avatar.lipsync import prepare
     from avatar.lipsync.geometry import rig_params
     from avatar.lipsync.quality import QualityReport
@@ -403,7 +565,7 @@ def animate_footage(footage: Footage, visemes, count: int, *, device: str = "aut
     rig = rig_params(visemes.params, np.zeros(count, dtype=np.float32))
     head = np.zeros((count, 3), dtype=np.float32)
     rendered = Renderer(avatar, device=device).render(rig, head, visemes.params[:, 3])
-    for source, drawn in zip(ping_pong(len(footage.frames), count), rendered, strict=False):
+    for source, drawn in zip(loop, rendered, strict=False):
         frame, face = footage.frames[source], footage.points[source]
         if face is None or not is_frontal(face):
             yield frame
