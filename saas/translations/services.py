@@ -65,10 +65,21 @@ def languages_offered() -> list[dict]:
                 "language": code,
                 "voices": [v.id for v in voices_for(code)],
                 "neural_voice": any(v.quality == "neural" for v in voices_for(code)),
+                "voice_note": _voice_note(voices_for(code)),
                 "translated_from": sources,
             }
         )
     return offered
+
+
+def _voice_note(voices: list) -> str:
+    """What the picker says of a language's best voice, where it is not a native one."""
+    neural = [v for v in voices if v.quality == "neural"]
+    if not neural:
+        return "espeak-ng voice: no neural voice speaks this language offline yet"
+    if all(v.engine == "kokoro" for v in neural):
+        return "Neural voice (Kokoro) of a Japanese speaker: a light accent"
+    return ""
 
 
 def _clean_language(value, field: str) -> str:

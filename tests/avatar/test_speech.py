@@ -120,13 +120,14 @@ def test_a_voice_reads_its_own_language(tmp_path):
 
 def test_the_catalogue_describes_every_voice():
     voices = catalogue()
-    assert {v.engine for v in voices} == {"piper", "festival", "flite", "espeak"}
+    assert {v.engine for v in voices} == {"piper", "kokoro", "festival", "flite", "espeak"}
     assert len({v.primary_language for v in voices}) >= 100  # espeak-ng's languages
     for voice in voices:
         assert voice.id.startswith(voice.engine + ":") and voice.name and voice.sample_rate
         assert voice.gender in {"male", "female", "neutral"}
         assert voice.quality in {"neural", "standard", "basic"}
     assert get_voice("piper:en_US-joe-medium").quality == "neural"
+    assert get_voice("kokoro:es-jf_alpha").quality == "neural"
 
 
 def run_cli(*args):

@@ -257,7 +257,11 @@ def test_the_offered_languages_say_which_pairs_translate_offline(team):
     }
     assert offered["es"]["translated_from"] == ["en"] and "espeak:es" in offered["es"]["voices"]
     assert offered["pt"]["translated_from"] == ["en"]
-    assert offered["en"]["neural_voice"] is True
+    assert offered["en"]["neural_voice"] is True and offered["en"]["voice_note"] == ""
+    # Kokoro's neural voices speak Spanish and Portuguese, with the accent said.
+    assert offered["es"]["voices"][0].startswith("kokoro:") and offered["es"]["neural_voice"]
+    assert "Japanese speaker" in offered["pt"]["voice_note"]
+    assert offered["de"]["neural_voice"] is False and "espeak-ng" in offered["de"]["voice_note"]
 
 
 def test_own_subtitles_replace_the_transcript(team, english_video, stub_worker):
