@@ -47,7 +47,7 @@ lint: setup ## Ruff lint and format check
 	$(VENV)/bin/ruff format --check .
 
 .PHONY: test
-test: setup lint test-media ## Lint, check migrations, run the test suite
+test: setup lint test-media compat-clients ## Lint, check migrations, run the test suite
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
@@ -65,6 +65,18 @@ $(TEST_MEDIA)/pocketsphinx-5.1.1/.extracted: | $(VENV)/.installed
 	echo "$(POCKETSPHINX_SHA256)  $(TEST_MEDIA)/download/pocketsphinx-5.1.1.tar.gz" | sha256sum -c --quiet -
 	tar xzf $(TEST_MEDIA)/download/pocketsphinx-5.1.1.tar.gz -C $(TEST_MEDIA) \
 		pocketsphinx-5.1.1/LICENSE pocketsphinx-5.1.1/test/data/librivox
+	@touch $@
+
+# Two HeyGen clients written by other people, in their own environment, for the
+# compatibility tests (tests/heygen/test_third_party_clients.py).
+CLIENTS_VENV := .venv-clients
+
+.PHONY: compat-clients
+compat-clients: $(CLIENTS_VENV)/.installed ## Install the third-party HeyGen clients the tests drive
+
+$(CLIENTS_VENV)/.installed: tests/heygen/clients/requirements.lock
+	@test -x $(CLIENTS_VENV)/bin/python || $(PYTHON_BIN) -m venv $(CLIENTS_VENV)
+	$(CLIENTS_VENV)/bin/python -m pip install -q --no-deps -r tests/heygen/clients/requirements.lock
 	@touch $@
 
 .PHONY: test-browser

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/billing", BillingView.as_view(), name="api_billing"),
     path("api/v1/", include("saas.api.urls")),
     path("", include("saas.ops.urls")),  # /healthz, /readyz, /metrics
+    path("", include("saas.heygen.urls")),  # HeyGen's /v1 and /v2 routes
     path("admin/", admin.site.urls),
 ]
 

@@ -210,3 +210,40 @@ def redis_broker(redis_url):
         yield broker
     broker.flush_all()
     broker.close()
+
+
+PRODUCT_ENV_DROPS = (
+    "DATABASE_URL",
+    "BROKER_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "S3_BUCKET",
+)
+
+
+@contextlib.contextmanager
+def running_product(data: Path, **env):
+    """The product as `make run` starts it (web, worker, scheduler, private Redis, SQLite
+    under DATA/data), on a free port; yields (base URL, log path, process, environment)."""
+    import signal
+
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCT_ENV_DROPS}
+    environment.update(PORT=str(port), DATA_DIR=str(data / "data"), PYTHONUNBUFFERED="1", **env)
+    log = data / "app.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [str(REPO / ".venv/bin/python"), "-m", "saas.devserver"],
+            cwd=REPO, env=environment, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/accounts/login/", process, timeout=120, log=log)
+        yield base, log, process, environment
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

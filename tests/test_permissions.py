@@ -304,6 +304,94 @@ def test_a_viewer_changes_nothing_from_the_web_pages(personas, objects, path, fo
     assert snapshot() == before
 
 
+# HeyGen's routes take ids in the query or the body: (method, path, body, HeyGen's code)
+HEYGEN_OBJECT_ENDPOINTS = [
+    ("get", "/v1/video_status.get?video_id={video}", None, "video_not_found"),
+    ("delete", "/v1/video.delete?video_id={video}", None, "video_not_found"),
+]
+
+
+def heygen_generate(**scene):
+    base = {"character": {"type": "avatar", "avatar_id": "grace"},
+            "voice": {"type": "text", "input_text": "Hi", "voice_id": "espeak:en-us"}}  # fmt: skip
+    for part, fields in scene.items():
+        base[part] = fields
+    return {"video_inputs": [base]}
+
+
+@pytest.mark.parametrize("method,path,body,code", HEYGEN_OBJECT_ENDPOINTS)
+def test_an_outsider_gets_heygens_not_found_for_another_workspaces_video(
+    personas, objects, method, path, body, code
+):
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    before = snapshot()
+    response = getattr(client, method)(path.format(**objects))
+    assert response.status_code == 404, response.content
+    assert response.json()["data"] is None and response.json()["error"]["code"] == code
+    assert response.json()["code"] == 400104  # HeyGen's v1 not-found
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "scene",
+    [
+        {"character": {"type": "talking_photo", "talking_photo_id": "{avatar}"}},
+        {"background": {"type": "image", "image_asset_id": "{asset}"}},
+        {"voice": {"type": "audio", "audio_asset_id": "{asset}"}},
+    ],
+)
+def test_heygen_generate_cannot_use_another_workspaces_avatar_or_asset(personas, objects, scene):
+    import json
+
+    from saas.billing.services import grant_credits
+
+    grant_credits(personas.workspace_b, 100, note="isolation test")
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    body = json.loads(json.dumps(heygen_generate(**scene)).replace("{avatar}", str(
+        objects["avatar"])).replace("{asset}", str(objects["asset"])))  # fmt: skip
+    before = snapshot()
+    response = client.post("/v2/video/generate", body, format="json")
+    assert response.status_code in (400, 404), response.content
+    assert response.json()["data"] is None
+    assert response.json()["error"]["param"].startswith("video_inputs[0]")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("scene", "top", "field"),
+    [
+        ({"background": {"type": "image", "src": "{asset}"}}, {}, "scenes.0.background"),
+        ({"media": ["{asset}"]}, {}, "scenes.0.media.0"),
+        ({}, {"music": {"asset": "{asset}"}}, "music.asset"),
+        ({}, {"brand": {"logo": "{asset}"}}, "brand.logo"),
+    ],
+)
+def test_a_video_cannot_use_another_workspaces_files(personas, objects, scene, top, field):
+    """Refused when asked, not only when the worker goes to fetch the file."""
+    import json
+
+    from saas.billing.services import grant_credits
+
+    grant_credits(personas.workspace_b, 100, note="isolation test")
+    request = {"scenes": [{"script": "Hi", **scene}], **top}
+    request = json.loads(json.dumps(request).replace("{asset}", str(objects["asset"])))
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    before = snapshot()
+    response = client.post("/api/v1/videos", request, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == field
+    assert snapshot() == before
+
+
+def test_heygen_lists_show_none_of_the_other_workspaces_objects(personas, objects):
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    listed = client.get("/v1/video.list").json()["data"]["videos"]
+    photos = client.get("/v2/avatars").json()["data"]["talking_photos"]
+    mine = {str(v) for v in objects.values()}
+    assert not {v["video_id"] for v in listed} & mine
+    assert not {p["talking_photo_id"] for p in photos} & mine
+
+
 def test_a_malformed_id_is_not_found_not_a_crash(personas, objects):
     client = web_client(personas.owner, personas.workspace_a)
     response = client.post("/workspace/members/", {"action": "remove", "id": "' OR 1=1"})

@@ -47,6 +47,7 @@ class Placed:
     end: float
     speed: float  # 1.0, or the atempo factor applied
     overrun_s: float  # how far past its slot the line still runs
+    cut_s: float = 0.0  # how much of it fell past the end of the video (not heard)
 
 
 @dataclass
@@ -63,11 +64,16 @@ class DubResult:
     def overran(self) -> int:
         return sum(p.overrun_s > 0.01 for p in self.placed)
 
+    @property
+    def cut(self) -> int:
+        return sum(p.cut_s > 0.01 for p in self.placed)
+
     def report(self) -> dict:
         return {
             "lines": len(self.placed),
             "stretched": self.stretched,
             "ran_on": self.overran,
+            "cut": self.cut,
             "max_speed": round(max((p.speed for p in self.placed), default=1.0), 3),
             "speed_limit": MAX_SPEEDUP,
         }
@@ -118,12 +124,13 @@ def dub_track(
                 if len(spoken) < shortest:  # atempo's fragments may land a few ms short
                     spoken = np.concatenate([spoken, np.zeros(shortest - len(spoken), np.float32)])
                 speed = natural / len(spoken)
-            begin = int(round(start * RATE))
+            begin = min(len(voice), int(round(start * RATE)))
             end = min(len(voice), begin + len(spoken))
-            voice[begin:end] += spoken[: end - begin]
+            voice[begin:end] += spoken[: end - begin]  # what runs past the picture's end is cut
             finish = start + len(spoken) / RATE
             placed.append(Placed(round(start, 3), round(finish, 3), round(speed, 3),
-                                 round(max(0.0, finish - (start + slot)), 3)))  # fmt: skip
+                                 round(max(0.0, finish - (start + slot)), 3),
+                                 round(max(0.0, finish - max(start, duration)), 3)))  # fmt: skip
             cursor = finish + GAP_S
             progress((index + 1) / len(lines))
     if voice_out is not None:

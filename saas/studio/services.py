@@ -191,6 +191,32 @@ def check_references(actor: Membership, request: dict) -> None:
             )
     if request.get("avatar") and request["avatar"] not in STOCK:
         check_references(actor, {"scenes": [{"avatar": request["avatar"]}]})
+    for field, ref in _file_references(request):
+        key = ref.removeprefix(specs.ASSET)
+        if key.startswith("avatar/"):
+            key = key.removeprefix("avatar/")
+            if Avatar.objects.filter(workspace=actor.workspace, pk=_uuid_or_none(key)).exists():
+                continue
+        if not Asset.objects.filter(workspace=actor.workspace, pk=_uuid_or_none(key)).exists():
+            raise ServiceError("No such asset in this workspace.", field=field)
+
+
+def _file_references(request: dict):
+    """(field, asset id) of every uploaded file a request names besides avatars and audio:
+    backgrounds, media, music and the brand's logo."""
+    for index, scene in enumerate(request.get("scenes", [])):
+        background = scene.get("background")
+        if isinstance(background, dict) and isinstance(background.get("src"), str):
+            yield f"scenes.{index}.background", background["src"]
+        for number, item in enumerate(scene.get("media") or []):
+            ref = item.get("asset") or item.get("src") if isinstance(item, dict) else item
+            if isinstance(ref, str):
+                yield f"scenes.{index}.media.{number}", ref
+    music, brand = request.get("music"), request.get("brand")
+    if isinstance(music, dict) and isinstance(music.get("asset"), str):
+        yield "music.asset", music["asset"]
+    if isinstance(brand, dict) and isinstance(brand.get("logo"), str):
+        yield "brand.logo", brand["logo"]
 
 
 def _uuid_or_none(value):

@@ -285,6 +285,23 @@ def test_lines_are_fitted_to_their_slots_and_mixed_over_the_music(tmp_path):
     assert result.report()["speed_limit"] == MAX_SPEEDUP
 
 
+def test_lines_that_run_past_the_end_of_the_video_are_cut_and_counted(tmp_path):
+    """The last lines, pushed back by the ones before, may not fit before the picture
+    ends: the track keeps the video's length and the report says how many were cut."""
+    from avatar.audio.io import read_wav
+    from avatar.dub.dub import RATE, Line, dub_track
+
+    music = np.zeros(int(3.0 * RATE), dtype=np.float32)
+    long = "Hoy hablamos de las salidas de emergencia y de los botiquines de cada planta."
+    lines = [Line(0.2, 1.0, long), Line(1.2, 2.0, "Gracias por venir."), Line(2.5, 2.9, "Adiós.")]
+    result = dub_track(lines, "espeak:es", music, tmp_path / "dub.wav")
+    mixed, _ = read_wav(result.wav)
+    assert len(mixed) == len(music)
+    assert result.cut >= 1 and result.report()["cut"] == result.cut
+    last = result.placed[-1]
+    assert 0 < last.cut_s <= last.end - last.start + 0.001
+
+
 @pytest.mark.slow
 def test_the_dubbed_video_keeps_the_picture_and_the_length(tmp_path):
     from avatar.dub.dub import RATE, Line, dub_track, mux

@@ -11,17 +11,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO, free_port, wait_for_http
+from ..conftest import REPO, running_product
 from ..scraper.server import ShopServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DROPS = ("DATABASE_URL", "BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "S3_BUCKET")
 SHOTS = Path(os.environ.get("BROWSER_SHOTS", REPO / ".artifacts" / "browser"))
 
 
@@ -44,28 +42,9 @@ def app(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make setup installs it)")
     data = tmp_path_factory.mktemp("browser-app")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in DROPS}
-    env.update(
-        PORT=str(port), DATA_DIR=str(data / "data"), SCRAPER_ALLOW_NETWORKS="127.0.0.1/32",
-        ACCOUNT_EMAIL_VERIFICATION="optional", PYTHONUNBUFFERED="1",
-    )  # fmt: skip
-    log = data / "app.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [str(REPO / ".venv/bin/python"), "-m", "saas.devserver"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/accounts/login/", process, timeout=120, log=log)
+    env = {"SCRAPER_ALLOW_NETWORKS": "127.0.0.1/32", "ACCOUNT_EMAIL_VERIFICATION": "optional"}
+    with running_product(data, **env) as (base, log, process, _):
         yield App(base, log, process)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

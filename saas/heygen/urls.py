@@ -1,0 +1,31 @@
+"""HeyGen's routes, at HeyGen's paths: point a HeyGen client's base URL here."""
+
+from django.urls import path
+
+from . import views
+
+
+def not_yet(what: str):
+    return type("NotYetView", (views.NotYet,), {"what": what}).as_view()
+
+
+urlpatterns = [
+    path("v2/video/generate", views.VideoGenerate.as_view(), name="heygen_video_generate"),
+    path("v1/video_status.get", views.VideoStatus.as_view(), name="heygen_video_status"),
+    path("v1/video.list", views.VideoList.as_view(), name="heygen_video_list"),
+    path("v1/video.delete", views.VideoDelete.as_view(), name="heygen_video_delete"),
+    path("v2/avatars", views.Avatars.as_view(), name="heygen_avatars"),
+    path("v2/voices", views.Voices.as_view(), name="heygen_voices"),
+    path("v2/user/remaining_quota", views.RemainingQuota.as_view(), name="heygen_quota"),
+    path("v1/asset", views.AssetUpload.as_view(), name="heygen_asset"),
+    path("v2/templates", not_yet("Templates"), name="heygen_templates"),
+    path("v2/template/<str:template_id>", not_yet("Templates"), name="heygen_template"),
+    path(
+        "v2/template/<str:template_id>/generate",
+        not_yet("Templates"),
+        name="heygen_template_generate",
+    ),
+    path("v1/webhook/endpoint.add", not_yet("HeyGen-style webhooks"), name="heygen_hook_add"),
+    path("v1/webhook/endpoint.list", not_yet("HeyGen-style webhooks"), name="heygen_hook_list"),
+    path("v1/webhook/endpoint.delete", not_yet("HeyGen-style webhooks"), name="heygen_hook_delete"),
+]

@@ -1,0 +1,308 @@
+"""HeyGen's v1/v2 routes over our services: transport and shapes only.
+
+Every view authenticates with our API keys (HeyGen's ``X-Api-Key`` header, or our
+``Authorization: Bearer``), acts in the key's workspace with its role, and shares
+our rate limit, idempotency, credits and plan checks: each call ends in the same
+service function our ``/api/v1`` uses. Errors leave in HeyGen's envelope.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework import authentication, exceptions, parsers
+from rest_framework.views import APIView
+
+from saas.api.errors import exception_handler as our_exception_handler
+from saas.api.idempotency import idempotent
+from saas.errors import NotFound, ServiceError
+from saas.studio import services as studio
+from saas.studio.models import Video
+from saas.workspaces.auth import ApiKeyAuthentication
+from saas.workspaces.services import authenticate_api_key
+
+from . import envelopes, mapping
+
+LONG_POLL_MAX_S = 30
+PAGE_SIZE = 100
+
+
+class HeyGenKeyAuthentication(authentication.BaseAuthentication):
+    """HeyGen's ``X-Api-Key: <key>`` header, with one of our API keys."""
+
+    def authenticate(self, request):
+        secret = request.headers.get("X-Api-Key")
+        if secret is None:
+            return None
+        key = authenticate_api_key(secret.strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed("Unauthorized: invalid or revoked API key.")
+        return (key.created_by, key)
+
+    def authenticate_header(self, request):
+        return 'X-Api-Key realm="api"'
+
+
+class HeyGenView(APIView):
+    """A HeyGen route: ``version`` picks the envelope (1 or 2)."""
+
+    version = 2
+    authentication_classes = [HeyGenKeyAuthentication, ApiKeyAuthentication]
+    schema = None  # not in our OpenAPI document: HeyGen documents these
+
+    def get_exception_handler(self):
+        return our_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return envelopes.reshaped(response, self.version, mapping.heygen_field)
+
+    def ok(self, data, status: int = 200):
+        return (envelopes.v1 if self.version == 1 else envelopes.v2)(data, status)
+
+
+def _video_id(request) -> str:
+    video_id = request.query_params.get("video_id") or request.data.get("video_id")
+    if not video_id:
+        raise ServiceError("Give the video_id.", field="video_id", code="invalid_parameter")
+    return video_id
+
+
+def _video(request, video_id: str) -> Video:
+    try:
+        return studio.get_video(request.membership, video_id)
+    except NotFound:
+        raise NotFound("Video not found.", code="video_not_found", field="video_id") from None
+
+
+class VideoGenerate(HeyGenView):
+    """``POST /v2/video/generate``: the video is queued; poll its status or get a webhook."""
+
+    @idempotent
+    def post(self, request):
+        from saas.api.video_serializers import VideoCreateSerializer
+        from saas.api.video_views import _plain
+
+        ours, callback_id = mapping.video_request(request.data)
+        serializer = VideoCreateSerializer(data=ours)
+        serializer.is_valid(raise_exception=True)
+        data = _plain(serializer.validated_data)
+        if callback_id:
+            data["heygen"] = {"callback_id": callback_id}
+        video = studio.create_video(request.membership, data)
+        return self.ok({"video_id": str(video.pk)})
+
+
+class VideoStatus(HeyGenView):
+    """``GET /v1/video_status.get?video_id=``; ``&wait=30`` holds the answer until the
+    status changes or 30 s pass (no polling loop needed)."""
+
+    version = 1
+
+    def get(self, request):
+        video = _video(request, _video_id(request))
+        try:
+            wait = min(float(request.query_params.get("wait") or 0), LONG_POLL_MAX_S)
+        except ValueError:
+            raise ServiceError("Give wait in seconds, up to 30.", field="wait") from None
+        deadline, seen = time.monotonic() + wait, video.status
+        while (
+            video.status == seen
+            and video.status in ("queued", "running")
+            and (time.monotonic() < deadline)
+        ):
+            time.sleep(0.5)
+            video.refresh_from_db()
+        return self.ok(mapping.video_status(video))
+
+
+class VideoList(HeyGenView):
+    """``GET /v1/video.list?token=``: newest first, 100 a page; ``token`` is the next page."""
+
+    version = 1
+
+    def get(self, request):
+        videos = Video.objects.filter(workspace=request.membership.workspace)
+        videos = videos.order_by("-created_at", "-pk")
+        token = request.query_params.get("token")
+        if token:
+            created, pk = _cursor(token)
+            videos = videos.filter(created_at__lte=created).exclude(created_at=created, pk__gte=pk)
+        page = list(videos[: PAGE_SIZE + 1])
+        more = len(page) > PAGE_SIZE
+        page = page[:PAGE_SIZE]
+        next_token = _token(page[-1]) if more else None
+        return self.ok({"videos": [mapping.video_item(v) for v in page], "token": next_token})
+
+
+def _token(video) -> str:
+    raw = f"{video.created_at.isoformat()}|{video.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor(token: str):
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        created, pk = raw.split("|", 1)
+        moment = parse_datetime(created)
+        if moment is None:
+            raise ValueError(created)
+        return moment, pk
+    except (ValueError, UnicodeDecodeError):
+        raise ServiceError("This token is not one we gave.", field="token") from None
+
+
+class VideoDelete(HeyGenView):
+    """``DELETE /v1/video.delete?video_id=`` (a running render is cancelled first)."""
+
+    version = 1
+
+    def delete(self, request):
+        video = _video(request, _video_id(request))
+        studio.delete_video(request.membership, video.pk)
+        return self.ok(None)
+
+    post = delete  # some clients send it as a POST
+
+
+class Avatars(HeyGenView):
+    """``GET /v2/avatars``: stock presenters and video avatars as ``avatars``, photo
+    avatars as ``talking_photos``."""
+
+    def get(self, request):
+        from avatar.presenters import stock_avatars
+        from saas.studio.avatars import stock_preview_url
+        from saas.studio.models import Avatar
+        from saas.studio.representation import file_url
+
+        avatars = [
+            {"avatar_id": s.id, "avatar_name": s.name, "gender": None,
+             "preview_image_url": None, "preview_video_url": _absolute(stock_preview_url(s.id)),
+             "premium": False, "type": None, "tags": ["stock"]}
+            for s in stock_avatars()
+        ]  # fmt: skip
+        photos = []
+        mine = Avatar.objects.filter(
+            workspace=request.membership.workspace, status=Avatar.Status.READY
+        ).order_by("-created_at")
+        for avatar in mine:
+            image, preview = file_url(avatar.image), file_url(avatar.preview)
+            if avatar.kind == Avatar.Kind.PHOTO:
+                photo = {"talking_photo_id": str(avatar.pk), "talking_photo_name": avatar.name}
+                photos.append({**photo, "preview_image_url": image})
+            else:
+                avatars.append({"avatar_id": str(avatar.pk), "avatar_name": avatar.name,
+                                "gender": None, "preview_image_url": image,
+                                "preview_video_url": preview, "premium": False,
+                                "type": "video_avatar", "tags": []})  # fmt: skip
+        return self.ok({"avatars": avatars, "talking_photos": photos})
+
+
+def _absolute(url):
+    from django.conf import settings
+
+    if not url or url.startswith("http"):
+        return url
+    return settings.SITE_ROOT + url
+
+
+class Voices(HeyGenView):
+    """``GET /v2/voices``: our catalogue in HeyGen's fields (``support_pause``: SSML
+    ``<break time="1s"/>`` becomes a pause)."""
+
+    def get(self, request):
+        from django.urls import reverse
+        from django.utils.translation import get_language_info
+
+        from avatar.voices import catalogue
+
+        voices = []
+        for voice in catalogue():
+            code = voice.primary_language
+            try:
+                language = get_language_info(code)["name"]
+            except KeyError:
+                language = code
+            preview = request.build_absolute_uri(reverse("api_voice_preview", args=[voice.id]))
+            voices.append({
+                "voice_id": voice.id, "language": language, "locale": voice.language,
+                "gender": voice.gender, "name": voice.name, "preview_audio": preview,
+                "support_pause": True, "emotion_support": False,
+                "support_interactive_avatar": False, "quality": voice.quality,
+            })  # fmt: skip
+        return self.ok({"voices": voices})
+
+
+class RemainingQuota(HeyGenView):
+    """``GET /v2/user/remaining_quota``: HeyGen counts seconds (60 to a credit); so do we,
+    one credit being one minute of video."""
+
+    def get(self, request):
+        from saas.billing import services as billing
+
+        credits = billing.balance(request.membership.workspace)
+        return self.ok({"remaining_quota": credits * 60, "details": {"api": credits}})
+
+
+class RawBody(parsers.BaseParser):
+    """Any body, read whole (up to the largest upload we take) as ``{"upload": file}``;
+    the SHA-256 is kept beside it so an Idempotency-Key tells two files apart."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        import hashlib
+
+        from saas.studio.uploads import MAX_AUDIO_BYTES
+
+        data = stream.read(MAX_AUDIO_BYTES + 1) if stream is not None else b""
+        content_type = (media_type or "").split(";")[0].strip().lower()
+        suffix = AssetUpload.TYPES.get(content_type, "bin")
+        upload = SimpleUploadedFile(f"upload.{suffix}", data, content_type)
+        return {"upload": upload, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+class AssetUpload(HeyGenView):
+    """``POST /v1/asset`` (HeyGen's upload host): the file as the raw body, its type in
+    Content-Type. Verified and limited like every upload (images 20 MB, audio 100 MB)."""
+
+    version = 1
+    parser_classes = [RawBody]
+    TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
+             "audio/mpeg": "mp3", "audio/wav": "wav", "audio/x-wav": "wav",
+             "audio/mp4": "m4a"}  # fmt: skip
+
+    @idempotent
+    def post(self, request):
+        from saas.studio.representation import file_url
+
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type not in self.TYPES:
+            message = f"Send the file's type as Content-Type: one of {', '.join(self.TYPES)}."
+            if content_type.startswith("video/"):
+                message = "Video assets are not supported yet: upload images or audio."
+            raise ServiceError(message, field="Content-Type", code="invalid_parameter")
+        upload, kind = request.data["upload"], content_type.split("/")[0]
+        asset = studio.create_asset(request.membership, upload, kind if kind == "audio" else None)
+        return self.ok({
+            "id": str(asset.pk), "name": asset.original_name, "file_type": kind,
+            "folder_id": "", "meta": None, "created_ts": mapping.unix(asset.created_at),
+            "url": file_url(asset.file), "image_key": str(asset.pk) if kind == "image" else None,
+        })  # fmt: skip
+
+
+class NotYet(HeyGenView):
+    """A HeyGen route that is not built yet: a clear answer instead of a 404."""
+
+    what = "This call"
+
+    def get(self, request, *args, **kwargs):
+        raise ServiceError(
+            f"{self.what} is not supported by this server yet.", code="not_supported", field=None
+        )
+
+    post = delete = get
