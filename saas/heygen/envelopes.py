@@ -21,6 +21,7 @@ V1_SUCCESS = 100
 CODES = {
     "insufficient_credits": "insufficient_credit",
     "rate_limited": "rate_limit_exceeded",
+    "throttled": "rate_limit_exceeded",
     "not_authenticated": "unauthorized",
     "authentication_failed": "unauthorized",
     "permission_denied": "forbidden",

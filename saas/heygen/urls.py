@@ -10,6 +10,7 @@ def not_yet(what: str):
 
 
 urlpatterns = [
+    path("v2/openapi.json", views.Document.as_view(), name="heygen_openapi"),
     path("v2/video/generate", views.VideoGenerate.as_view(), name="heygen_video_generate"),
     path("v1/video_status.get", views.VideoStatus.as_view(), name="heygen_video_status"),
     path("v1/video.list", views.VideoList.as_view(), name="heygen_video_list"),

@@ -295,6 +295,22 @@ class AssetUpload(HeyGenView):
         })  # fmt: skip
 
 
+class Document(APIView):
+    """``GET /v2/openapi.json``: the HeyGen calls this server answers (no key needed)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+    schema = None
+
+    def get(self, request):
+        from rest_framework.response import Response
+
+        from .openapi import document
+
+        return Response(document())
+
+
 class NotYet(HeyGenView):
     """A HeyGen route that is not built yet: a clear answer instead of a 404."""
 

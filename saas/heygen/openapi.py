@@ -1,0 +1,268 @@
+"""The HeyGen calls this server answers, as an OpenAPI 3.0 document (``GET /v2/openapi.json``).
+
+Written from HeyGen's public API reference and from what its clients send and expect
+(field names, types, enums, required fields, envelopes), for the calls built here. The
+contract test validates every implemented operation's requests and real answers against
+it, and schemathesis fuzzes the routes from it: a drift from HeyGen's shapes fails CI.
+"""
+
+from __future__ import annotations
+
+NULLABLE_STRING = {"type": "string", "nullable": True}
+NULLABLE_INT = {"type": "integer", "nullable": True}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+
+
+def _obj(properties: dict, required=(), extra: bool = True) -> dict:
+    schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if not extra:
+        schema["additionalProperties"] = False
+    return schema
+
+
+ERROR = _obj(
+    {"code": {"type": "string"}, "message": {"type": "string"}, "param": NULLABLE_STRING,
+     "detail": {"nullable": True}},
+    required=("code", "message"),
+)  # fmt: skip
+V2_ERROR = _obj({"error": ERROR, "data": {"nullable": True, "enum": [None]}}, ("error", "data"))
+V1_ERROR = _obj(
+    {"code": {"type": "integer"}, "message": {"type": "string"}, "error": ERROR,
+     "data": {"nullable": True, "enum": [None]}},
+    required=("code", "message", "error", "data"),
+)  # fmt: skip
+
+
+def v2(data: dict) -> dict:
+    return _obj({"error": {"nullable": True, "enum": [None]}, "data": data}, ("error", "data"))
+
+
+def v1(data: dict) -> dict:
+    return _obj(
+        {"code": {"type": "integer", "enum": [100]}, "message": {"type": "string"}, "data": data},
+        required=("code", "data", "message"),
+    )
+
+
+CHARACTER = _obj(
+    {
+        "type": {"type": "string", "enum": ["avatar", "talking_photo"]},
+        "avatar_id": {"type": "string"},
+        "talking_photo_id": {"type": "string"},
+        "avatar_style": {"type": "string", "enum": ["normal", "circle", "closeUp"]},
+        "talking_photo_style": {"type": "string", "enum": ["square", "circle"]},
+        "scale": {"type": "number"},
+        "offset": _obj({"x": {"type": "number"}, "y": {"type": "number"}}),
+    },
+    required=("type",),
+)
+VOICE = _obj(
+    {
+        "type": {"type": "string", "enum": ["text", "audio", "silence"]},
+        "voice_id": {"type": "string"},
+        "input_text": {"type": "string", "maxLength": 5000},
+        "speed": {"type": "number", "minimum": 0.5, "maximum": 1.5},
+        "pitch": {"type": "number", "minimum": -50, "maximum": 50},
+        "audio_url": {"type": "string"},
+        "audio_asset_id": {"type": "string"},
+        "duration": {"type": "number"},
+    },
+    required=("type",),
+)
+BACKGROUND = _obj(
+    {
+        "type": {"type": "string", "enum": ["color", "image", "video"]},
+        "value": {"type": "string"},
+        "url": {"type": "string"},
+        "image_asset_id": {"type": "string"},
+        "video_asset_id": {"type": "string"},
+        "play_style": {"type": "string", "enum": ["fit_to_scene", "freeze", "loop", "full_video"]},
+        "fit": {"type": "string", "enum": ["cover", "crop", "contain", "none"]},
+    },
+    required=("type",),
+)
+GENERATE = _obj(
+    {
+        "video_inputs": {
+            "type": "array", "minItems": 1, "maxItems": 50,
+            "items": _obj({"character": CHARACTER, "voice": VOICE, "background": BACKGROUND},
+                          required=("character", "voice")),
+        },
+        "dimension": _obj({"width": {"type": "integer"}, "height": {"type": "integer"}},
+                          required=("width", "height")),
+        "aspect_ratio": {"type": "string", "nullable": True},
+        "caption": {"type": "boolean"},
+        "title": {"type": "string"},
+        "callback_id": {"type": "string", "nullable": True},
+        "callback_url": {"type": "string"},
+        "folder_id": {"type": "string"},
+        "test": {"type": "boolean"},
+    },
+    required=("video_inputs",),
+)  # fmt: skip
+STATUSES = ["pending", "waiting", "processing", "completed", "failed"]
+STATUS_ENUM = {"type": "string", "enum": STATUSES}
+VIDEO_STATUS = _obj(
+    {
+        "id": {"type": "string"},
+        "status": STATUS_ENUM,
+        "video_url": NULLABLE_STRING,
+        "thumbnail_url": NULLABLE_STRING,
+        "gif_url": NULLABLE_STRING,
+        "caption_url": NULLABLE_STRING,
+        "video_url_caption": NULLABLE_STRING,
+        "duration": NULLABLE_NUMBER,
+        "error": {
+            "nullable": True,
+            **_obj({"code": {"type": "integer"}, "message": {"type": "string"},
+                    "detail": NULLABLE_STRING}, ("code", "message")),
+        },
+        "callback_id": NULLABLE_STRING,
+        "created_at": {"type": "integer"},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "stage": {"type": "string"},
+        "eta": NULLABLE_INT,
+    },
+    required=("id", "status", "video_url", "thumbnail_url", "duration", "error", "created_at"),
+)  # fmt: skip
+VIDEO_ITEM = _obj(
+    {"video_id": {"type": "string"}, "video_title": {"type": "string"}, "status": STATUS_ENUM,
+     "type": {"type": "string"}, "created_at": {"type": "integer"},
+     "thumbnail_url": NULLABLE_STRING, "video_url": NULLABLE_STRING, "gif_url": NULLABLE_STRING,
+     "duration": NULLABLE_NUMBER, "callback_id": NULLABLE_STRING},
+    required=("video_id", "status", "created_at"),
+)  # fmt: skip
+AVATAR = _obj(
+    {"avatar_id": {"type": "string"}, "avatar_name": {"type": "string"},
+     "gender": NULLABLE_STRING, "preview_image_url": NULLABLE_STRING,
+     "preview_video_url": NULLABLE_STRING, "premium": {"type": "boolean"},
+     "type": NULLABLE_STRING, "tags": {"type": "array", "items": {"type": "string"}}},
+    required=("avatar_id", "avatar_name"),
+)  # fmt: skip
+TALKING_PHOTO = _obj(
+    {"talking_photo_id": {"type": "string"}, "talking_photo_name": {"type": "string"},
+     "preview_image_url": NULLABLE_STRING},
+    required=("talking_photo_id", "talking_photo_name"),
+)  # fmt: skip
+VOICE_ITEM = _obj(
+    {"voice_id": {"type": "string"}, "language": {"type": "string"},
+     "gender": {"type": "string"}, "name": {"type": "string"},
+     "preview_audio": NULLABLE_STRING, "support_pause": {"type": "boolean"},
+     "emotion_support": {"type": "boolean"}, "support_interactive_avatar": {"type": "boolean"}},
+    required=("voice_id", "language", "gender", "name", "support_pause", "emotion_support",
+              "support_interactive_avatar"),
+)  # fmt: skip
+ASSET = _obj(
+    {"id": {"type": "string"}, "name": {"type": "string"},
+     "file_type": {"type": "string", "enum": ["image", "audio", "video"]},
+     "url": {"type": "string"}, "image_key": NULLABLE_STRING, "folder_id": {"type": "string"},
+     "created_ts": {"type": "integer"}},
+    required=("id", "file_type", "url"),
+)  # fmt: skip
+VIDEO_ID_PARAM = {"name": "video_id", "in": "query", "required": True,
+                  "schema": {"type": "string"}}  # fmt: skip
+
+
+def _answers(ok: dict, error: dict, codes=("400", "401", "404")) -> dict:
+    json = "application/json"
+    answers = {"200": {"description": "Success", "content": {json: {"schema": ok}}}}
+    for code in codes:
+        answers[code] = {"description": "Error", "content": {json: {"schema": error}}}
+    return answers
+
+
+OPERATIONS = {
+    ("post", "/v2/video/generate"): {
+        "operationId": "video_generate",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": GENERATE}}},
+        "responses": _answers(v2(_obj({"video_id": {"type": "string"}}, ("video_id",))),
+                              V2_ERROR, ("400", "401", "402", "403", "404", "429")),
+    },
+    ("get", "/v1/video_status.get"): {
+        "operationId": "video_status",
+        "parameters": [VIDEO_ID_PARAM,
+                       {"name": "wait", "in": "query", "schema": {"type": "number"}}],
+        "responses": _answers(v1(VIDEO_STATUS), V1_ERROR),
+    },
+    ("get", "/v1/video.list"): {
+        "operationId": "video_list",
+        "parameters": [{"name": "token", "in": "query", "schema": {"type": "string"}}],
+        "responses": _answers(v1(_obj({"videos": {"type": "array", "items": VIDEO_ITEM},
+                                       "token": NULLABLE_STRING}, ("videos", "token"))),
+                              V1_ERROR),
+    },
+    ("delete", "/v1/video.delete"): {
+        "operationId": "video_delete",
+        "parameters": [VIDEO_ID_PARAM],
+        "responses": _answers(v1({"nullable": True, "enum": [None]}), V1_ERROR),
+    },
+    ("get", "/v2/avatars"): {
+        "operationId": "avatars_list",
+        "responses": _answers(v2(_obj({"avatars": {"type": "array", "items": AVATAR},
+                                       "talking_photos": {"type": "array",
+                                                          "items": TALKING_PHOTO}},
+                                      ("avatars", "talking_photos"))), V2_ERROR),
+    },
+    ("get", "/v2/voices"): {
+        "operationId": "voices_list",
+        "responses": _answers(v2(_obj({"voices": {"type": "array", "items": VOICE_ITEM}},
+                                      ("voices",))), V2_ERROR),
+    },
+    ("get", "/v2/user/remaining_quota"): {
+        "operationId": "remaining_quota",
+        "responses": _answers(v2(_obj({"remaining_quota": {"type": "integer"},
+                                       "details": {"type": "object"}},
+                                      ("remaining_quota", "details"))), V2_ERROR),
+    },
+    ("post", "/v1/asset"): {
+        "operationId": "asset_upload",
+        "requestBody": {"required": True, "content": {
+            t: {"schema": {"type": "string", "format": "binary"}}
+            for t in ("image/png", "image/jpeg", "audio/mpeg")}},
+        "responses": _answers(v1(ASSET), V1_ERROR, ("400", "401", "413")),
+    },
+}  # fmt: skip
+
+
+def document() -> dict:
+    paths: dict = {}
+    for (method, path), operation in OPERATIONS.items():
+        paths.setdefault(path, {})[method] = operation
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "HeyGen-compatible API",
+            "version": "2",
+            "description": "HeyGen's v1/v2 calls this server answers; see the README's "
+            "'Migrating from HeyGen'.",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}
+        },
+        "security": [{"apiKey": []}],
+    }
+
+
+def response_schema(method: str, path: str, status: int) -> dict:
+    answers = OPERATIONS[(method, path)]["responses"]
+    answer = answers.get(str(status)) or answers["400"]
+    return answer["content"]["application/json"]["schema"]
+
+
+def json_schema(schema):
+    """SCHEMA (OpenAPI 3.0: ``nullable``) as plain JSON Schema, for validators."""
+    if isinstance(schema, list):
+        return [json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: json_schema(v) for k, v in schema.items() if k != "nullable"}
+    if not schema.get("nullable"):
+        return out
+    if "enum" in out and None not in out["enum"]:
+        out["enum"] = [*out["enum"], None]
+    if "type" in out:
+        out["type"] = [out["type"], "null"]
+    return out
