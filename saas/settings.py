@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "saas.translations",
     "saas.ops",
     "saas.webhooks",
+    "saas.heygen",
     "saas.billing",
 ]
 

@@ -161,6 +161,13 @@ ASSET = _obj(
      "created_ts": {"type": "integer"}},
     required=("id", "file_type", "url"),
 )  # fmt: skip
+ENDPOINT = _obj(
+    {"endpoint_id": {"type": "string"}, "url": {"type": "string"},
+     "status": {"type": "string", "enum": ["enabled", "disabled"]},
+     "events": {"type": "array", "items": {"type": "string"}},
+     "created_at": {"type": "string"}},
+    required=("endpoint_id", "url", "status", "events"),
+)  # fmt: skip
 VIDEO_ID_PARAM = {"name": "video_id", "in": "query", "required": True,
                   "schema": {"type": "string"}}  # fmt: skip
 
@@ -223,7 +230,41 @@ OPERATIONS = {
             for t in ("image/png", "image/jpeg", "audio/mpeg")}},
         "responses": _answers(v1(ASSET), V1_ERROR, ("400", "401", "413")),
     },
+    ("post", "/v1/webhook/endpoint.add"): {
+        "operationId": "webhook_endpoint_add",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _obj(
+            {"url": {"type": "string"}, "events": {"type": "array",
+                                                   "items": {"type": "string"}}},
+            required=("url",))}}},
+        "responses": _answers(v1(_obj(dict(ENDPOINT["properties"], secret={"type": "string"}),
+                                      (*ENDPOINT["required"], "secret"))), V1_ERROR,
+                              ("400", "401", "403")),
+    },
+    ("get", "/v1/webhook/endpoint.list"): {
+        "operationId": "webhook_endpoint_list",
+        "responses": _answers(v1({"type": "array", "items": ENDPOINT}), V1_ERROR,
+                              ("401", "403")),
+    },
+    ("delete", "/v1/webhook/endpoint.delete"): {
+        "operationId": "webhook_endpoint_delete",
+        "parameters": [{"name": "endpoint_id", "in": "query", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": _answers(v1({"nullable": True, "enum": [None]}), V1_ERROR),
+    },
+    ("get", "/v1/webhook/webhook.list"): {
+        "operationId": "webhook_events",
+        "responses": _answers(v1({"type": "array", "items": {"type": "string"}}), V1_ERROR,
+                              ("401",)),
+    },
 }  # fmt: skip
+# What a HeyGen-style webhook delivery's body is (saas/heygen/webhooks.py)
+EVENT = _obj(
+    {"event_type": {"type": "string", "enum": ["avatar_video.success", "avatar_video.fail"]},
+     "event_data": _obj({"video_id": {"type": "string"}, "url": NULLABLE_STRING,
+                         "callback_id": NULLABLE_STRING, "msg": {"type": "string"}},
+                        ("video_id", "callback_id"))},
+    required=("event_type", "event_data"),
+)  # fmt: skip
 
 
 def document() -> dict:

@@ -26,7 +26,12 @@ urlpatterns = [
         not_yet("Templates"),
         name="heygen_template_generate",
     ),
-    path("v1/webhook/endpoint.add", not_yet("HeyGen-style webhooks"), name="heygen_hook_add"),
-    path("v1/webhook/endpoint.list", not_yet("HeyGen-style webhooks"), name="heygen_hook_list"),
-    path("v1/webhook/endpoint.delete", not_yet("HeyGen-style webhooks"), name="heygen_hook_delete"),
+    path("v1/webhook/endpoint.add", views.WebhookEndpointAdd.as_view(), name="heygen_hook_add"),
+    path("v1/webhook/endpoint.list", views.WebhookEndpointList.as_view(), name="heygen_hook_list"),
+    path(
+        "v1/webhook/endpoint.delete",
+        views.WebhookEndpointDelete.as_view(),
+        name="heygen_hook_delete",
+    ),
+    path("v1/webhook/webhook.list", views.WebhookEvents.as_view(), name="heygen_hook_events"),
 ]

@@ -23,7 +23,7 @@ from saas.studio.models import Video
 from saas.workspaces.auth import ApiKeyAuthentication
 from saas.workspaces.services import authenticate_api_key
 
-from . import envelopes, mapping
+from . import envelopes, mapping, webhooks
 
 LONG_POLL_MAX_S = 30
 PAGE_SIZE = 100
@@ -63,8 +63,15 @@ class HeyGenView(APIView):
         return (envelopes.v1 if self.version == 1 else envelopes.v2)(data, status)
 
 
+def _body(request) -> dict:
+    """The JSON body as an object (HeyGen's bodies always are)."""
+    if not isinstance(request.data, dict):
+        raise ServiceError("Send a JSON object.", field="body", code="invalid_parameter")
+    return request.data
+
+
 def _video_id(request) -> str:
-    video_id = request.query_params.get("video_id") or request.data.get("video_id")
+    video_id = request.query_params.get("video_id") or _body(request).get("video_id")
     if not video_id:
         raise ServiceError("Give the video_id.", field="video_id", code="invalid_parameter")
     return video_id
@@ -293,6 +300,96 @@ class AssetUpload(HeyGenView):
             "folder_id": "", "meta": None, "created_ts": mapping.unix(asset.created_at),
             "url": file_url(asset.file), "image_key": str(asset.pk) if kind == "image" else None,
         })  # fmt: skip
+
+
+def _endpoint_data(endpoint, secret: str | None = None) -> dict:
+    data = {
+        "endpoint_id": str(endpoint.pk),
+        "url": endpoint.url,
+        "status": "enabled" if endpoint.active else "disabled",
+        "events": endpoint.events or list(webhooks.EVENTS.values()),
+        "created_at": endpoint.created_at.isoformat(),
+    }
+    if secret is not None:
+        data["secret"] = secret
+    return data
+
+
+class WebhookEndpointAdd(HeyGenView):
+    """``POST /v1/webhook/endpoint.add`` {url, events}: like HeyGen, the URL must answer
+    an OPTIONS request (1 s) first; the secret signing its deliveries is shown once."""
+
+    version = 1
+
+    @idempotent
+    def post(self, request):
+        from saas.webhooks import services as hooks
+        from saas.webhooks import ssrf, transport
+
+        url, events = _body(request).get("url"), _body(request).get("events") or []
+        if not isinstance(url, str) or not url:
+            raise ServiceError("Give the endpoint's url.", field="url", code="invalid_parameter")
+        if not isinstance(events, list):
+            raise ServiceError("Give events as a list.", field="events", code="invalid_parameter")
+        try:
+            target = ssrf.resolve_target(ssrf.validate_url(url))
+        except (ssrf.RefusedUrl, ssrf.ResolveFailed) as exc:
+            raise ServiceError(str(exc), field="url", code="invalid_parameter") from None
+        answer = transport.options(target)
+        if answer.status is None or answer.status >= 500:
+            raise ServiceError(
+                f"The URL did not answer an OPTIONS request: {answer.error or answer.status}.",
+                field="url", code="invalid_parameter",
+            )  # fmt: skip
+        endpoint, secret = hooks.create_endpoint(
+            request.membership, url, events, "Added through HeyGen's API", flavour=webhooks.NAME
+        )
+        return self.ok(_endpoint_data(endpoint, secret))
+
+
+class WebhookEndpointList(HeyGenView):
+    """``GET /v1/webhook/endpoint.list``: the workspace's HeyGen-style endpoints."""
+
+    version = 1
+    read_role = "admin"
+
+    def get(self, request):
+        from saas.webhooks import services as hooks
+
+        endpoints = hooks.list_endpoints(request.membership).filter(flavour=webhooks.NAME)
+        return self.ok([_endpoint_data(e) for e in endpoints])
+
+
+class WebhookEndpointDelete(HeyGenView):
+    """``DELETE /v1/webhook/endpoint.delete?endpoint_id=``."""
+
+    version = 1
+    write_role = "admin"
+
+    def delete(self, request):
+        from saas.webhooks import services as hooks
+
+        endpoint_id = request.query_params.get("endpoint_id") or _body(request).get("endpoint_id")
+        if not endpoint_id:
+            raise ServiceError(
+                "Give the endpoint_id.", field="endpoint_id", code="invalid_parameter"
+            )
+        try:
+            hooks.delete_endpoint(request.membership, endpoint_id)
+        except NotFound:
+            raise NotFound("Endpoint not found.", field="endpoint_id") from None
+        return self.ok(None)
+
+    post = delete
+
+
+class WebhookEvents(HeyGenView):
+    """``GET /v1/webhook/webhook.list``: the event types an endpoint can subscribe to."""
+
+    version = 1
+
+    def get(self, request):
+        return self.ok(list(webhooks.EVENTS.values()))
 
 
 class Document(APIView):

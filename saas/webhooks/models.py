@@ -37,6 +37,8 @@ class WebhookEndpoint(models.Model):
     secret_prefix = models.CharField(max_length=16)
     previous_secret_encrypted = models.TextField(blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    # "ours", or another vendor's payload and signature (saas/webhooks/flavours.py)
+    flavour = models.CharField(max_length=16, default="ours")
     active = models.BooleanField(default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True, default="")

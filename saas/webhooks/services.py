@@ -24,7 +24,7 @@ from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
-from . import crypto, signing, ssrf, transport
+from . import crypto, flavours, signing, ssrf, transport
 from .models import (
     EVENTS,
     PING,
@@ -70,11 +70,12 @@ def list_endpoints(actor: Membership):
     return WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id)
 
 
-def _clean_events(events) -> list[str]:
+def _clean_events(events, flavour: str = flavours.OURS) -> list[str]:
     events = list(dict.fromkeys(events or []))
-    unknown = [e for e in events if e not in EVENTS]
+    known = EVENTS if flavour == flavours.OURS else list(flavours.get(flavour).events.values())
+    unknown = [e for e in events if e not in known]
     if unknown:
-        choices = ", ".join(EVENTS)
+        choices = ", ".join(known)
         raise ServiceError(f"Unknown event {unknown[0]!r}; choose from {choices}.", field="events")
     return events
 
@@ -91,15 +92,17 @@ def _new_secret() -> str:
 
 
 def create_endpoint(
-    actor: Membership, url: str, events=None, description: str = ""
+    actor: Membership, url: str, events=None, description: str = "", flavour: str = flavours.OURS
 ) -> tuple[WebhookEndpoint, str]:
-    """Add an endpoint. Returns (endpoint, secret); the secret is not shown again."""
+    """Add an endpoint. Returns (endpoint, secret); the secret is not shown again.
+
+    FLAVOUR picks another vendor's event names, body and signature (flavours.py)."""
     require_role(actor, Role.ADMIN)
     from saas.billing.services import check_webhooks_allowed
 
     check_webhooks_allowed(actor.workspace)
     url = ssrf.validate_url(url or "")
-    events, description = _clean_events(events), _clean_description(description)
+    events, description = _clean_events(events, flavour), _clean_description(description)
     if WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id).count() >= MAX_ENDPOINTS:
         raise Conflict(f"A workspace can have at most {MAX_ENDPOINTS} webhook endpoints.")
     secret = _new_secret()
@@ -108,6 +111,7 @@ def create_endpoint(
         url=url,
         events=events,
         description=description,
+        flavour=flavour,
         secret_encrypted=crypto.encrypt(secret),
         secret_prefix=secret[:10],
         created_by=actor.user if actor.user_id else None,
@@ -121,7 +125,7 @@ def update_endpoint(actor: Membership, endpoint_id, **changes) -> WebhookEndpoin
     if "url" in changes:
         endpoint.url = ssrf.validate_url(changes["url"] or "")
     if "events" in changes:
-        endpoint.events = _clean_events(changes["events"])
+        endpoint.events = _clean_events(changes["events"], endpoint.flavour)
     if "description" in changes:
         endpoint.description = _clean_description(changes["description"])
     if "active" in changes and bool(changes["active"]) != endpoint.active:
@@ -211,32 +215,41 @@ def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
     """
     if event_type not in EVENTS:
         raise ValueError(f"Unknown webhook event {event_type!r}; expected one of {EVENTS}.")
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(workspace_id=workspace.pk, active=True)
-        if e.wants(event_type)
-    ]
-    if not endpoints:
-        return []
+    endpoints = WebhookEndpoint.objects.filter(workspace_id=workspace.pk, active=True)
     event_id = new_event_id()
     payload = event_payload(event_id, event_type, workspace.pk, data)
     object_id = payload["data"].get("id") if isinstance(payload["data"], dict) else None
     dedupe_key = f"{event_type}:{object_id}" if object_id else event_id
-    created = [_create_delivery(e, payload, dedupe_key) for e in endpoints]
+    created = []
+    for endpoint in endpoints:
+        if endpoint.flavour == flavours.OURS:
+            if endpoint.wants(event_type):
+                created.append(_create_delivery(endpoint, payload, dedupe_key))
+            continue
+        flavour = flavours.get(endpoint.flavour)
+        name = flavour.events.get(event_type) if flavour else None
+        if name and endpoint.wants(name):
+            body = flavour.payload(event_type, payload["data"])
+            created.append(_create_delivery(endpoint, body, dedupe_key, event=(event_id, name)))
     return [d for d in created if d is not None]
 
 
-def _create_delivery(endpoint, payload, dedupe_key, replay_of=None) -> WebhookDelivery | None:
-    """A pending delivery, queued after commit; None if DEDUPE_KEY was already used."""
+def _create_delivery(
+    endpoint, payload, dedupe_key, replay_of=None, event=None
+) -> WebhookDelivery | None:
+    """A pending delivery, queued after commit; None if DEDUPE_KEY was already used.
+
+    EVENT is (event id, event type) for a flavour's body, which need not carry them."""
     if WebhookDelivery.objects.filter(endpoint=endpoint, dedupe_key=dedupe_key).exists():
         return None
+    event_id, event_type = event or (payload["id"], payload["type"])
     now = timezone.now()
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
                 endpoint=endpoint,
-                event_id=payload["id"],
-                event_type=payload["type"],
+                event_id=event_id,
+                event_type=event_type,
                 dedupe_key=dedupe_key,
                 payload=payload,
                 next_attempt_at=now,
@@ -289,7 +302,8 @@ def replay_delivery(actor: Membership, endpoint_id, delivery_id) -> WebhookDeliv
     if not original.endpoint.active:
         raise Conflict("This endpoint is disabled; enable it to replay events.")
     key = f"replay:{uuid.uuid4().hex}"
-    return _create_delivery(original.endpoint, original.payload, key, replay_of=original)
+    event = (original.event_id, original.event_type)
+    return _create_delivery(original.endpoint, original.payload, key, original, event)
 
 
 # Sending -----------------------------------------------------------------------
@@ -341,7 +355,11 @@ def _attempt(delivery: WebhookDelivery, now) -> tuple[transport.Response, bool]:
     except ssrf.ResolveFailed as exc:
         return _failure(str(exc)), False
     body = encode_body(delivery.payload)
-    headers = signing.signed_headers(keys, delivery.event_id, body)
+    flavour = flavours.get(endpoint.flavour)
+    if flavour is not None:
+        headers = flavour.headers(keys, delivery.event_id, body)
+    else:
+        headers = signing.signed_headers(keys, delivery.event_id, body)
     headers["Webhook-Attempt"] = str(delivery.attempts)
     return transport.post(target, body, headers), False
 

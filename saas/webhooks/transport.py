@@ -108,5 +108,23 @@ def post(
         conn.close()
 
 
+def options(target: Target, timeout: float = 1.0) -> Response:
+    """An OPTIONS request to TARGET's checked address (is anything listening?)."""
+    headers = {"Host": target.host_header, "User-Agent": USER_AGENT}
+    started = time.monotonic()
+    try:
+        conn = _connection(target, timeout, timeout)
+    except OSError as exc:
+        return Response(None, _ms_since(started), error=_describe(exc))
+    try:
+        conn.request("OPTIONS", target.path, headers=headers)
+        reply = conn.getresponse()
+        return Response(reply.status, _ms_since(started), "")
+    except (OSError, http.client.HTTPException) as exc:
+        return Response(None, _ms_since(started), error=_describe(exc))
+    finally:
+        conn.close()
+
+
 def _ms_since(started: float) -> int:
     return int((time.monotonic() - started) * 1000)

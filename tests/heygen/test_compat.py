@@ -225,9 +225,9 @@ def test_videos_are_listed_a_page_at_a_time_and_deleted(funded, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_templates_and_webhooks_say_they_are_not_supported_yet(funded):
+def test_templates_say_they_are_not_supported_yet(funded):
     client = heygen_client(funded.creator, funded.workspace_a)
-    for path in ("/v2/templates", "/v1/webhook/endpoint.list"):
+    for path in ("/v2/templates", "/v2/template/t1"):
         response = client.get(path)
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "not_supported"

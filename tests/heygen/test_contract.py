@@ -94,6 +94,13 @@ def test_every_answer_has_heygens_shape(funded, stub_worker):
     check("get", "/v1/video.list", client.get("/v1/video.list"))
     check("delete", "/v1/video.delete", client.delete(f"/v1/video.delete?video_id={video_id}"))
 
+    check("get", "/v1/webhook/webhook.list", client.get("/v1/webhook/webhook.list"))
+    admin = heygen_client(funded.admin, funded.workspace_a)
+    check("get", "/v1/webhook/endpoint.list", admin.get("/v1/webhook/endpoint.list"))
+    check("post", "/v1/webhook/endpoint.add",
+          admin.post("/v1/webhook/endpoint.add", {"url": "ftp://x"}, format="json"))  # fmt: skip
+    check("delete", "/v1/webhook/endpoint.delete",
+          admin.delete("/v1/webhook/endpoint.delete?endpoint_id=nope"))  # fmt: skip
     for bad in (body(test=True), {"video_inputs": "x"}, body(dimension={"width": 1})):
         check("post", "/v2/video/generate", client.post("/v2/video/generate", bad, format="json"))
     missing = client.get("/v1/video_status.get?video_id=00000000-0000-0000-0000-000000000000")

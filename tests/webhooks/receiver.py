@@ -56,6 +56,12 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the sender gave up waiting
 
+    def do_OPTIONS(self):  # HeyGen checks an endpoint this way before adding it
+        self.receiver.options_seen += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def log_message(self, format, *args):
         pass
 
@@ -73,6 +79,7 @@ class WebhookReceiver:
         self.secret = secret
         self.reject_unsigned = reject_unsigned  # answer 401 when the signature is wrong
         self.requests: list[ReceivedRequest] = []
+        self.options_seen = 0
         self.status = 200
         self.hang_seconds = 0.0
         self._failures: list[int] = []
