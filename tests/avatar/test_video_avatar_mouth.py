@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from .. import loudness
+
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 INNER_LIP_RING = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14,
                   87, 178, 88, 95]  # fmt: skip
@@ -77,7 +79,6 @@ def new_speech(tmp_path_factory):
 
 @pytest.mark.slow
 def test_the_mouth_is_sampled_from_the_recording_and_follows_the_new_speech(recording, new_speech):
-    from avatar.audio.io import decode_audio
     from avatar.lipsync import faces
     from avatar.lipsync.video import animate_footage, base_stretch, mouth_opening
 
@@ -95,10 +96,7 @@ def test_the_mouth_is_sampled_from_the_recording_and_follows_the_new_speech(reco
     dyed = np.array([green(frame) for frame in frames])
     opened = np.array([(lambda m: mouth_opening(m[0]) if m else 0.0)(faces.face_meshes(f))
                        for f in frames])  # fmt: skip
-    samples, hop = decode_audio(spoken.wav, rate=16000), 16000 / footage.fps
-    samples = np.pad(samples, (0, int((count + 1) * hop)))
-    envelope = np.array([np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2))
-                         for i in range(count)])  # fmt: skip
+    envelope = loudness.per_frame(spoken.wav, footage.fps, count)
     r_open = np.corrcoef(opened, envelope)[0, 1]
     r_green = np.corrcoef(dyed, envelope)[0, 1]
     print(

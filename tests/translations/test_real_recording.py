@@ -17,6 +17,7 @@ import pytest
 
 from saas.translations.models import TranslationLanguage
 
+from .. import loudness
 from ..conftest import api_client_for
 from ..studio import conftest as studio_conftest
 from .test_translations import ffmpeg, post, team  # noqa: F401  (fixtures)
@@ -95,7 +96,6 @@ def test_a_real_reading_is_transcribed_translated_and_dubbed_with_the_mouth_foll
 ):
     import numpy as np
 
-    from avatar.audio.io import decode_audio
     from avatar.audio.transcribe import word_error_rate
     from avatar.dub.probe import probe_video
     from avatar.dub.transcribe import transcribe_file
@@ -148,14 +148,8 @@ def test_a_real_reading_is_transcribed_translated_and_dubbed_with_the_mouth_foll
     with default_storage.open(f"{folder}/voice.wav", "rb") as handle:
         voice.write_bytes(handle.read())
 
-    def envelope(path):  # loudness per frame; silence past the end of a shorter track
-        samples, hop = decode_audio(path, rate=16000), 16000 / original.fps
-        samples = np.pad(samples, (0, max(0, int((len(openings) + 1) * hop) - len(samples))))
-        return np.array([np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2) + 1e-12)
-                         for i in range(len(openings))])  # fmt: skip
-
-    new = np.corrcoef(openings, envelope(voice))[0, 1]
-    old = np.corrcoef(openings, envelope(source))[0, 1]
+    new = loudness.correlation(openings, voice, original.fps)
+    old = loudness.correlation(openings, source, original.fps)
     print(f"mouth opening vs the dub r={new:.2f}, vs the reader's own voice r={old:.2f}")
     assert new > old and new > 0.2
     face_sheet(source, ARTIFACTS / "source-lower-face.png")

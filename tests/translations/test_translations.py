@@ -15,6 +15,7 @@ from saas.jobs.models import Job
 from saas.translations.models import Translation, TranslationLanguage
 from saas.webhooks.models import WebhookDelivery
 
+from .. import loudness
 from ..conftest import api_client_for
 from ..studio import conftest as studio_conftest
 
@@ -471,7 +472,6 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     import numpy as np
 
     from avatar.audio.align import tokenize
-    from avatar.audio.io import decode_audio
     from avatar.audio.transcribe import word_error_rate
     from avatar.dub.probe import probe_video
     from avatar.dub.transcribe import transcribe_file
@@ -532,14 +532,7 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     )
     # Outside, only the encoder's noise (both files are H.264): far below what changed inside.
     assert np.max(outside) < 3.0 and np.mean(inside) > 2 * np.mean(outside)
-    fps, openings = original.fps, np.array(openings)
-
-    def envelope(path):
-        samples, hop = decode_audio(path, rate=16000), 16000 / fps
-        return np.array([np.sqrt(np.mean(samples[int(i * hop) : int((i + 1) * hop)] ** 2) + 1e-12)
-                         for i in range(len(openings))])  # fmt: skip
-
-    new = np.corrcoef(openings, envelope(voice))[0, 1]
-    old = np.corrcoef(openings, envelope(source))[0, 1]
+    new = loudness.correlation(openings, voice, original.fps)
+    old = loudness.correlation(openings, source, original.fps)
     print(f"mouth opening vs the dub r={new:.2f}, vs the original speech r={old:.2f}")
     assert new > old and new > 0.2
