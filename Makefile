@@ -33,8 +33,9 @@ $(VENV)/.installed: requirements.lock requirements-nodeps.txt pyproject.toml
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
-	@# mediapipe is installed without its declared dependencies (see requirements-nodeps.txt)
-	@$(PY) -m pip check | grep -vE '^(mediapipe |No broken)' | grep . && exit 1 || true
+	@# mediapipe and Resemblyzer are installed without their declared dependencies
+	@# (see requirements-nodeps.txt)
+	@$(PY) -m pip check | grep -vE '^(mediapipe |resemblyzer |No broken)' | grep . && exit 1 || true
 	@touch $@
 
 .PHONY: run
@@ -98,4 +99,4 @@ format: setup ## Apply ruff's fixes and formatting
 
 .PHONY: lock
 lock: ## Rewrite requirements.lock from the current environment
-	$(PY) -m pip freeze --exclude-editable | grep -vE '^(talkingads|mediapipe)' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > requirements.lock
+	$(PY) -m pip freeze --exclude-editable | grep -vE '^(talkingads|mediapipe|Resemblyzer)' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > requirements.lock

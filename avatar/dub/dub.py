@@ -39,6 +39,7 @@ class Line:
     start: float
     end: float
     text: str
+    voice: str | None = None  # this line's speaker's voice, when not the track's
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,13 @@ def dub_track(
             start = max(line.start, cursor)
             following = lines[index + 1].start if index + 1 < len(lines) else duration
             slot = max(0.2, min(following, duration) - start - GAP_S)
-            spoken = _speak(line.text, voice_id, Path(tmp) / f"{index}.wav", glossary)
+            speaker = line.voice or voice_id
+            spoken = _speak(line.text, speaker, Path(tmp) / f"{index}.wav", glossary)
             natural = len(spoken)
             speed = min(MAX_SPEEDUP, max(1.0, (natural / RATE) / slot))
             if speed > 1.001:  # the voice's own faster delivery first: it sounds more natural
                 plain = spoken
-                spoken = _speak(line.text, voice_id, Path(tmp) / f"{index}-r.wav", glossary, speed)
+                spoken = _speak(line.text, speaker, Path(tmp) / f"{index}-r.wav", glossary, speed)
                 rest = min(len(spoken) / RATE / slot, MAX_SPEEDUP * len(spoken) / natural)
                 if natural / len(spoken) > MAX_SPEEDUP:  # the engine overshot: stretch instead
                     spoken = _atempo(plain, speed, Path(tmp) / f"{index}-fast.wav")

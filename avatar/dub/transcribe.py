@@ -9,9 +9,8 @@ guard): nothing is downloaded. Each process loads it once (about 145 MB).
 
 Segments: Whisper's own segments, split again wherever the speaker pauses for
 longer than `PAUSE_S` or a segment would run past `MAX_SEGMENT_S`, so that
-each subtitle (and each dubbed line) is one breath. Speaker labels are not
-made here: no offline diarisation model ships in a package (see the note in
-translate.py's module docstring).
+each subtitle (and each dubbed line) is one breath. Speaker labels are added
+by avatar.dub.speakers (a voice encoder; workers only, it needs torch).
 """
 
 from __future__ import annotations

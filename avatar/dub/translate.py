@@ -14,9 +14,8 @@ Engines, best first for each pair:
 The customer's own translation (edited in the transcript editor, or uploaded
 as SRT/VTT) needs no engine at all, so every language our voices speak can be
 dubbed even where nothing here translates it. No packaged offline model was
-found for English with German, French, Chinese or Japanese; no offline
-speaker-diarisation model ships in a package either, so segments carry no
-speaker labels yet (a new segment starts at every long pause instead).
+found for English with German, French, Chinese or Japanese. Speaker labels
+come from avatar.dub.speakers.
 """
 
 from __future__ import annotations

@@ -107,10 +107,14 @@ class TranslationDetail(APIView):
 class TranslationLanguageDetail(APIView):
     @returns(200, {"application/json": OBJECT})
     def patch(self, request, pk, language):
-        job = services.update_segments(
-            request.membership, pk, language, _body(request).get("segments")
-        )
-        return Response(language_data(job))
+        """``segments`` (the texts, all of them) and/or ``speaker_voices`` ({"S2": voice})."""
+        body = _body(request)
+        if "speaker_voices" not in body or "segments" in body:
+            services.update_segments(request.membership, pk, language, body.get("segments"))
+        if "speaker_voices" in body:
+            services.set_speaker_voices(request.membership, pk, language, body["speaker_voices"])
+        translation = services.get_translation(request.membership, pk)
+        return Response(language_data(services.get_language(translation, language)))
 
 
 class TranslationRetranslate(APIView):

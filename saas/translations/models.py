@@ -74,6 +74,8 @@ class TranslationLanguage(JobRecord):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=12)
     voice = models.CharField(max_length=100)
+    # {"S2": voice id}: another voice for a speaker; S1 and any speaker not named get `voice`
+    speaker_voices = models.JSONField(default=dict, blank=True)
     stage = models.CharField(max_length=16, choices=Stage.choices)
     engine = models.CharField(max_length=20, blank=True)  # who translated: bergamot, ...
     quality = models.CharField(max_length=12, blank=True)  # good | draft | provider | own

@@ -100,6 +100,21 @@ def translation_create(request):
     return redirect("translation_detail", pk=translation.pk)
 
 
+def _speakers(job) -> None:
+    """The speakers heard, and on each row the name of the voice its speaker gets."""
+    from avatar.errors import InvalidInput
+    from avatar.voices import get_voice
+
+    voices = services.voices_per_speaker(job)
+    job.speakers = sorted({row.get("speaker") for row in job.rows} - {None, ""})
+    for row in job.rows:
+        voice_id = voices.get(row.get("speaker") or "") or job.voice
+        try:
+            row["voice_name"] = get_voice(voice_id).name
+        except InvalidInput:  # a voice this installation no longer has
+            row["voice_name"] = voice_id
+
+
 @login_required
 @require_GET
 def translation_page(request, pk):
@@ -110,6 +125,7 @@ def translation_page(request, pk):
         pairs = zip(job.segments or [], translation.segments or [], strict=False)
         job.rows = [{"index": i, **t, "source": t.get("source") or s["text"]}
                     for i, (t, s) in enumerate(pairs)]  # fmt: skip
+        _speakers(job)
     context = {
         "here": "translations",
         "translation": translation,

@@ -74,6 +74,7 @@ def stage_transcribe(job: TranslationLanguage, progress) -> dict:
         source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
         progress(0.1)
         transcript = transcribe_file(source, translation.source_language or None)
+        _label_speakers(source, transcript.segments, translation.duration_s)
     if not transcript.segments:
         raise AvatarError(
             "no_speech", "We heard no speech in this video, so there is nothing to translate.",
@@ -93,6 +94,19 @@ def stage_transcribe(job: TranslationLanguage, progress) -> dict:
         transcript_source="whisper",
     )
     return {}
+
+
+def _label_speakers(source: Path, segments, duration_s: float) -> None:
+    """S1, S2... on each segment, where the voice encoder is installed."""
+    from avatar.audio.io import decode_audio
+    from avatar.dub import speakers
+
+    if not speakers.available() or not segments:
+        return
+    samples = decode_audio(source, rate=speakers.RATE, max_seconds=duration_s + 60)
+    labels = speakers.label(samples, [(s.start, s.end) for s in segments])
+    for segment, name in zip(segments, labels, strict=True):
+        segment.speaker = name
 
 
 def stage_translate(job: TranslationLanguage, progress) -> dict:
@@ -124,9 +138,10 @@ def stage_translate(job: TranslationLanguage, progress) -> dict:
 
 def _segments(translation: Translation, texts: list[str]) -> list[dict]:
     return [
-        {"start": s["start"], "end": s["end"], "source": s["text"], "text": text}
+        {"start": s["start"], "end": s["end"], "source": s["text"], "text": text,
+         "speaker": s.get("speaker") or ""}
         for s, text in zip(translation.segments, texts, strict=True)
-    ]
+    ]  # fmt: skip
 
 
 def stage_review(job: TranslationLanguage, progress) -> dict:
@@ -143,8 +158,12 @@ def stage_dub(job: TranslationLanguage, progress) -> dict:
     from avatar.audio.io import decode_audio
     from avatar.dub.dub import RATE, Line, dub_track
 
+    from .voices import voices_per_speaker
+
     translation = Translation.objects.get(pk=job.translation_id)
-    lines = [Line(s["start"], s["end"], s["text"]) for s in job.segments]
+    voices = voices_per_speaker(job)
+    lines = [Line(s["start"], s["end"], s["text"], voices.get(s.get("speaker") or ""))
+             for s in job.segments]  # fmt: skip
     spans = [(s["start"], s["end"]) for s in translation.segments or []]
     with tempfile.TemporaryDirectory(prefix=f"dub-{job.pk}-") as tmp:
         source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
@@ -161,7 +180,7 @@ def stage_dub(job: TranslationLanguage, progress) -> dict:
         _store(job, "dub.wav", result.wav)
         _store(job, "voice.wav", Path(tmp) / "voice.wav")
     placed = [{"start": p.start, "end": p.end, "speed": p.speed} for p in result.placed]
-    return {"report": {**result.report(), "placed": placed}}
+    return {"report": {**result.report(), "placed": placed}, "speaker_voices": voices}
 
 
 def stage_lipsync(job: TranslationLanguage, progress) -> dict:

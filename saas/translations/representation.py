@@ -25,6 +25,7 @@ def language_data(job: TranslationLanguage) -> dict:
         "quality_note": _note(job),
         "credits": job.credits_reserved,
         "segments": job.segments,
+        "speaker_voices": job.speaker_voices or {},
         "dub_report": {
             k: v for k, v in (job.report or {}).items() if k not in ("placed", "lipsync")
         }

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.files import File
 from django.db import transaction
 
-from avatar.errors import AvatarError
+from avatar.errors import AvatarError, InvalidInput
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.jobs import engine
 from saas.jobs.models import Job
@@ -27,6 +27,7 @@ from saas.workspaces.services import require_role
 
 from .models import Translation, TranslationLanguage, language_folder
 from .pipeline import LANGUAGE, TRANSLATION, translation_engines
+from .voices import voices_for, voices_per_speaker  # noqa: F401  (voices_per_speaker: pages)
 
 MAX_LANGUAGES = 10
 MAX_SEGMENT_CHARS = 1000
@@ -40,12 +41,6 @@ def _service_error(exc: AvatarError) -> ServiceError:
 
 
 # Languages and voices --------------------------------------------------------------
-
-
-def voices_for(language: str) -> list:
-    from avatar.voices import catalogue
-
-    return [v for v in catalogue() if v.language.lower().split("-")[0] == language]
 
 
 def languages_offered() -> list[dict]:
@@ -339,6 +334,32 @@ def _under_review(actor: Membership, translation_id, language: str):
             f"({job.status}); segments can be edited while it waits for review."
         )
     return translation, job
+
+
+def set_speaker_voices(actor: Membership, translation_id, language: str, voices):
+    """Choose a voice per speaker ({"S2": voice id}) for a language under review."""
+    from avatar.voices import get_voice
+
+    _, job = _under_review(actor, translation_id, language)
+    speakers = {s.get("speaker") for s in job.segments or []} - {None, ""}
+    if not isinstance(voices, dict):
+        raise ServiceError('Give speaker_voices as {"S2": voice id}.', field="speaker_voices")
+    for speaker, voice_id in voices.items():
+        field = f"speaker_voices.{speaker}"
+        if speaker not in speakers:
+            known = ", ".join(sorted(speakers)) or "none (one voice is heard)"
+            raise ServiceError(f"No speaker {speaker!r} here; speakers: {known}.", field=field)
+        try:
+            voice = get_voice(str(voice_id))
+        except InvalidInput as exc:
+            raise ServiceError(exc.message, field=field) from None
+        if voice.primary_language != language:
+            message = f"{voice.name} speaks {voice.language}, not {language}."
+            raise ServiceError(message, field=field)
+    merged = {**(job.speaker_voices or {}), **{k: str(v) for k, v in voices.items()}}
+    TranslationLanguage.objects.filter(pk=job.pk).update(speaker_voices=merged)
+    job.refresh_from_db()
+    return job
 
 
 def update_segments(

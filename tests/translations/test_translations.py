@@ -536,3 +536,64 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     old = loudness.correlation(openings, source, original.fps)
     print(f"mouth opening vs the dub r={new:.2f}, vs the original speech r={old:.2f}")
     assert new > old and new > 0.2
+
+
+@pytest.mark.slow
+def test_two_speakers_are_labelled_and_dubbed_in_two_voices(team, stub_worker, tmp_path):
+    import soundfile
+
+    from ..avatar.test_speakers import conversation
+
+    samples, _ = conversation(tmp_path, pause=1.2)
+    soundfile.write(tmp_path / "talk.wav", samples, 16000)
+    video = tmp_path / "talk.mp4"
+    sound = str(tmp_path / "talk.wav")
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-i", sound, "-c:v", "libx264",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(video))  # fmt: skip
+    client = api_client_for(team.creator, team.workspace_a)
+    created = post(client, video.read_bytes(), target_languages="es").json()
+    stub_worker.drain()
+    url = f"/api/v1/translations/{created['id']}"
+    body = client.get(url).json()
+    labels = [s["speaker"] for s in body["transcript"]]
+    print("speakers:", labels, [s["text"] for s in body["transcript"]])
+    assert set(labels) == {"S1", "S2"} and labels[0] == "S1" and labels[1] == "S2"
+    [spanish] = body["languages"]
+    assert [s["speaker"] for s in spanish["segments"]] == labels
+
+    refused = client.patch(f"{url}/languages/es", {"speaker_voices": {"S9": "espeak:es"}},
+                           format="json")  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.json()["error"]["field"] == "speaker_voices.S9"
+    english = {"speaker_voices": {"S2": "piper:en_US-joe-medium"}}
+    wrong = client.patch(f"{url}/languages/es", english, format="json")
+    assert wrong.status_code == 400 and "not es" in wrong.json()["error"]["message"]
+    chosen = client.patch(f"{url}/languages/es", {"speaker_voices": {"S2": "espeak:es+f3"}},
+                          format="json")  # fmt: skip
+    assert chosen.status_code == 200 and chosen.json()["speaker_voices"] == {"S2": "espeak:es+f3"}
+    assert client.post(f"{url}/dub", {}, format="json").status_code == 200
+    stub_worker.drain()
+    [spanish] = client.get(url).json()["languages"]
+    assert spanish["status"] == "completed", spanish["error"]
+    voices = spanish["speaker_voices"]
+    assert voices["S2"] == "espeak:es+f3" and voices["S1"] == spanish["voice"] != voices["S2"]
+
+
+def test_each_further_speaker_gets_another_voice_of_the_language_unless_chosen():
+    from types import SimpleNamespace
+
+    from avatar.voices import get_voice
+    from saas.translations.services import voices_per_speaker
+
+    segments = [{"speaker": s} for s in ("S1", "S2", "S1", "S3")]
+    job = SimpleNamespace(segments=segments, voice="kokoro:es-jf_alpha", language="es",
+                          speaker_voices={})  # fmt: skip
+    voices = voices_per_speaker(job)
+    assert voices["S1"] == "kokoro:es-jf_alpha" and len(set(voices.values())) == 3
+    assert get_voice(voices["S2"]).gender != get_voice(voices["S1"]).gender  # told apart
+    assert all(get_voice(v).primary_language == "es" for v in voices.values())
+    job.speaker_voices = {"S3": "espeak:es"}
+    assert voices_per_speaker(job)["S3"] == "espeak:es"
+    unlabelled = SimpleNamespace(segments=[{"text": "x"}], voice="espeak:es", language="es",
+                                 speaker_voices={})  # fmt: skip
+    assert voices_per_speaker(unlabelled) == {"": "espeak:es"}
