@@ -18,7 +18,8 @@ import importlib.util
 
 import numpy as np
 
-RATE = 16000
+from avatar.dub.transcribe import RATE  # segments and samples come from the transcription
+
 MIN_SECONDS = 1.0
 SAME_SPEAKER = 0.75
 

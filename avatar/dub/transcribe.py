@@ -20,8 +20,12 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from avatar.errors import AvatarError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RATE = 16000
 PAUSE_S = 0.7
@@ -123,8 +127,8 @@ def transcribe(samples, language: str | None = None, *, beam_size: int = 5) -> T
     )
 
 
-def transcribe_file(path: Path | str, language: str | None = None) -> Transcript:
-    """Transcribe the first audio stream of any file ffmpeg reads (a video too).
+def speech_samples(path: Path | str) -> np.ndarray:
+    """The first audio stream of any file ffmpeg reads (a video too), mono at RATE.
 
     A silent sound track is refused (`silent`): there is nothing to translate.
     """
@@ -132,7 +136,7 @@ def transcribe_file(path: Path | str, language: str | None = None) -> Transcript
     from avatar.errors import InvalidInput
 
     try:
-        samples = decode_audio(Path(path), rate=RATE, max_seconds=3600)
+        return decode_audio(Path(path), rate=RATE, max_seconds=3600)
     except InvalidInput as exc:
         if exc.code == "audio_silent":
             raise AvatarError(
@@ -141,7 +145,11 @@ def transcribe_file(path: Path | str, language: str | None = None) -> Transcript
                 field="video",
             ) from None
         raise
-    return transcribe(samples, language)
+
+
+def transcribe_file(path: Path | str, language: str | None = None) -> Transcript:
+    """Transcribe the first audio stream of PATH (see speech_samples)."""
+    return transcribe(speech_samples(path), language)
 
 
 def split_at_pauses(

@@ -8,8 +8,8 @@ service function our ``/api/v1`` uses. Errors leave in HeyGen's envelope.
 
 from __future__ import annotations
 
-import base64
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework import authentication, exceptions, parsers
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from saas.api.errors import exception_handler as our_exception_handler
 from saas.api.idempotency import idempotent
+from saas.api.pagination import NewestFirstCursorPagination
 from saas.errors import NotFound, ServiceError
 from saas.studio import services as studio
 from saas.studio.models import Video
@@ -26,7 +27,6 @@ from saas.workspaces.services import authenticate_api_key
 from . import envelopes, mapping, webhooks
 
 LONG_POLL_MAX_S = 30
-PAGE_SIZE = 100
 
 
 class HeyGenKeyAuthentication(authentication.BaseAuthentication):
@@ -125,42 +125,30 @@ class VideoStatus(HeyGenView):
         return self.ok(mapping.video_status(video))
 
 
+class TokenPagination(NewestFirstCursorPagination):
+    """Our cursor pagination under HeyGen's names: ``token`` for the cursor, ``limit``
+    up to 100."""
+
+    cursor_query_param = "token"
+    page_size = max_page_size = 100
+
+
 class VideoList(HeyGenView):
-    """``GET /v1/video.list?token=``: newest first, 100 a page; ``token`` is the next page."""
+    """``GET /v1/video.list?token=&limit=``: newest first, 100 a page; ``token`` from the
+    answer is the next page."""
 
     version = 1
 
     def get(self, request):
+        paginator = TokenPagination()
         videos = Video.objects.filter(workspace=request.membership.workspace)
-        videos = videos.order_by("-created_at", "-pk")
-        token = request.query_params.get("token")
-        if token:
-            created, pk = _cursor(token)
-            videos = videos.filter(created_at__lte=created).exclude(created_at=created, pk__gte=pk)
-        page = list(videos[: PAGE_SIZE + 1])
-        more = len(page) > PAGE_SIZE
-        page = page[:PAGE_SIZE]
-        next_token = _token(page[-1]) if more else None
-        return self.ok({"videos": [mapping.video_item(v) for v in page], "token": next_token})
-
-
-def _token(video) -> str:
-    raw = f"{video.created_at.isoformat()}|{video.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _cursor(token: str):
-    from django.utils.dateparse import parse_datetime
-
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        created, pk = raw.split("|", 1)
-        moment = parse_datetime(created)
-        if moment is None:
-            raise ValueError(created)
-        return moment, pk
-    except (ValueError, UnicodeDecodeError):
-        raise ServiceError("This token is not one we gave.", field="token") from None
+        try:
+            page = paginator.paginate_queryset(videos, request, view=self)
+        except exceptions.NotFound:  # DRF's answer to a cursor it cannot read
+            raise ServiceError("This token is not one we gave.", field="token") from None
+        following = paginator.get_next_link()
+        token = parse_qs(urlsplit(following).query)["token"][0] if following else None
+        return self.ok({"videos": [mapping.video_item(v) for v in page], "token": token})
 
 
 class VideoDelete(HeyGenView):
@@ -184,11 +172,11 @@ class Avatars(HeyGenView):
         from avatar.presenters import stock_avatars
         from saas.studio.avatars import stock_preview_url
         from saas.studio.models import Avatar
-        from saas.studio.representation import file_url
+        from saas.studio.representation import absolute_url, file_url
 
         avatars = [
             {"avatar_id": s.id, "avatar_name": s.name, "gender": None,
-             "preview_image_url": None, "preview_video_url": _absolute(stock_preview_url(s.id)),
+             "preview_image_url": None, "preview_video_url": absolute_url(stock_preview_url(s.id)),
              "premium": False, "type": None, "tags": ["stock"]}
             for s in stock_avatars()
         ]  # fmt: skip
@@ -207,14 +195,6 @@ class Avatars(HeyGenView):
                                 "preview_video_url": preview, "premium": False,
                                 "type": "video_avatar", "tags": []})  # fmt: skip
         return self.ok({"avatars": avatars, "talking_photos": photos})
-
-
-def _absolute(url):
-    from django.conf import settings
-
-    if not url or url.startswith("http"):
-        return url
-    return settings.SITE_ROOT + url
 
 
 class Voices(HeyGenView):

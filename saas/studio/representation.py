@@ -9,12 +9,16 @@ from .models import Avatar, Video
 OUTPUTS = ("mp4", "poster", "srt", "vtt")
 
 
+def absolute_url(url: str | None) -> str | None:
+    """URL as the customer fetches it: storage URLs that are paths get SITE_ROOT."""
+    if not url or url.startswith("http"):
+        return url
+    return settings.SITE_ROOT + url
+
+
 def file_url(field) -> str | None:
     """An absolute URL for a stored file (signed, for S3-compatible storage)."""
-    if not field:
-        return None
-    url = field.storage.url(field.name)
-    return url if url.startswith("http") else settings.SITE_ROOT + url
+    return absolute_url(field.storage.url(field.name)) if field else None
 
 
 def video_data(video: Video) -> dict:

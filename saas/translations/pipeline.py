@@ -65,7 +65,7 @@ def _store(job: TranslationLanguage, name: str, path: Path) -> str:
 
 
 def stage_transcribe(job: TranslationLanguage, progress) -> dict:
-    from avatar.dub.transcribe import MIN_LANGUAGE_PROBABILITY, transcribe_file
+    from avatar.dub.transcribe import MIN_LANGUAGE_PROBABILITY, speech_samples, transcribe
 
     translation = Translation.objects.get(pk=job.translation_id)
     if translation.segments is not None:
@@ -73,8 +73,9 @@ def stage_transcribe(job: TranslationLanguage, progress) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"transcribe-{job.pk}-") as tmp:
         source = _download(translation.source, Path(tmp), "source" + _suffix(translation))
         progress(0.1)
-        transcript = transcribe_file(source, translation.source_language or None)
-        _label_speakers(source, transcript.segments, translation.duration_s)
+        samples = speech_samples(source)
+    transcript = transcribe(samples, translation.source_language or None)
+    _label_speakers(samples, transcript.segments)
     if not transcript.segments:
         raise AvatarError(
             "no_speech", "We heard no speech in this video, so there is nothing to translate.",
@@ -96,14 +97,12 @@ def stage_transcribe(job: TranslationLanguage, progress) -> dict:
     return {}
 
 
-def _label_speakers(source: Path, segments, duration_s: float) -> None:
-    """S1, S2... on each segment, where the voice encoder is installed."""
-    from avatar.audio.io import decode_audio
+def _label_speakers(samples, segments) -> None:
+    """S1, S2... on each segment (SAMPLES at 16 kHz), where the voice encoder is installed."""
     from avatar.dub import speakers
 
     if not speakers.available() or not segments:
         return
-    samples = decode_audio(source, rate=speakers.RATE, max_seconds=duration_s + 60)
     labels = speakers.label(samples, [(s.start, s.end) for s in segments])
     for segment, name in zip(segments, labels, strict=True):
         segment.speaker = name

@@ -206,7 +206,7 @@ def test_an_asset_uploaded_as_a_raw_body_becomes_a_background(funded):
 def test_videos_are_listed_a_page_at_a_time_and_deleted(funded, monkeypatch):
     from saas.heygen import views
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views.TokenPagination, "page_size", 2)
     made = [Video.objects.create(workspace=funded.workspace_a, title=f"V{i}", stage="speech",
                                  request={}) for i in range(3)]  # fmt: skip
     Video.objects.create(workspace=funded.workspace_b, title="Theirs", stage="speech", request={})
