@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "saas.jobs",
     "saas.studio",
     "saas.translations",
+    "saas.batches",
     "saas.ops",
     "saas.webhooks",
     "saas.heygen",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", studio.home, name="home"),
     path("", include("saas.studio.pages.urls")),
     path("", include("saas.translations.pages")),
+    path("", include("saas.batches.pages")),
     path("accounts/", include("allauth.urls")),
     path("workspace/switch/", workspaces.switch_workspace, name="switch_workspace"),
     path("workspace/new/", workspaces.create_workspace, name="create_workspace"),

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from saas.batches.models import Batch, BatchRow, VideoTemplate
 from saas.jobs.models import Job
 from saas.studio.drafts import create_draft
 from saas.studio.models import Asset, Avatar, Draft, Project, Pronunciation, Video
@@ -54,7 +55,19 @@ def objects(personas):
         "translation": a_translation(personas.workspace_a).pk,
         "language": "es",
         "index": 0,
+        **a_template_and_batch(owner),
+        "number": 1,
     }
+
+
+def a_template_and_batch(owner) -> dict:
+    from saas.batches.services import create_batch
+    from saas.batches.templates import create_template
+
+    request = {"title": "For {{team}}", "scenes": [{"script": "Welcome, {{team}}."}]}
+    template = create_template(owner, "A's template", request)
+    batch = create_batch(owner, template_id=template.id, rows=[{"team": "Sales"}, {"team": ""}])
+    return {"template": template.id, "batch": batch.pk}
 
 
 def a_translation(workspace):
@@ -108,6 +121,17 @@ OBJECT_ENDPOINTS = [
     ("post", "/api/v1/translations/{translation}/languages/{language}/retranslate", {"index": 0}),
     ("post", "/api/v1/translations/{translation}/dub", {}),
     ("post", "/api/v1/translations/{translation}/cancel", None),
+    ("get", "/api/v1/templates/{template}", None),
+    ("patch", "/api/v1/templates/{template}", {"name": "hijacked"}),
+    ("delete", "/api/v1/templates/{template}", None),
+    ("post", "/api/v1/templates/{template}/generate", {"variables": {"team": "x"}}),
+    ("get", "/api/v1/batches/{batch}", None),
+    ("delete", "/api/v1/batches/{batch}", None),
+    ("patch", "/api/v1/batches/{batch}/rows/{number}", {"values": {"team": "x"}}),
+    ("post", "/api/v1/batches/{batch}/start", {"skip_invalid": True}),
+    ("post", "/api/v1/batches/{batch}/cancel", None),
+    ("post", "/api/v1/batches/{batch}/retry", None),
+    ("get", "/api/v1/batches/{batch}/download", None),
 ]
 LIST_ENDPOINTS = [
     "/api/v1/projects",
@@ -120,6 +144,8 @@ LIST_ENDPOINTS = [
     "/api/v1/avatars",
     "/api/v1/drafts",
     "/api/v1/translations",
+    "/api/v1/templates",
+    "/api/v1/batches",
 ]
 CREATE_ENDPOINTS = [
     ("/api/v1/projects", {"name": "New"}),
@@ -128,6 +154,9 @@ CREATE_ENDPOINTS = [
     ("/api/v1/pronunciations", {"written": "Xiaomi", "spoken": "zee a o me"}),
     ("/api/v1/videos", {"scenes": [{"script": "Hi"}]}),
     ("/api/v1/videos/from-url", {"url": "https://shop.example/p/1"}),
+    ("/api/v1/templates", {"name": "T", "request": {"scenes": [{"script": "Hi {{x}}"}]}}),
+    ("/api/v1/templates/training-lesson/generate", {"variables": {}}),
+    ("/api/v1/batches", {"template": "training-lesson", "rows": [{"course": "C"}]}),
 ]
 
 
@@ -145,6 +174,9 @@ def snapshot():
         list(Draft.objects.values_list("id", "request").order_by("id")),
         list(TranslationLanguage.objects.values_list("id", "status", "segments").order_by("id")),
         list(Job.objects.values_list("id", "status").order_by("id")),
+        list(VideoTemplate.objects.values_list("id", "name", "request").order_by("id")),
+        list(Batch.objects.values_list("id", "status").order_by("id")),
+        list(BatchRow.objects.values_list("id", "status", "values").order_by("id")),
     )
 
 
@@ -244,6 +276,17 @@ WEB_OBJECT_PAGES = [
     ("post", "/translations/{translation}/{language}/retranslate/{index}/"),
     ("post", "/translations/{translation}/cancel/"),
     ("post", "/translations/{translation}/delete/"),
+    ("get", "/templates/{template}/"),
+    ("post", "/templates/{template}/"),
+    ("get", "/templates/{template}/sample.csv"),
+    ("post", "/templates/{template}/delete/"),
+    ("post", "/drafts/{draft}/save-template/"),
+    ("get", "/batches/{batch}/"),
+    ("post", "/batches/{batch}/rows/{number}/"),
+    ("post", "/batches/{batch}/start/"),
+    ("post", "/batches/{batch}/cancel/"),
+    ("post", "/batches/{batch}/retry/"),
+    ("get", "/batches/{batch}/download/"),
 ]
 # Object routes whose isolation tests live with their feature.
 TESTED_ELSEWHERE = {

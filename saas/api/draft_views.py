@@ -11,11 +11,11 @@ from saas.studio import drafts
 from saas.studio import services as studio
 from saas.studio.models import Draft
 from saas.studio.representation import video_data
+from saas.studio.requests import LENGTHS, TONES, FromUrlSerializer, VideoCreateSerializer, plain
 
 from .idempotency import idempotent
 from .schema import no_content, returns
-from .video_serializers import LENGTHS, TONES, FromUrlSerializer, VideoCreateSerializer
-from .video_views import _plain, _validated
+from .video_views import _validated
 
 
 class DraftSerializer(serializers.Serializer):
@@ -96,7 +96,7 @@ class DraftRender(APIView):
         draft = drafts.get_draft(request.membership, pk)
         serializer = VideoCreateSerializer(data=draft.request)
         serializer.is_valid(raise_exception=True)
-        video = studio.create_video(request.membership, _plain(serializer.validated_data))
+        video = studio.create_video(request.membership, plain(serializer.validated_data))
         return Response(video_data(video), status=status.HTTP_201_CREATED)
 
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from . import draft_views, media_views, translation_views, video_views, views
+from . import batch_views, draft_views, media_views, translation_views, video_views, views
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api_schema"),
@@ -21,6 +21,28 @@ urlpatterns = [
     path("drafts/<uuid:pk>/script", draft_views.DraftScript.as_view(), name="api_draft_script"),
     path("drafts/<uuid:pk>/render", draft_views.DraftRender.as_view(), name="api_draft_render"),
     path("estimate", video_views.Estimate.as_view(), name="api_estimate"),
+    path("templates", batch_views.TemplateList.as_view(), name="api_templates"),
+    path("templates/<str:pk>", batch_views.TemplateDetail.as_view(), name="api_template"),
+    path(
+        "templates/<str:pk>/generate",
+        batch_views.TemplateGenerate.as_view(),
+        name="api_template_generate",
+    ),
+    path("batches", batch_views.BatchList.as_view(), name="api_batches"),
+    path("batches/<uuid:pk>", batch_views.BatchDetail.as_view(), name="api_batch"),
+    path(
+        "batches/<uuid:pk>/rows/<int:number>",
+        batch_views.BatchRowDetail.as_view(),
+        name="api_batch_row",
+    ),
+    path("batches/<uuid:pk>/start", batch_views.BatchStart.as_view(), name="api_batch_start"),
+    path("batches/<uuid:pk>/cancel", batch_views.BatchCancel.as_view(), name="api_batch_cancel"),
+    path("batches/<uuid:pk>/retry", batch_views.BatchRetry.as_view(), name="api_batch_retry"),
+    path(
+        "batches/<uuid:pk>/download",
+        batch_views.BatchDownload.as_view(),
+        name="api_batch_download",
+    ),
     path("assets", media_views.AssetList.as_view(), name="api_assets"),
     path("assets/<uuid:pk>", media_views.AssetDetail.as_view(), name="api_asset"),
     path("voices", media_views.VoiceList.as_view(), name="api_voices"),

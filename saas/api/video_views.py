@@ -7,26 +7,15 @@ from rest_framework.views import APIView
 from saas.studio import services as studio
 from saas.studio.models import Video
 from saas.studio.representation import video_data
+from saas.studio.requests import FromUrlSerializer, VideoCreateSerializer, plain
 
 from . import views
 from .idempotency import idempotent
 from .schema import no_content, returns
-from .video_serializers import FromUrlSerializer, VideoCreateSerializer
 
 
 def _validated(serializer_class, request):
-    return _plain(views.validated(serializer_class, request))
-
-
-def _plain(value):
-    """Validated data as JSON-ready builtins (UUIDs and decimals as strings)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+    return plain(views.validated(serializer_class, request))
 
 
 class VideoList(generics.ListAPIView):

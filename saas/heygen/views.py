@@ -89,13 +89,12 @@ class VideoGenerate(HeyGenView):
 
     @idempotent
     def post(self, request):
-        from saas.api.video_serializers import VideoCreateSerializer
-        from saas.api.video_views import _plain
+        from saas.studio.requests import VideoCreateSerializer, plain
 
         ours, callback_id = mapping.video_request(request.data)
         serializer = VideoCreateSerializer(data=ours)
         serializer.is_valid(raise_exception=True)
-        data = _plain(serializer.validated_data)
+        data = plain(serializer.validated_data)
         if callback_id:
             data["heygen"] = {"callback_id": callback_id}
         video = studio.create_video(request.membership, data)

@@ -429,11 +429,28 @@ def _after_commit_refresh_parent(job) -> None:
 
 
 def refresh_parent(parent_id) -> str | None:
-    """Derive a parent's progress and status from its children; end it when they all have.
+    """A child ended (or the sweeper passed): bring the parent up to date.
+
+    A parent whose pipeline has `on_refresh` is handed to it (a batch decides
+    when it is done); any other is derived from its children. Returns the
+    parent's status, or None if there is no such parent.
+    """
+    parent = Job.objects.filter(pk=parent_id).first()
+    if parent is None:
+        return None
+    pipeline = pipelines.get(parent.kind)
+    if pipeline.on_refresh is not None and parent.is_active:
+        pipeline.on_refresh(parent)
+        return parent.status
+    return derive_parent(parent_id)
+
+
+def derive_parent(parent_id) -> str | None:
+    """Set the parent's progress from its children; end it when they all have.
 
     The parent completes when every child has ended and at least one
     completed; it fails when none did. A child's failure never touches its
-    siblings. Returns the parent's status, or None if there is no such parent.
+    siblings.
     """
     parent = Job.objects.filter(pk=parent_id).first()
     if parent is None:

@@ -69,6 +69,10 @@ class Pipeline:
       failed or cancelled), once.
     A pipeline with no stages is a parent: it has children (jobs of other
     pipelines) and its state is derived from theirs.
+    on_refresh(parent), for a parent whose children are submitted over time
+      (a batch): called instead of deriving its state whenever a child ends
+      and at every sweep; the parent ends itself with engine.derive_parent
+      once no more children will come.
     """
 
     name: str
@@ -80,6 +84,7 @@ class Pipeline:
     completed_event: str = ""
     failed_event: str = ""
     on_end: Callable | None = None
+    on_refresh: Callable | None = None
     stage_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -106,7 +106,7 @@ def create_from_link(request):
 
 def _link_request(form: dict) -> dict:
     """The form checked as the API checks `POST /api/v1/drafts/from-url`."""
-    from saas.api.video_serializers import FromUrlSerializer
+    from saas.studio.requests import FromUrlSerializer
 
     serializer = FromUrlSerializer(data=form)
     if not serializer.is_valid():

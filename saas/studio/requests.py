@@ -1,8 +1,12 @@
-"""Request shapes for videos. Errors name the field with its JSON path."""
+"""Request shapes for videos (DRF serializers). Errors name the field with its JSON path.
+
+Shared by the REST API, the web app, the HeyGen-compatible routes and
+templates, so a video request is checked the same way wherever it comes from.
+"""
 
 from rest_framework import serializers
 
-from saas.studio.drafts import LENGTHS, TONES
+from .drafts import LENGTHS, TONES
 
 ASPECTS = ["16:9", "9:16", "1:1"]
 RESOLUTIONS = ["720p", "1080p"]
@@ -75,3 +79,21 @@ class FromUrlSerializer(serializers.Serializer):
     music = serializers.JSONField(required=False)
     captions = serializers.JSONField(required=False)
     callback_url = serializers.URLField(max_length=2000, required=False)
+
+
+def plain(value):
+    """Validated data as JSON-ready builtins (UUIDs and decimals as strings)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def checked(data: dict, serializer_class=None) -> dict:
+    """DATA as a valid video request (defaults filled in); DRF's ValidationError if not."""
+    serializer = (serializer_class or VideoCreateSerializer)(data=data)
+    serializer.is_valid(raise_exception=True)
+    return plain(serializer.validated_data)
