@@ -81,7 +81,7 @@ _PRODUCT_SAMPLE = {
 }  # fmt: skip
 
 
-def _product_ad(slug: str, name: str, aspect: str, image_layout: str) -> Builtin:
+def _product_ad(slug: str, name: str, aspect: str, image_layout: str, host: str) -> Builtin:
     images = [{"asset": "{{image_1}}"}, {"asset": "{{image_2}}"}]
     request = {
         "title": "{{product_name}}",
@@ -123,7 +123,8 @@ def _product_ad(slug: str, name: str, aspect: str, image_layout: str) -> Builtin
     description = (
         f"Hook, benefits over the product's images, price card, call to action ({aspect})."
     )
-    return Builtin(slug, name, description, request, _PRODUCT_VARIABLES, _PRODUCT_SAMPLE)
+    sample = {**_PRODUCT_SAMPLE, "presenter": host}
+    return Builtin(slug, name, description, request, _PRODUCT_VARIABLES, sample)
 
 
 SALE = Builtin(
@@ -175,7 +176,7 @@ SALE = Builtin(
         PRESENTER,
         VOICE,
     ],
-    {"product_name": "Alpine Wool Beanie", "discount": "30"},
+    {"product_name": "Alpine Wool Beanie", "discount": "30", "presenter": "maya"},
 )
 
 WALKTHROUGH = Builtin(
@@ -227,7 +228,7 @@ WALKTHROUGH = Builtin(
         PRESENTER,
         VOICE,
     ],
-    {"product_name": "Ledgerly"},
+    {"product_name": "Ledgerly", "presenter": "astronaut"},
 )
 
 LESSON = Builtin(
@@ -313,8 +314,8 @@ ANNOUNCEMENT = Builtin(
 BUILTINS = {
     t.slug: t
     for t in (
-        _product_ad("product-ad-vertical", "Product ad (9:16)", "9:16", "corner"),
-        _product_ad("product-ad-wide", "Product ad (16:9)", "16:9", "split"),
+        _product_ad("product-ad-vertical", "Product ad (9:16)", "9:16", "corner", "grace"),
+        _product_ad("product-ad-wide", "Product ad (16:9)", "16:9", "split", "maya"),
         SALE,
         WALKTHROUGH,
         LESSON,

@@ -1,7 +1,7 @@
 """The batch pipelines on the job engine.
 
 `batch` is a parent job: its children are the rows' videos, submitted over
-time by the pump (services.pump), which the engine wakes whenever a child
+time by the pump (runner.pump), which the engine wakes whenever a child
 ends and at every sweep. `batch_discover` reads a collection page on a
 worker (the browser never runs in the web process) and turns its product
 links into rows.
@@ -46,7 +46,7 @@ def _find_products(job: Job, progress) -> dict:
 
     from saas.studio.storyboard import _browser_thread, scrape_config
 
-    from .services import found_products
+    from .runner import found_products
 
     batch = Batch.objects.filter(pk=job.subject).first()
     if batch is None or batch.status != Batch.Status.DISCOVERING:
@@ -62,7 +62,7 @@ def _find_products(job: Job, progress) -> dict:
 
 def _discovery_ended(job: Job) -> None:
     if job.status in (Job.Status.FAILED, Job.Status.CANCELLED):
-        from .services import discovery_failed
+        from .runner import discovery_failed
 
         message = job.error_message or "Reading the collection page was cancelled."
         discovery_failed(job.subject, job.error_code or "cancelled", message)

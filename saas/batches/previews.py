@@ -43,9 +43,11 @@ def sample_values(template) -> dict:
 
     sample = dict(BUILTINS[template.id].sample) if template.builtin else {}
     for variable in template.variables:
-        if variable.name in sample or variable.default is not None:
+        if variable.name in sample:
             continue
-        if variable.type == "text":
+        if variable.default is not None:
+            sample[variable.name] = variable.default
+        elif variable.type == "text":
             sample[variable.name] = variable.title
         elif variable.type == "number":
             sample[variable.name] = "19.99"

@@ -5,9 +5,9 @@ row when it is created; nothing is queued until it is started, and it starts
 only when every row is valid (or the customer skips the bad ones) and the
 balance covers the estimate. Started, it is a parent job (saas/jobs): the
 pump (`pump`, on a worker) turns waiting rows into ordinary videos while the
-plan's render slots allow, keeping one slot for the workspace's other videos,
-and is woken whenever one of its videos ends and at every sweep, so a worker
-restart loses nothing.
+plan's render slots allow, keeping one slot for the workspace's other videos
+(runner.py, worker side), and is woken whenever one of its videos ends and at
+every sweep, so a worker restart loses nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saas.errors import Conflict, NotFound, PaymentRequired, ServiceError, parse_uuid
-from saas.jobs import engine
+from saas.jobs import engine, pipelines
 from saas.jobs.models import Job
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 Row = BatchRow.Status
 URL_OPTIONS = ("length", "tone", "aspect", "resolution", "avatar", "voice", "music", "captions")
 MAX_URLS = 200
+BATCH, DISCOVER = "batch", "batch_discover"  # the pipelines (pipeline.py)
 
 
 def get_batch(membership: Membership, batch_id) -> Batch:
@@ -216,7 +217,7 @@ def update_row(actor: Membership, batch_id, number: int, values: dict) -> BatchR
     return row
 
 
-def _row_request(batch: Batch, row: BatchRow) -> tuple[dict, str]:
+def row_request(batch: Batch, row: BatchRow) -> tuple[dict, str]:
     """(the row's video request, its product link or "")."""
     if row.source_url:
         return {**batch.options, "url": row.source_url}, row.source_url
@@ -233,9 +234,9 @@ def estimate(batch: Batch) -> dict:
 
     rows = list(batch.rows.all())
     todo = [r for r in rows if r.status == Row.READY]
-    seconds = sum(estimate_seconds(_row_request(batch, r)[0]) for r in todo)
+    seconds = sum(estimate_seconds(row_request(batch, r)[0]) for r in todo)
     credits = sum(
-        billing.estimate_cost(batch.workspace, estimate_seconds(_row_request(batch, r)[0]))
+        billing.estimate_cost(batch.workspace, estimate_seconds(row_request(batch, r)[0]))
         for r in todo
     )
     balance = billing.balance(batch.workspace)
@@ -289,13 +290,11 @@ def start_batch(actor: Membership, batch_id, *, skip_invalid: bool = False) -> B
 
 def _open_job(batch: Batch) -> None:
     """A parent job for the batch's videos (a new one when failed rows are retried)."""
-    from .pipeline import BATCH
-
     job = Job.objects.create(
-        kind=BATCH.name, workspace=batch.workspace, subject=str(batch.pk), stage="children",
+        kind=BATCH, workspace=batch.workspace, subject=str(batch.pk), stage="children",
         created_by=batch.created_by,
     )  # fmt: skip
-    engine.submit(BATCH, job)
+    engine.submit(pipelines.get(BATCH), job)
     batch.job = job
 
 
@@ -306,46 +305,24 @@ def wake(batch_id) -> None:
     queueing.send("batch_pump", str(batch_id), queue="default")
 
 
-def render_slots(workspace, batch_job_id) -> int:
-    """How many more of this batch's videos may start now.
-
-    A batch uses the plan's render slots but one (when the plan has more
-    than one), so the workspace's other videos never wait for a whole batch.
-    """
-    from saas.billing.services import plan_for
-    from saas.studio.models import Video
-
-    cap = plan_for(workspace).max_concurrent_renders
-    active = Video.objects.filter(workspace=workspace, status__in=Video.ACTIVE)
-    ours = active.filter(parent_id=batch_job_id).count()
-    share = cap - 1 if cap > 1 else cap
-    return max(0, min(cap - active.count(), share - ours))
+def actor_for(batch: Batch) -> Membership:
+    """Who the batch's videos are made for: its author, or the workspace's owner."""
+    memberships = Membership.objects.filter(workspace=batch.workspace).select_related(
+        "workspace", "user"
+    )
+    member = memberships.filter(user_id=batch.created_by_id).first()
+    if member is None or not _can_create(member):
+        member = memberships.filter(role=Role.OWNER).first()
+    return member
 
 
-def pump(batch_id) -> str:
-    """Worker side: bring rows up to date, start videos for free slots, end the batch once.
+def _can_create(member: Membership) -> bool:
+    from saas.workspaces.models import role_at_least
 
-    Safe to run twice at once and after a crash: a row is claimed with a
-    conditional update in the same transaction that creates its video.
-    """
-    batch = Batch.objects.filter(pk=batch_id).select_related("workspace").first()
-    if batch is None or batch.status != Batch.Status.RUNNING:
-        return "idle"
-    _sync_rows(batch)
-    started = 0
-    for _ in range(render_slots(batch.workspace, batch.job_id)):
-        row = batch.rows.filter(status=Row.PENDING).order_by("number").first()
-        if row is None or not _start_row(batch, row):
-            break
-        started += 1
-    if not batch.rows.filter(status__in=(Row.PENDING, *BatchRow.IN_FLIGHT)).exists():
-        _finish(batch)
-        return "finished"
-    _record_progress(batch)
-    return f"started {started}"
+    return role_at_least(member.role, Role.CREATOR)
 
 
-def _sync_rows(batch: Batch) -> None:
+def sync_rows(batch: Batch) -> None:
     """Each in-flight row takes its video's status."""
     from saas.studio.models import Video
 
@@ -367,101 +344,12 @@ def _sync_rows(batch: Batch) -> None:
             )
 
 
-def _start_row(batch: Batch, row: BatchRow) -> bool:
-    """Create the row's video. False when the workspace cannot render more right now."""
-    from saas.errors import TooManyRequests
-    from saas.studio import services as studio
-    from saas.studio.models import Video
-
-    actor = _actor(batch)
-    try:
-        request, source_url = _row_request(batch, row)
-        if not source_url:
-            request = templates.import_images(request, batch.workspace_id)
-        with transaction.atomic():
-            claimed = BatchRow.objects.filter(pk=row.pk, status=Row.PENDING).update(
-                status=Row.QUEUED, attempts=row.attempts + 1
-            )
-            if not claimed:
-                return True  # another pump took it
-            clean = _checked(request, source_url)
-            video = studio.create_video(actor, clean, source_url=source_url)
-            Video.objects.filter(pk=video.pk).update(parent=batch.job)
-            BatchRow.objects.filter(pk=row.pk).update(video=video)
-    except TooManyRequests:
-        return False
-    except ServiceError as exc:
-        where = f"{exc.field}: " if exc.field else ""
-        BatchRow.objects.filter(pk=row.pk).update(
-            status=Row.FAILED, error_message=f"{where}{exc.message}"[:2000]
-        )
-    return True
-
-
-def _checked(request: dict, source_url: str) -> dict:
-    from rest_framework.exceptions import ValidationError
-
-    from saas.studio.requests import FromUrlSerializer, checked
-
-    try:
-        return checked(request, FromUrlSerializer if source_url else None)
-    except ValidationError as exc:
-        field, message = next(templates._flatten(exc.detail), ("request", "invalid"))
-        raise ServiceError(message, field=field) from None
-
-
-def _actor(batch: Batch) -> Membership:
-    """Who the batch's videos are made for: its author, or the workspace's owner."""
-    memberships = Membership.objects.filter(workspace=batch.workspace).select_related(
-        "workspace", "user"
-    )
-    member = memberships.filter(user_id=batch.created_by_id).first()
-    if member is None or not _can_create(member):
-        member = memberships.filter(role=Role.OWNER).first()
-    return member
-
-
-def _can_create(member: Membership) -> bool:
-    from saas.workspaces.models import role_at_least
-
-    return role_at_least(member.role, Role.CREATOR)
-
-
-def _record_progress(batch: Batch) -> None:
-    rows = list(batch.rows.exclude(status=Row.SKIPPED).select_related("video"))
-    if not rows or batch.job_id is None:
-        return
-    done = sum(
-        100 if r.status in BatchRow.ENDED else (r.video.progress if r.video else 0) for r in rows
-    )
-    Job.objects.filter(pk=batch.job_id, status__in=Job.ACTIVE).update(
-        progress=min(99, done // len(rows))
-    )
-
-
-def _finish(batch: Batch) -> None:
-    """Every row has ended: the batch completes (or fails when none did), once."""
-    completed = batch.rows.filter(status=Row.COMPLETED).exists()
-    status = Batch.Status.COMPLETED if completed else Batch.Status.FAILED
-    message = "" if completed else "No row's video could be made."
-    updated = Batch.objects.filter(pk=batch.pk, status=Batch.Status.RUNNING).update(
-        status=status, finished_at=timezone.now(), error_message=message
-    )
-    if updated and batch.job_id:
-        from .pipeline import BATCH
-
-        if engine.derive_parent(batch.job_id) in Job.ACTIVE:  # no row ever got a video
-            engine.fail(BATCH, batch.job_id, "rows_failed", message or "No video was made.")
-
-
 def cancel_batch(actor: Membership, batch_id) -> Batch:
     """Stop the batch: waiting rows are cancelled, running videos stopped, credits returned."""
     require_role(actor, Role.CREATOR)
     batch = get_batch(actor, batch_id)
     if batch.status not in (Batch.Status.RUNNING, Batch.Status.DISCOVERING, Batch.Status.DRAFT):
         raise Conflict(f"The batch is already {batch.status}.")
-    from .pipeline import BATCH
-
     with transaction.atomic():
         Batch.objects.filter(pk=batch.pk).update(
             status=Batch.Status.CANCELLED, finished_at=timezone.now()
@@ -470,8 +358,8 @@ def cancel_batch(actor: Membership, batch_id) -> Batch:
             status=Row.CANCELLED
         )
         if batch.job_id:
-            engine.cancel(BATCH, batch.job_id)
-    _sync_rows(batch)
+            engine.cancel(pipelines.get(BATCH), batch.job_id)
+    sync_rows(batch)
     batch.refresh_from_db()
     return batch
 
@@ -507,8 +395,6 @@ def delete_batch(actor: Membership, batch_id) -> None:
 
 
 def _discover(batch: Batch, url: str, start: bool) -> None:
-    from .pipeline import DISCOVER
-
     errors = _url_errors(url)
     if errors:
         raise ServiceError(errors[0][1], field="collection_url")
@@ -516,34 +402,8 @@ def _discover(batch: Batch, url: str, start: bool) -> None:
     batch.status, batch.start_when_found = Batch.Status.DISCOVERING, start
     batch.save(update_fields=["source", "source_url", "status", "start_when_found"])
     job = Job.objects.create(
-        kind=DISCOVER.name, workspace=batch.workspace, subject=str(batch.pk), stage="find",
+        kind=DISCOVER, workspace=batch.workspace, subject=str(batch.pk), stage="find",
         payload={"max_products": batch.options.get("max_products", MAX_URLS)},
         created_by=batch.created_by,
     )  # fmt: skip
-    engine.submit(DISCOVER, job)
-
-
-def found_products(batch_id, urls: list[str], truncated: bool) -> None:
-    """Worker side: the collection's product links become the batch's rows."""
-    with transaction.atomic():
-        batch = Batch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.status != Batch.Status.DISCOVERING:
-            return
-        if not batch.rows.exists():
-            add_rows(batch, [{"url": url} for url in urls])
-        if truncated:
-            batch.warnings = [f"The collection has more products; the first {len(urls)} are used."]
-        batch.status = Batch.Status.DRAFT
-        batch.save(update_fields=["status", "warnings", "updated_at"])
-    if batch.start_when_found:
-        try:
-            start_batch(_actor(batch), batch.pk, skip_invalid=batch.skip_invalid)
-        except ServiceError as exc:  # the customer sees why on the batch, and can start it
-            Batch.objects.filter(pk=batch.pk).update(error_code=exc.code, error_message=exc.message)
-
-
-def discovery_failed(batch_id, code: str, message: str) -> None:
-    Batch.objects.filter(pk=batch_id, status=Batch.Status.DISCOVERING).update(
-        status=Batch.Status.FAILED, error_code=code, error_message=message,
-        finished_at=timezone.now(),
-    )  # fmt: skip
+    engine.submit(pipelines.get(DISCOVER), job)

@@ -13,6 +13,16 @@ PREVIEW_ACTORS = declare(TEMPLATE_PREVIEW)
 
 @dramatiq.actor(queue_name="default", max_retries=3, min_backoff=2000)
 def batch_pump(batch_id: str) -> None:
-    from .services import pump
+    from .runner import pump
 
     pump(batch_id)
+
+
+@dramatiq.actor(queue_name="gpu", max_retries=0)
+def prepare_template_preview(template_id: str) -> None:
+    from .models import VideoTemplate
+    from .previews import queue_preview
+
+    template = VideoTemplate.objects.filter(pk=template_id).first()
+    if template is not None:
+        queue_preview(template_id, template.workspace)

@@ -106,7 +106,18 @@ def create_template(
         workspace=actor.workspace, name=_name(name), description=(description or "")[:2000],
         request=request, variables=declared, created_by=actor.user,
     )  # fmt: skip
+    _queue_thumbnail(record)
     return _from_record(record)
+
+
+def _queue_thumbnail(record: VideoTemplate) -> None:
+    """Render its thumbnail on a worker once saved (previews.py)."""
+    from django.db import transaction
+
+    from saas import queueing
+
+    subject = str(record.pk)
+    transaction.on_commit(lambda: queueing.send("prepare_template_preview", subject, queue="gpu"))
 
 
 def template_from_draft(actor: Membership, draft_id, name: str = "", variables=None) -> Template:
@@ -132,6 +143,8 @@ def update_template(actor: Membership, template_id, **changes) -> Template:
     if "description" in changes:
         record.description = (changes["description"] or "")[:2000]
     record.save()
+    if "request" in changes or "variables" in changes:
+        _queue_thumbnail(record)
     return _from_record(record)
 
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from saas.batches import runner
 from saas.batches import services as batches
 from saas.batches.models import Batch, BatchRow
 from saas.studio.models import Video
@@ -73,9 +74,9 @@ def test_fixing_the_bad_rows_lets_the_batch_start_within_the_render_slots(funded
     )
     assert start.status_code == 200, start.content
     assert start.json()["counts"]["skipped"] == 1 and start.json()["counts"]["pending"] == 19
-    assert batches.pump(batch["id"]) == "started 4"  # the Team plan renders 5 at a time
+    assert runner.pump(batch["id"]) == "started 4"  # the Team plan renders 5 at a time
     assert Video.objects.filter(parent__isnull=False).count() == 4
-    assert batches.pump(batch["id"]) == "started 0"  # the fifth slot stays free
+    assert runner.pump(batch["id"]) == "started 0"  # the fifth slot stays free
     other = creator_api.post(
         "/api/v1/videos", {"scenes": [{"script": "Hello there.", "voice": "espeak:en-us"}]},
         format="json",
