@@ -342,10 +342,11 @@ def _fetch_image(url: str, workspace_id, field: str) -> str:
     return str(_image_asset(workspace_id, ContentFile(info.data, name=name), url).pk)
 
 
-def generate(actor: Membership, template_id, values: dict, *, title: str = "", **extra):
+def generate(actor: Membership, template_id, values: dict, *, title: str = "", meta=None, **extra):
     """One video from a template and its VALUES (the API's templates/{id}/generate).
 
-    EXTRA: callback_url, project, resolution. A missing or wrong value is an
+    EXTRA: callback_url, project, resolution. META is kept on the request as
+    it is (the HeyGen routes' callback_id). A missing or wrong value is an
     error that names the variable.
     """
     from saas.studio import services as studio
@@ -364,4 +365,4 @@ def generate(actor: Membership, template_id, values: dict, *, title: str = "", *
     if title:
         request["title"] = title[:200]
     request.update({k: v for k, v in extra.items() if v})
-    return studio.create_video(actor, checked(request))
+    return studio.create_video(actor, {**checked(request), **(meta or {})})

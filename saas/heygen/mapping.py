@@ -303,3 +303,63 @@ def video_item(video) -> dict:
             "callback_id", "progress")  # fmt: skip
     return {"video_id": data["id"], "video_title": video.title, "type": "GENERATED",
             **{k: data[k] for k in keep}}  # fmt: skip
+
+
+# Templates ---------------------------------------------------------------------------
+
+ASPECT_NAMES = {"9:16": "portrait", "16:9": "landscape", "1:1": "square"}
+VARIABLE_TYPES = {"text": "text", "number": "text", "image": "image",
+                  "presenter": "character", "voice": "voice"}  # fmt: skip
+
+
+def template_item(template, thumbnail_url) -> dict:
+    """A template as ``/v2/templates`` lists it (with its variables, as some clients read)."""
+    return {"template_id": template.id, "name": template.name,
+            "thumbnail_image_url": thumbnail_url, "thumbnail_url": thumbnail_url,
+            "aspect_ratio": ASPECT_NAMES.get(template.aspect, "landscape"),
+            "description": template.description,
+            "variables": template_variables(template)}  # fmt: skip
+
+
+def _properties(variable) -> dict:
+    default = variable.default or ""
+    if variable.type == "image":
+        url = default if default.startswith("http") else ""
+        return {"url": url, "asset_id": "" if url else default, "fit": "cover"}
+    if variable.type == "presenter":
+        return {"character_id": default, "type": "avatar"}
+    if variable.type == "voice":
+        return {"voice_id": default}
+    return {"content": default}
+
+
+def template_variables(template) -> dict:
+    """``/v2/template/{id}``: each variable keyed by name, with HeyGen's type and properties."""
+    return {
+        v.name: {"name": v.name, "type": VARIABLE_TYPES[v.type], "properties": _properties(v)}
+        for v in template.variables
+    }
+
+
+def template_values(template, variables) -> dict:
+    """HeyGen's generate ``variables`` ({name: {type, properties}}) as our {name: value}."""
+    if not isinstance(variables, dict):
+        raise _invalid("variables must be an object keyed by variable name.", "variables")
+    ours = {v.name: v for v in template.variables}
+    values = {}
+    for name, given in variables.items():
+        field = f"variables.{name}"
+        if name not in ours:
+            raise _invalid(f"The template has no variable {name!r}.", field)
+        properties = _object(_object(given, field).get("properties", {}), f"{field}.properties")
+        kind = ours[name].type
+        if kind == "image":
+            value = properties.get("url") or properties.get("asset_id")
+        elif kind == "presenter":
+            value = properties.get("character_id") or properties.get("talking_photo_id")
+        elif kind == "voice":
+            value = properties.get("voice_id")
+        else:
+            value = properties.get("content")
+        values[name] = "" if value is None else str(value)
+    return values

@@ -4,11 +4,6 @@ from django.urls import path
 
 from . import views
 
-
-def not_yet(what: str):
-    return type("NotYetView", (views.NotYet,), {"what": what}).as_view()
-
-
 urlpatterns = [
     path("v2/openapi.json", views.Document.as_view(), name="heygen_openapi"),
     path("v2/video/generate", views.VideoGenerate.as_view(), name="heygen_video_generate"),
@@ -19,11 +14,14 @@ urlpatterns = [
     path("v2/voices", views.Voices.as_view(), name="heygen_voices"),
     path("v2/user/remaining_quota", views.RemainingQuota.as_view(), name="heygen_quota"),
     path("v1/asset", views.AssetUpload.as_view(), name="heygen_asset"),
-    path("v2/templates", not_yet("Templates"), name="heygen_templates"),
-    path("v2/template/<str:template_id>", not_yet("Templates"), name="heygen_template"),
+    path("v2/templates", views.Templates.as_view(), name="heygen_templates"),
+    path("v2/template/<str:template_id>", views.TemplateDetail.as_view(), name="heygen_template"),
+    path(
+        "v3/template/<str:template_id>", views.TemplateDetailV3.as_view(), name="heygen_template_v3"
+    ),
     path(
         "v2/template/<str:template_id>/generate",
-        not_yet("Templates"),
+        views.TemplateGenerate.as_view(),
         name="heygen_template_generate",
     ),
     path("v1/webhook/endpoint.add", views.WebhookEndpointAdd.as_view(), name="heygen_hook_add"),

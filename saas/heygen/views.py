@@ -387,14 +387,62 @@ class Document(APIView):
         return Response(document())
 
 
-class NotYet(HeyGenView):
-    """A HeyGen route that is not built yet: a clear answer instead of a 404."""
+def _template(request, template_id: str):
+    from saas.batches import templates
 
-    what = "This call"
+    try:
+        return templates.get_template(request.membership, template_id)
+    except NotFound:
+        raise NotFound(
+            "Template not found.", code="template_not_found", field="template_id"
+        ) from None
 
-    def get(self, request, *args, **kwargs):
-        raise ServiceError(
-            f"{self.what} is not supported by this server yet.", code="not_supported", field=None
-        )
 
-    post = delete = get
+class Templates(HeyGenView):
+    """``GET /v2/templates``: the workspace's templates and the built-in ones."""
+
+    def get(self, request):
+        from saas.batches import templates
+        from saas.batches.previews import thumbnail_url
+
+        found = templates.list_templates(request.membership)
+        return self.ok({"templates": [mapping.template_item(t, thumbnail_url(t)) for t in found]})
+
+
+class TemplateDetail(HeyGenView):
+    """``GET /v2/template/{id}``: its variables, in HeyGen's shape."""
+
+    def get(self, request, template_id):
+        return self.ok({"variables": mapping.template_variables(_template(request, template_id))})
+
+
+class TemplateDetailV3(HeyGenView):
+    """``GET /v3/template/{id}``: the same variables as a list, with the template's name."""
+
+    def get(self, request, template_id):
+        from saas.batches.previews import thumbnail_url
+
+        template = _template(request, template_id)
+        variables = list(mapping.template_variables(template).values())
+        return self.ok({"id": template.id, "name": template.name,
+                        "thumbnail_image_url": thumbnail_url(template),
+                        "variables": variables})  # fmt: skip
+
+
+class TemplateGenerate(HeyGenView):
+    """``POST /v2/template/{id}/generate``: ``variables`` filled in, one video queued."""
+
+    @idempotent
+    def post(self, request, template_id):
+        from saas.batches import templates
+
+        body = _body(request)
+        template = _template(request, template_id)
+        values = mapping.template_values(template, body.get("variables") or {})
+        callback_id = body.get("callback_id")
+        video = templates.generate(
+            request.membership, template.id, values, title=str(body.get("title") or ""),
+            callback_url=body.get("callback_url") or "",
+            meta={"heygen": {"callback_id": str(callback_id)}} if callback_id else None,
+        )  # fmt: skip
+        return self.ok({"video_id": str(video.pk)})

@@ -225,13 +225,52 @@ def test_videos_are_listed_a_page_at_a_time_and_deleted(funded, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_templates_say_they_are_not_supported_yet(funded):
+def test_templates_are_listed_and_described_in_heygens_shapes(funded):
     client = heygen_client(funded.creator, funded.workspace_a)
-    for path in ("/v2/templates", "/v2/template/t1"):
-        response = client.get(path)
-        assert response.status_code == 400
-        assert response.json()["error"]["code"] == "not_supported"
-        assert "not supported" in response.json()["error"]["message"]
+    listed = client.get("/v2/templates").json()["data"]["templates"]
+    found = {t["template_id"]: t for t in listed}
+    assert found["product-ad-vertical"]["aspect_ratio"] == "portrait"
+    assert found["training-lesson"]["aspect_ratio"] == "landscape"
+    detail = client.get("/v2/template/training-lesson").json()["data"]["variables"]
+    assert detail["lesson"] == {"name": "lesson", "type": "text", "properties": {"content": ""}}
+    assert detail["presenter"]["type"] == "character"
+    assert detail["presenter"]["properties"]["character_id"] == "grace"
+    assert detail["voice"]["type"] == "voice"
+    v3 = client.get("/v3/template/training-lesson").json()["data"]
+    assert v3["name"] == "Training lesson" and {v["name"] for v in v3["variables"]} == set(detail)
+    missing = client.get("/v2/template/no-such-template")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "template_not_found"
+
+
+@pytest.mark.django_db
+def test_a_template_generates_a_video_from_heygens_variables(funded):
+    client = heygen_client(funded.creator, funded.workspace_a)
+
+    def text(name, value):
+        return {"name": name, "type": "text", "properties": {"content": value}}
+
+    variables = {n: text(n, v) for n, v in [("course", "Onboarding"), ("lesson", "Week one"),
+                 ("point_1", "Badge"), ("point_2", "Buddy"), ("point_3", "Laptop")]}  # fmt: skip
+    variables["presenter"] = {"name": "presenter", "type": "character",
+                              "properties": {"character_id": "maya", "type": "avatar"}}  # fmt: skip
+    body = {"title": "Week one", "variables": variables, "callback_id": "crm-42"}
+    response = client.post("/v2/template/training-lesson/generate", body, format="json")
+    assert response.status_code == 200, response.content
+    video = Video.objects.get(pk=response.json()["data"]["video_id"])
+    assert video.title == "Week one"
+    assert {s["avatar"] for s in video.request["scenes"]} == {"maya"}
+    assert "Badge. Buddy. Laptop." in video.request["scenes"][1]["script"]
+    status = client.get(f"/v1/video_status.get?video_id={video.pk}").json()["data"]
+    assert status["callback_id"] == "crm-42"
+    del variables["point_2"]
+    refused = client.post("/v2/template/training-lesson/generate", body, format="json")
+    assert refused.status_code == 400
+    assert "point_2" in refused.json()["error"]["message"]
+    unknown = {"variables": {"colour": text("colour", "red")}}
+    wrong = client.post("/v2/template/training-lesson/generate", unknown, format="json")
+    assert wrong.status_code == 400 and "colour" in wrong.json()["error"]["message"]
+    assert Video.objects.count() == 1
 
 
 @pytest.mark.django_db

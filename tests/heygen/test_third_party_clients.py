@@ -69,7 +69,7 @@ def results(product, tmp_path_factory):
     from avatar.examples.contact_sheet import contact_sheet
 
     SHEETS.mkdir(parents=True, exist_ok=True)
-    for name in ("sbroenne", "videogen"):
+    for name in ("sbroenne", "videogen", "template"):
         if (folder / f"{name}.mp4").exists():
             contact_sheet(folder / f"{name}.mp4", SHEETS / f"{name}.png", frames=4)
     return json.loads(run.stdout.strip().splitlines()[-1]), folder
@@ -97,6 +97,21 @@ def test_heygen_mcp_sbroenne_lists_uploads_generates_downloads_and_deletes(resul
 
 
 @pytest.mark.slow
+def test_heygen_mcp_sbroenne_fills_in_a_template_and_gets_its_video(results):
+    from avatar.dub.probe import probe_video
+
+    found, folder = results
+    client = found["sbroenne"]
+    assert {"product-ad-vertical", "company-announcement"} <= set(client["templates"])
+    assert client["template_variables"]["headline"] == "text"
+    assert client["template_variables"]["presenter"] == "character"
+    assert client["template_generate"]["error"] is None
+    assert client["template_status"]["status"] == "completed", client["template_status"]
+    video = probe_video(folder / "template.mp4", max_seconds=120)
+    assert (video.width, video.height) == (1280, 720) and video.duration_s > 4
+
+
+@pytest.mark.slow
 def test_videogen_mcp_lists_generates_a_vertical_video_and_downloads_it(results):
     from avatar.dub.probe import probe_video
 
@@ -110,6 +125,5 @@ def test_videogen_mcp_lists_generates_a_vertical_video_and_downloads_it(results)
     assert client["generate"]["job_id"] and client["status"]["status"] == "completed"
     video = probe_video(folder / "videogen.mp4", max_seconds=120)
     assert (video.width, video.height) == (1080, 1920)  # its 9:16 is HeyGen's 1080x1920
-    templates = client["templates"]
-    assert templates["http_status"] == 400
-    assert templates["body"]["error"]["code"] == "not_supported"
+    listed = {t["template_id"]: t for t in client["templates"]["templates"]}
+    assert listed["training-lesson"]["variable_count"] == 10  # it reads each one's variables

@@ -110,7 +110,31 @@ async def sbroenne(base: str, key: str, photo: Path, out: Path) -> dict:
         found["delete"] = {"status": gone.status_code, "body": gone.json()}
     again = await client.list_videos()
     found["list_after_delete"] = [v.video_id for v in again.videos or []]
+    found.update(await sbroenne_templates(client, out))
     await client.close()
+    return found
+
+
+async def sbroenne_templates(client, out: Path) -> dict:
+    """List templates, read one's variables (its /v3 call), fill them in, render, download."""
+    found = {}
+    listed = await client.list_templates()
+    found["templates"] = [t.template_id for t in listed.templates or []]
+    details = await client.get_template_details("company-announcement")
+    found["template_variables"] = {v.name: v.type for v in details.template.variables or []}
+    values = {"company": "Northwind", "headline": "We open in Lisbon",
+              "details": "Twenty new jobs, starting in March."}  # fmt: skip
+    variables = {name: {"name": name, "type": "text", "properties": {"content": value}}
+                 for name, value in values.items()}  # fmt: skip
+    variables["voice"] = {"name": "voice", "type": "voice", "properties": {"voice_id": VOICE}}
+    made = await client.generate_video_from_template(
+        "company-announcement", variables=variables, title="From a template"
+    )
+    found["template_generate"] = made.model_dump(mode="json")
+    status = await poll(lambda: client.get_video_status(made.video_id), lambda s: s.status)
+    found["template_status"] = status.model_dump(mode="json")
+    if status.status == "completed":
+        found["template_mp4_bytes"] = await download(status.video_url, out / "template.mp4")
     return found
 
 
