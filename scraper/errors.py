@@ -52,6 +52,12 @@ class NotProductPage(ScrapeError):
     code = "not_product_page"
 
 
+class NotCollectionPage(ScrapeError):
+    """The page loaded but lists no products to make videos of."""
+
+    code = "not_collection_page"
+
+
 class Blocked(ScrapeError):
     """The shop refused us: 403, 429, a captcha or a bot wall."""
 

@@ -170,6 +170,20 @@ ENDPOINT = _obj(
 )  # fmt: skip
 VIDEO_ID_PARAM = {"name": "video_id", "in": "query", "required": True,
                   "schema": {"type": "string"}}  # fmt: skip
+TEMPLATE_ID_PARAM = {"name": "template_id", "in": "path", "required": True,
+                     "schema": {"type": "string"}}  # fmt: skip
+TEMPLATE_ITEM = _obj(
+    {"template_id": {"type": "string"}, "name": {"type": "string"},
+     "thumbnail_image_url": NULLABLE_STRING,
+     "aspect_ratio": {"type": "string", "enum": ["landscape", "portrait", "square"]}},
+    required=("template_id", "name", "thumbnail_image_url", "aspect_ratio"),
+)  # fmt: skip
+TEMPLATE_VARIABLE = _obj(
+    {"name": {"type": "string"},
+     "type": {"type": "string", "enum": ["text", "image", "character", "voice"]},
+     "properties": {"type": "object"}},
+    required=("name", "type", "properties"),
+)  # fmt: skip
 
 
 def _answers(ok: dict, error: dict, codes=("400", "401", "404")) -> dict:
@@ -250,6 +264,39 @@ OPERATIONS = {
         "parameters": [{"name": "endpoint_id", "in": "query", "required": True,
                         "schema": {"type": "string"}}],
         "responses": _answers(v1({"nullable": True, "enum": [None]}), V1_ERROR),
+    },
+    ("get", "/v2/templates"): {
+        "operationId": "templates_list",
+        "responses": _answers(v2(_obj({"templates": {"type": "array", "items": TEMPLATE_ITEM}},
+                                      ("templates",))), V2_ERROR),
+    },
+    ("get", "/v2/template/{template_id}"): {
+        "operationId": "template_get",
+        "parameters": [TEMPLATE_ID_PARAM],
+        "responses": _answers(v2(_obj({"variables": {"type": "object",
+                                                     "additionalProperties": TEMPLATE_VARIABLE}},
+                                      ("variables",))), V2_ERROR),
+    },
+    ("get", "/v3/template/{template_id}"): {
+        "operationId": "template_get_v3",
+        "parameters": [TEMPLATE_ID_PARAM],
+        "responses": _answers(v2(_obj({"id": {"type": "string"}, "name": {"type": "string"},
+                                       "variables": {"type": "array",
+                                                     "items": TEMPLATE_VARIABLE}},
+                                      ("id", "name", "variables"))), V2_ERROR),
+    },
+    ("post", "/v2/template/{template_id}/generate"): {
+        "operationId": "template_generate",
+        "parameters": [TEMPLATE_ID_PARAM],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _obj(
+            {"variables": {"type": "object", "additionalProperties": _obj(
+                {"name": {"type": "string"}, "type": {"type": "string"},
+                 "properties": {"type": "object"}})},
+             "title": {"type": "string"}, "callback_id": {"type": "string"},
+             "callback_url": {"type": "string"}, "test": {"type": "boolean"},
+             "caption": {"type": "boolean"}})}}},
+        "responses": _answers(v2(_obj({"video_id": {"type": "string"}}, ("video_id",))),
+                              V2_ERROR, ("400", "401", "402", "403", "404", "429")),
     },
     ("get", "/v1/webhook/webhook.list"): {
         "operationId": "webhook_events",

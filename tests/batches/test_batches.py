@@ -6,7 +6,6 @@ import io
 import pytest
 
 from saas.batches import runner
-from saas.batches import services as batches
 from saas.batches.models import Batch, BatchRow
 from saas.studio.models import Video
 
