@@ -42,9 +42,8 @@ BATCH = pipelines.register(
 
 def _find_products(job: Job, progress) -> dict:
     """Open the collection page (and its next pages) and keep its product links as rows."""
-    from scraper.collection import discover
-
     from saas.studio.storyboard import _browser_thread, scrape_config
+    from scraper.collection import discover
 
     from .runner import found_products
 

@@ -18,7 +18,7 @@ GALLERY = re.compile(
 )
 JUNK_URL = re.compile(
     r"logo|icon|sprite|favicon|flag|payment|badge|avatar|placeholder|loader|loading|spinner|"
-    r"blank|empty\.|pixel|spacer|lazy|transparent|1x1|social|facebook|twitter|pinterest|instagram|youtube|"
+    r"(?<![a-z])blank(?![a-z])|empty\.|pixel|spacer|lazy|transparent|1x1|social|facebook|twitter|pinterest|instagram|youtube|"
     r"whatsapp|rating|stars?[-_.]|arrow|btn|button|banner|promo|swatch|captcha|tracking|"
     r"/ads?/|doubleclick|analytics|beacon|trustpilot|/flags?/|play-?button|video|\.mp4|"
     r"\.webm|mp4_|/themes?/|/skin/",

@@ -5,6 +5,7 @@ import csv
 import io
 import time
 import zipfile
+from decimal import Decimal
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_a_collection_page_becomes_twelve_videos(funded, creator_api, stub_worke
     assert [r.status for r in rows] == ["completed"] * 12
     videos = [r.video for r in rows]
     assert [v.product["title"] for v in videos] == [p["title"] for p in PRODUCTS]
-    assert [v.product["price"] for v in videos] == [p["price"] for p in PRODUCTS]
+    assert [Decimal(v.product["price"]) for v in videos] == [Decimal(p["price"]) for p in PRODUCTS]
     scripts = [" ".join(s["script"] for s in v.request["scenes"]) for v in videos]
     assert len(set(scripts)) == 12  # a script per product
     assert all(p["title"].split()[-1] in s for p, s in zip(PRODUCTS, scripts, strict=True))

@@ -13,12 +13,13 @@ from __future__ import annotations
 import html
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+from .server import LocalServer
 
 PRODUCTS = [
     {"slug": s, "title": t, "price": p, "currency": "EUR", "bullets": b}
@@ -144,26 +145,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class CollectionServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class CollectionServer(LocalServer):
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}"
-
-    def start(self) -> CollectionServer:
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-    def __enter__(self) -> CollectionServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().__init__(_Handler)

@@ -195,23 +195,36 @@ class ShopHandler(BaseHTTPRequestHandler):
         self._send(200, target.read_bytes(), "text/html; charset=utf-8")
 
 
-class ShopServer(ThreadingHTTPServer):
+class LocalServer(ThreadingHTTPServer):
+    """A threaded HTTP server on 127.0.0.1 at a free port, started in the background."""
+
     daemon_threads = True
 
-    def __init__(self, static_dir: Path | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), ShopHandler)
-        self.static_dir = static_dir
-        self.hits: list[str] = []
-        self.hosts: list[str] = []
+    def __init__(self, handler) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_port}"
 
-    def start(self) -> ShopServer:
+    def start(self):
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class ShopServer(LocalServer):
+    def __init__(self, static_dir: Path | None = None) -> None:
+        super().__init__(ShopHandler)
+        self.static_dir = static_dir
+        self.hits: list[str] = []
+        self.hosts: list[str] = []

@@ -91,3 +91,11 @@ def test_an_empty_collection_a_product_page_and_an_internal_address_are_refused(
         discover(f"{collection.base}/products/{PRODUCTS[0]['slug']}", config)
     with pytest.raises(RefusedUrl):
         discover("http://169.254.169.254/latest/", ScrapeConfig())
+
+
+def test_a_product_named_blanket_keeps_its_images():
+    from scraper.extract.gallery import is_junk
+
+    assert not is_junk("https://shop.example/img/fjord-throw-blanket-1.png")
+    assert is_junk("https://shop.example/img/blank.gif")
+    assert is_junk("https://shop.example/assets/blank-image.png")
