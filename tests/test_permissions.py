@@ -435,6 +435,37 @@ def test_heygen_lists_show_none_of_the_other_workspaces_objects(personas, object
     assert not {p["talking_photo_id"] for p in photos} & mine
 
 
+HEYGEN_V3_OBJECT_ENDPOINTS = [
+    ("get", "/v3/videos/{video}"),
+    ("delete", "/v3/videos/{video}"),
+    ("get", "/v3/templates/{template}"),
+    ("post", "/v3/templates/{template}"),
+    ("get", "/v3/avatars/{avatar}"),
+    ("get", "/v3/avatars/looks/{avatar}"),
+]
+
+
+@pytest.mark.parametrize("method,path", HEYGEN_V3_OBJECT_ENDPOINTS)
+def test_an_outsider_gets_v3s_not_found_for_another_workspaces_objects(
+    personas, objects, method, path
+):
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    before = snapshot()
+    response = getattr(client, method)(path.format(**objects), {"variables": {}}, format="json")
+    assert response.status_code == 404, response.content
+    assert response.json() == {"error": {**response.json()["error"], "code": "not_found"}}
+    assert snapshot() == before
+
+
+def test_heygen_v3_lists_show_none_of_the_other_workspaces_objects(personas, objects):
+    client = api_client_for(personas.outsider, personas.workspace_b)
+    mine = {str(v) for v in objects.values()}
+    for path, key in (("/v3/videos?limit=100", "id"), ("/v3/avatars/looks?limit=50", "id"),
+                      ("/v3/templates?limit=100", "id")):  # fmt: skip
+        listed = client.get(path).json()["data"]
+        assert not {item[key] for item in listed} & mine, path
+
+
 def test_a_malformed_id_is_not_found_not_a_crash(personas, objects):
     client = web_client(personas.owner, personas.workspace_a)
     response = client.post("/workspace/members/", {"action": "remove", "id": "' OR 1=1"})

@@ -46,17 +46,17 @@ class Unsupported(ServiceError):
     code = "unsupported_parameter"
 
 
-def _invalid(message: str, field: str) -> ServiceError:
+def invalid(message: str, field: str) -> ServiceError:
     return ServiceError(message, field=field, code="invalid_parameter")
 
 
-def _object(value, field: str) -> dict:
+def as_object(value, field: str) -> dict:
     if not isinstance(value, dict):
-        raise _invalid("Give an object.", field)
+        raise invalid("Give an object.", field)
     return value
 
 
-def _check_keys(value: dict, known: set, defaults: dict, field: str) -> None:
+def check_keys(value: dict, known: set, defaults: dict, field: str) -> None:
     for key, given in value.items():
         if key in known:
             continue
@@ -81,8 +81,8 @@ def script_text(text: str) -> str:
 
 def _character(character, field: str) -> tuple[str, str]:
     """(our avatar reference, layout)."""
-    character = _object(character, field)
-    _check_keys(character, CHARACTER_KEYS, CHARACTER_DEFAULTS, field)
+    character = as_object(character, field)
+    check_keys(character, CHARACTER_KEYS, CHARACTER_DEFAULTS, field)
     kind = character.get("type", "avatar")
     if kind == "avatar":
         ref, style = character.get("avatar_id"), character.get("avatar_style") or "normal"
@@ -93,18 +93,18 @@ def _character(character, field: str) -> tuple[str, str]:
         layouts, id_field = PHOTO_STYLE_LAYOUT, "talking_photo_id"
         style_field = "talking_photo_style"
     else:
-        raise _invalid("Choose avatar or talking_photo.", f"{field}.type")
+        raise invalid("Choose avatar or talking_photo.", f"{field}.type")
     if not isinstance(ref, str) or not ref:
-        raise _invalid("Give the id from GET /v2/avatars.", f"{field}.{id_field}")
+        raise invalid("Give the id from GET /v2/avatars.", f"{field}.{id_field}")
     if style not in layouts:
-        raise _invalid(f"Choose one of {', '.join(layouts)}.", f"{field}.{style_field}")
+        raise invalid(f"Choose one of {', '.join(layouts)}.", f"{field}.{style_field}")
     return ref, layouts[style]
 
 
 def _voice(voice, field: str) -> dict:
     """Our scene's speech fields."""
-    voice = _object(voice, field)
-    _check_keys(voice, VOICE_KEYS, VOICE_DEFAULTS, field)
+    voice = as_object(voice, field)
+    check_keys(voice, VOICE_KEYS, VOICE_DEFAULTS, field)
     kind = voice.get("type", "text")
     if kind == "text":
         return _text_voice(voice, field)
@@ -116,28 +116,36 @@ def _voice(voice, field: str) -> dict:
                 field=f"{field}.audio_url",
             )
         if not voice.get("audio_asset_id"):
-            raise _invalid("Give the audio_asset_id of an uploaded audio asset.", f"{field}")
+            raise invalid("Give the audio_asset_id of an uploaded audio asset.", f"{field}")
         return {"audio": voice["audio_asset_id"]}
     if kind == "silence":
         raise Unsupported("Silent scenes are not supported; give the scene some speech.", field)
-    raise _invalid("Choose text, audio or silence.", f"{field}.type")
+    raise invalid("Choose text, audio or silence.", f"{field}.type")
 
 
 def _text_voice(voice: dict, field: str) -> dict:
-    text, voice_id = voice.get("input_text"), voice.get("voice_id")
+    return speech(
+        voice.get("input_text"), voice.get("voice_id"), voice.get("speed"), voice.get("pitch"),
+        text_field=f"{field}.input_text", voice_field=f"{field}.voice_id",
+        speed_field=f"{field}.speed", pitch_field=f"{field}.pitch",
+    )  # fmt: skip
+
+
+def speech(text, voice_id, speed, pitch, *, text_field, voice_field, speed_field, pitch_field):
+    """Our scene's speech fields from HeyGen's text, voice id, speed and pitch (v2 and v3
+    name them differently: the *_field arguments are the names errors give)."""
     if not isinstance(text, str) or not text.strip():
-        raise _invalid("Write what the avatar says.", f"{field}.input_text")
+        raise invalid("Write what the avatar says.", text_field)
     if not isinstance(voice_id, str) or not voice_id:
-        raise _invalid("Give a voice_id from GET /v2/voices.", f"{field}.voice_id")
+        raise invalid("Give a voice_id from the voices list.", voice_field)
     scene = {"script": script_text(text), "voice": voice_id}
-    speed, pitch = voice.get("speed"), voice.get("pitch")
     if speed is not None:
         if not _number(speed) or not 0.5 <= speed <= 1.5:
-            raise _invalid("Give a speed from 0.5 to 1.5.", f"{field}.speed")
+            raise invalid("Give a speed from 0.5 to 1.5.", speed_field)
         scene["rate"] = float(speed)
     if pitch is not None:
         if not _number(pitch) or not -50 <= pitch <= 50:
-            raise _invalid("Give a pitch from -50 to 50.", f"{field}.pitch")
+            raise invalid("Give a pitch from -50 to 50.", pitch_field)
         scene["pitch"] = round(pitch * 12 / 50, 2)  # HeyGen's +-50 onto our +-12 semitones
     return scene
 
@@ -146,29 +154,32 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _background(background, field: str) -> dict:
-    background = _object(background, field)
-    _check_keys(background, BACKGROUND_KEYS, {}, field)
+def background_fields(background, field: str, asset_key: str = "image_asset_id") -> dict:
+    """Our scene background from HeyGen's (v2 names the uploaded image ``image_asset_id``,
+    v3 ``asset_id``)."""
+    background = as_object(background, field)
+    known = BACKGROUND_KEYS - {"image_asset_id"} | {asset_key}
+    check_keys(background, known, {}, field)
     kind = background.get("type")
     if kind == "color":
         value = background.get("value")
         if not isinstance(value, str) or not HEX.match(value):
-            raise _invalid("Give a colour as #RRGGBB.", f"{field}.value")
+            raise invalid("Give a colour as #RRGGBB.", f"{field}.value")
         return {"type": "color", "color": "#" + value.lstrip("#").upper()}
     if kind == "video":
         raise Unsupported("Video backgrounds are not supported yet: use a colour or an image.",
                           field=f"{field}.type")  # fmt: skip
     if kind != "image":
-        raise _invalid("Choose color, image or video.", f"{field}.type")
+        raise invalid("Choose color, image or video.", f"{field}.type")
     if background.get("url"):
         raise Unsupported(
-            "Backgrounds are not fetched from a URL here: upload the file with POST /v1/asset "
-            "and give its id as image_asset_id.",
+            "Backgrounds are not fetched from a URL here: upload the file (POST /v1/asset or "
+            f"/v3/assets) and give its id as {asset_key}.",
             field=f"{field}.url",
         )
-    asset = background.get("image_asset_id")
+    asset = background.get(asset_key)
     if not isinstance(asset, str) or not asset:
-        raise _invalid("Give the image_asset_id of an uploaded image.", f"{field}.image_asset_id")
+        raise invalid(f"Give the {asset_key} of an uploaded image.", f"{field}.{asset_key}")
     if background.get("fit") not in (None, "cover"):
         raise Unsupported("Only fit 'cover' is supported.", field=f"{field}.fit")
     return {"type": kind, "src": asset}
@@ -180,7 +191,7 @@ def _frame(body: dict) -> tuple[str, str]:
     if dimension is None:
         size = DEFAULT_DIMENSION
     else:
-        dimension = _object(dimension, "dimension")
+        dimension = as_object(dimension, "dimension")
         size = (dimension.get("width"), dimension.get("height"))
         if size not in DIMENSIONS:
             sizes = ", ".join(f"{w}x{h}" for w, h in DIMENSIONS)
@@ -189,35 +200,35 @@ def _frame(body: dict) -> tuple[str, str]:
     wanted = body.get("aspect_ratio")
     if wanted is not None:
         if wanted not in {a for a, _ in DIMENSIONS.values()}:
-            raise _invalid("Choose 16:9, 9:16 or 1:1.", "aspect_ratio")
+            raise invalid("Choose 16:9, 9:16 or 1:1.", "aspect_ratio")
         if dimension is None:
             aspect = wanted
         elif wanted != aspect:
-            raise _invalid(f"The dimension is {aspect}, not {wanted}.", "aspect_ratio")
+            raise invalid(f"The dimension is {aspect}, not {wanted}.", "aspect_ratio")
     return aspect, resolution
 
 
 def video_request(body) -> tuple[dict, str]:
     """(our video request, HeyGen's callback_id) for a ``/v2/video/generate`` BODY."""
-    body = _object(body, "body")
-    _check_keys(body, TOP_KEYS, {}, "body")
+    body = as_object(body, "body")
+    check_keys(body, TOP_KEYS, {}, "body")
     if body.get("test"):
         message = "There is no test mode here: every video is rendered in full."
         raise Unsupported(message + " POST /api/v1/estimate tells the cost.", field="test")
     inputs = body.get("video_inputs")
     if not isinstance(inputs, list) or not inputs:
-        raise _invalid("Give at least one video input.", "video_inputs")
+        raise invalid("Give at least one video input.", "video_inputs")
     if len(inputs) > MAX_SCENES:
         raise Unsupported(f"At most {MAX_SCENES} video inputs.", field="video_inputs")
     scenes = []
     for index, item in enumerate(inputs):
         field = f"video_inputs[{index}]"
-        item = _object(item, field)
-        _check_keys(item, {"character", "voice", "background"}, {"text": None}, field)
+        item = as_object(item, field)
+        check_keys(item, {"character", "voice", "background"}, {"text": None}, field)
         avatar, layout = _character(item.get("character"), f"{field}.character")
         scene = {"avatar": avatar, "layout": layout, **_voice(item.get("voice"), f"{field}.voice")}
         if item.get("background") is not None:
-            scene["background"] = _background(item["background"], f"{field}.background")
+            scene["background"] = background_fields(item["background"], f"{field}.background")
         scenes.append(scene)
     aspect, resolution = _frame(body)
     request = {"aspect": aspect, "resolution": resolution, "scenes": scenes}
@@ -230,7 +241,7 @@ def video_request(body) -> tuple[dict, str]:
         request["project"] = body["folder_id"]  # our projects are HeyGen's folders
     callback_id = body.get("callback_id") or ""
     if not isinstance(callback_id, str) or len(callback_id) > 200:
-        raise _invalid("Give a callback_id of up to 200 characters.", "callback_id")
+        raise invalid("Give a callback_id of up to 200 characters.", "callback_id")
     return request, callback_id
 
 
@@ -344,14 +355,14 @@ def template_variables(template) -> dict:
 def template_values(template, variables) -> dict:
     """HeyGen's generate ``variables`` ({name: {type, properties}}) as our {name: value}."""
     if not isinstance(variables, dict):
-        raise _invalid("variables must be an object keyed by variable name.", "variables")
+        raise invalid("variables must be an object keyed by variable name.", "variables")
     ours = {v.name: v for v in template.variables}
     values = {}
     for name, given in variables.items():
         field = f"variables.{name}"
         if name not in ours:
-            raise _invalid(f"The template has no variable {name!r}.", field)
-        properties = _object(_object(given, field).get("properties", {}), f"{field}.properties")
+            raise invalid(f"The template has no variable {name!r}.", field)
+        properties = as_object(as_object(given, field).get("properties", {}), f"{field}.properties")
         kind = ours[name].type
         if kind == "image":
             value = properties.get("url") or properties.get("asset_id")

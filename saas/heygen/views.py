@@ -49,6 +49,7 @@ class HeyGenView(APIView):
     """A HeyGen route: ``version`` picks the envelope (1 or 2)."""
 
     version = 2
+    field_names = staticmethod(mapping.heygen_field)  # our field paths -> HeyGen's
     authentication_classes = [HeyGenKeyAuthentication, ApiKeyAuthentication]
     schema = None  # not in our OpenAPI document: HeyGen documents these
 
@@ -57,7 +58,7 @@ class HeyGenView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        return envelopes.reshaped(response, self.version, mapping.heygen_field)
+        return envelopes.reshaped(response, self.version, self.field_names)
 
     def ok(self, data, status: int = 200):
         return (envelopes.v1 if self.version == 1 else envelopes.v2)(data, status)
@@ -131,6 +132,11 @@ class TokenPagination(NewestFirstCursorPagination):
     cursor_query_param = "token"
     page_size = max_page_size = 100
 
+    @staticmethod
+    def token_of(link: str | None) -> str | None:
+        """The ``token`` in a next-page LINK (None on the last page)."""
+        return parse_qs(urlsplit(link).query)["token"][0] if link else None
+
 
 class VideoList(HeyGenView):
     """``GET /v1/video.list?token=&limit=``: newest first, 100 a page; ``token`` from the
@@ -145,8 +151,7 @@ class VideoList(HeyGenView):
             page = paginator.paginate_queryset(videos, request, view=self)
         except exceptions.NotFound:  # DRF's answer to a cursor it cannot read
             raise ServiceError("This token is not one we gave.", field="token") from None
-        following = paginator.get_next_link()
-        token = parse_qs(urlsplit(following).query)["token"][0] if following else None
+        token = paginator.token_of(paginator.get_next_link())
         return self.ok({"videos": [mapping.video_item(v) for v in page], "token": token})
 
 

@@ -7,8 +7,9 @@ and ``avatar_video.fail`` as HeyGen sends them::
      "event_data": {"video_id": ..., "url": ..., "callback_id": ...}}
 
 (``msg`` instead of ``url`` on failure), signed as the hex HMAC-SHA256 of the body
-with the endpoint's secret, in both headers HeyGen's receivers read: ``Signature`` and
-``X-HeyGen-Signature``. Retries, the delivery log, replays and SSRF checks are our
+with the endpoint's secret, in every header HeyGen's receivers read: ``Signature`` and
+``X-HeyGen-Signature`` (v1 endpoints), ``Heygen-Signature`` with ``Heygen-Timestamp`` and
+``Heygen-Event-Id`` (v3). Retries, the delivery log, replays and SSRF checks are our
 webhook machinery's, unchanged.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from saas.webhooks.flavours import Flavour
 
@@ -47,7 +49,9 @@ def signature(secret: str, body: bytes) -> str:
 def headers(secrets, event_id: str, body: bytes) -> dict[str, str]:
     current = next(iter(secrets))  # the newest secret: HeyGen's receivers check one
     digest = signature(current, body)
-    return {"Signature": digest, "X-HeyGen-Signature": digest, "Webhook-Id": event_id}
+    return {"Signature": digest, "X-HeyGen-Signature": digest, "Heygen-Signature": digest,
+            "Heygen-Timestamp": str(int(time.time())), "Heygen-Event-Id": event_id,
+            "Webhook-Id": event_id}  # fmt: skip
 
 
 FLAVOUR = Flavour(name=NAME, events=EVENTS, payload=payload, headers=headers)

@@ -124,6 +124,61 @@ def test_every_answer_has_heygens_shape(funded, stub_worker):
                                         {"variables": []}, format="json"))  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)
+def test_every_v3_answer_has_heygens_v3_shape(funded, stub_worker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_compat import png_bytes
+    from .test_v3 import v3_body
+
+    client = heygen_client(funded.creator, funded.workspace_a)
+    for path in ("/v3/avatars", "/v3/avatars/looks", "/v3/voices", "/v3/templates",
+                 "/v3/users/me", "/v3/webhooks/event-types"):  # fmt: skip
+        check("get", path, client.get(path))
+    check("get", "/v3/voices", client.get("/v3/voices?limit=0"))
+    check("get", "/v3/avatars/{group_id}", client.get("/v3/avatars/grace"))
+    check("get", "/v3/avatars/looks/{look_id}", client.get("/v3/avatars/looks/grace"))
+    check("get", "/v3/avatars/looks/{look_id}", client.get("/v3/avatars/looks/nope"))
+    check("get", "/v3/voices/{voice_id}", client.get("/v3/voices/piper:en_US-joe-medium"))
+    upload = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    asset = check("post", "/v3/assets", client.post("/v3/assets", {"file": upload}))["data"]
+    check("post", "/v3/assets", client.post("/v3/assets", {}))
+
+    request = v3_body(background={"type": "image", "asset_id": asset["asset_id"]})
+    made = check("post", "/v3/videos", client.post("/v3/videos", request, format="json"))
+    video = "/v3/videos/{video_id}"
+    check("post", "/v3/videos", client.post("/v3/videos", v3_body(resolution="4k"),
+                                            format="json"))  # fmt: skip
+    video_id = made["data"]["video_id"]
+    check("get", video, client.get(f"/v3/videos/{video_id}"))
+    stub_worker.drain()
+    done = check("get", video, client.get(f"/v3/videos/{video_id}"))
+    assert done["data"]["status"] == "completed"
+    check("get", "/v3/videos", client.get("/v3/videos?limit=1"))
+    check("get", "/v3/videos", client.get("/v3/videos?limit=101"))
+    check("delete", video, client.delete(f"/v3/videos/{video_id}"))
+    check("get", video, client.get(f"/v3/videos/{video_id}"))
+
+    template = "/v3/templates/{template_id}"
+    check("get", template, client.get("/v3/templates/price-drop"))
+    filled = {"variables": {"company": {"properties": {"content": "Northwind"}},
+                            "headline": {"properties": {"content": "News"}},
+                            "details": {"properties": {"content": "Details."}}}}  # fmt: skip
+    check("post", template, client.post("/v3/templates/company-announcement", filled,
+                                        format="json"))  # fmt: skip
+    check("post", template, client.post("/v3/templates/company-announcement", {},
+                                        format="json"))  # fmt: skip
+
+    admin = heygen_client(funded.admin, funded.workspace_a)
+    hooks, hook = "/v3/webhooks/endpoints", "/v3/webhooks/endpoints/{endpoint_id}"
+    check("post", hooks, admin.post(hooks, {"url": "ftp://x"}, format="json"))
+    check("get", hooks, admin.get(hooks))
+    check("get", "/v3/webhooks/events", admin.get("/v3/webhooks/events"))
+    check("patch", hook, admin.patch(f"{hooks}/nope", {"url": "https://x.test"}, format="json"))
+    check("delete", hook, admin.delete(f"{hooks}/nope"))
+    check("post", hook + "/rotate-secret", admin.post(f"{hooks}/nope/rotate-secret"))
+
+
 def test_the_document_is_served_without_a_key(client):
     response = client.get("/v2/openapi.json")
     assert response.status_code == 200
