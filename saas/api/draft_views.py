@@ -32,6 +32,10 @@ class DraftScriptSerializer(serializers.Serializer):
     images = serializers.ListField(child=serializers.UUIDField(), max_length=20, required=False)
     voice = serializers.CharField(max_length=100, required=False)
     avatar = serializers.CharField(max_length=100, required=False)
+    price = serializers.CharField(
+        max_length=40, required=False, allow_blank=True,
+        help_text="the product's price as a person confirms it; empty: no price in the ad",
+    )  # fmt: skip
 
 
 class DraftFromUrlSerializer(FromUrlSerializer):
@@ -94,6 +98,7 @@ class DraftRender(APIView):
     @idempotent
     def post(self, request, pk):
         draft = drafts.get_draft(request.membership, pk)
+        drafts.check_renderable(draft)
         serializer = VideoCreateSerializer(data=draft.request)
         serializer.is_valid(raise_exception=True)
         video = studio.create_video(request.membership, plain(serializer.validated_data))

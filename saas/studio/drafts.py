@@ -155,8 +155,9 @@ def draft_from_link(actor: Membership, request: dict) -> Draft:
 def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     """Write the link draft's scenes again: another tone, length or choice of images.
 
-    OPTIONS: tone, length, seed, images (asset ids to show, in order), and the
-    avatar and voice to keep (default: the first scene's).
+    OPTIONS: tone, length, seed, images (asset ids to show, in order), the
+    avatar and voice to keep (default: the first scene's), and ``price``: the
+    price a person confirms ("" for no price in the ad).
     """
     from .products import storyboard
 
@@ -165,6 +166,9 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     if not draft.product:
         raise ServiceError("Only drafts made from a product link have a script to rewrite.")
     clean = _script_options(options)
+    if options.get("price") is not None:
+        draft.product = confirmed_price(draft.product, options["price"])
+        draft.save(update_fields=["product"])
     images = _workspace_images(actor, options.get("images"))
     request = dict(draft.request)
     first = (request.get("scenes") or [{}])[0]
@@ -178,6 +182,47 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     )
     request["link"] = {**clean, "images": images}
     return update_draft(actor, draft.pk, request, title=draft.title)
+
+
+def confirmed_price(product: dict, given: str) -> dict:
+    """PRODUCT with the price a person gave (``""``: none in the ad), no longer in doubt.
+
+    A number in the page's own format is read ("12,99" on a German page), and a
+    currency written with it wins over the page's.
+    """
+    from scraper.prices import format_amount, hints_from, parse_price
+
+    product = {**product, "uncertain": dict(product.get("uncertain") or {})}
+    product["uncertain"].pop("price", None)
+    product["price_confirmed"] = True
+    text = str(given).strip()
+    if not text:
+        product["price"] = None
+        return product
+    hints = hints_from(product.get("url"), product.get("language"), product.get("currency"))
+    money = parse_price(text, hints, None)
+    if money is None or money.amount <= 0 or len(text) > 40:
+        raise ServiceError("Write the price as a number, like 19.99.", field="price")
+    product["price"] = format_amount(money.amount)
+    product["currency"] = money.currency or product.get("currency")
+    return product
+
+
+def price_in_doubt(product: dict | None) -> str | None:
+    """Why the product's price still needs a person's word (None when it does not)."""
+    if not product or product.get("price_confirmed"):
+        return None
+    return (product.get("uncertain") or {}).get("price")
+
+
+def check_renderable(draft: Draft) -> None:
+    """Refuse to render a link draft whose price nobody has confirmed."""
+    reason = price_in_doubt(draft.product)
+    if reason:
+        raise ServiceError(
+            f"Confirm the product's price first: {reason} Enter it, or choose no price.",
+            field="price", code="price_unconfirmed",
+        )  # fmt: skip
 
 
 def _workspace_images(actor: Membership, ids) -> list[str]:

@@ -160,26 +160,37 @@ def _pick_price(page: _Page, product: Product) -> None:
     currency_hint = next((c for _, c, _ in candidates if c), page.hints.currency)
     visible = _visible_amounts(page, currency_hint)
     chosen = next((c for c in candidates if c[0] in visible), None)
-    if chosen is None and from_dom:
-        chosen = (from_dom[0], from_dom[1], "dom")
+    if chosen is None and from_dom.amount is not None:
+        chosen = (from_dom.amount, from_dom.currency, "dom")
     if chosen is None and candidates:
         chosen = candidates[0]
-    if chosen is None:
+    if chosen is None:  # no price; the page's currency still helps the seller's own
+        product.uncertain["price"] = _no_price_reason(from_dom)
+        product.currency = _fallback_currency(page, from_dom.seen_currency)
         return
     amount, currency, source = chosen
-    currency = currency or _fallback_currency(page, from_dom)
+    currency = currency or _fallback_currency(page, from_dom.currency)
     product.price, product.currency = format_amount(amount), currency
     product.sources["price"] = source
 
 
-def _fallback_currency(page: _Page, from_dom) -> str | None:
+def _no_price_reason(from_dom: heuristics.DomPrice) -> str:
+    """What the seller is told when no price is taken from the page."""
+    kinds = {"was": "a former price", "unit": "a price per unit"}
+    seen = [f"{kinds[k]} ({texts[0]})" for k, texts in from_dom.set_aside.items()]
+    if not seen:
+        return "The page shows no price."
+    return f"The page shows only {' and '.join(seen)}, not a price to sell at."
+
+
+def _fallback_currency(page: _Page, dom_currency: str | None) -> str | None:
     for facts in page.sources:
         if _iso(facts.currency):
             return _iso(facts.currency)
     if page.hints.currency and _iso(page.hints.currency):
         return _iso(page.hints.currency)
-    if from_dom and from_dom[1]:
-        return from_dom[1]
+    if dom_currency:
+        return dom_currency
     return country_currency(page.hints) if page.hints.country else None
 
 

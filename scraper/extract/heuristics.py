@@ -7,6 +7,8 @@ written against patterns common to shops in many languages, never one site.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..prices import PageHints, detect_currency, parse_number
 from .dom import Regions, clean, is_hidden, label, text_of
@@ -39,6 +41,21 @@ NOT_CURRENT = re.compile(
     re.I,
 )
 CURRENT = re.compile(r"sale|special|current|final|now|our|actual|new|main|ok_pr", re.I)
+# Words shoppers read as "this is not what you pay now", in the price's own text or
+# just before it ("Was £20", "UVP 49,99 €", "de R$ 199,90 por").
+WAS_TEXT = re.compile(
+    r"(?<!\w)(was|previously|before|rrp|uvp|msrp|list price|regular price|compare at|"
+    r"statt|vorher|ursprünglich|avant|au lieu de|prix barré|antes|precio anterior|de:|"
+    r"era|prima|invece di|voorheen|tidigare|ord\.? ?pris|normalpris|dříve|wcześniej)(?!\w)",
+    re.I,
+)
+UNIT_TEXT = re.compile(
+    r"(?:/|\bper\b|\bpro\b|\bpar\b|\bpor\b|\bje\b|\bal\b|\bza\b)\s*(?:\d+\s*)?"
+    r"(?:kg|g|mg|l|ml|cl|dl|m|m2|m²|m³|lb|lbs|oz|fl\.? ?oz|unit|unidad|unité|stück|stk|st|"
+    r"each|ea|pc|pcs|piece|litre|liter|litro|kilo|kilogram)\b|grundpreis|prix au (?:kg|litre)|"
+    r"unit price|price per|precio por|preço por|prezzo al|jednostkowa",
+    re.I,
+)
 PRICE_TEXT = re.compile(
     r"(\d[\d.,\s\u00a0]*\s?(€|\$|£|¥|₹|₽|₺|zł|kč|тг|руб|kr|L\.E|[A-Z]{3}\b))|"
     r"((€|\$|£|¥|₹|R\$|L\.E|[A-Z]{3})\s?\d)"
@@ -239,29 +256,61 @@ def _price_candidates(root, regions: Regions):
         yield index, element, text, marked
 
 
-def _excluded_price(element, regions: Regions) -> bool:
+def _set_aside(element, text: str, regions: Regions) -> str | None:
+    """Why a price-looking ELEMENT is not the price to sell at (None: it may be).
+
+    "other" for page chrome, related products and hidden copies; "was" for a former
+    price; "unit" for a price per kilo, litre or piece.
+    """
     related, chrome = regions.flags(element)
     if related or chrome or is_hidden(element):
-        return True
+        return "other"
+    if UNIT_TEXT.search(text):
+        return "unit"
     node = element
     for _ in range(4):
         if node is None:
             break
         if node.tag in ("del", "s", "strike") or NOT_CURRENT.search(label(node)):
-            return True
+            return "unit" if re.search(r"unit|per-?unit", label(node), re.I) else "was"
         node = node.getparent()
-    return False
+    return "was" if WAS_TEXT.search(_words_before(element, text)) else None
 
 
-def dom_price(root, regions: Regions, anchor: int, hints: PageHints):
-    """(amount, currency, text) of the main visible price, near the product heading."""
-    best = None
+def _words_before(element, text: str) -> str:
+    """The price's own words and the few just before it in its parent."""
+    parent = element.getparent()
+    before = clean(parent.text) if parent is not None else ""
+    previous = element.getprevious()
+    if previous is not None and isinstance(previous.tag, str):
+        before = f"{before} {text_of(previous)} {clean(previous.tail)}"
+    return f"{before[-40:]} {text}"
+
+
+@dataclass
+class DomPrice:
+    """The main visible price (None when none qualifies) and what was set aside."""
+
+    amount: Decimal | None = None
+    currency: str | None = None
+    text: str | None = None
+    set_aside: dict[str, list[str]] = field(default_factory=dict)  # "was"/"unit" -> texts
+    seen_currency: str | None = None  # the currency of the prices set aside
+
+
+def dom_price(root, regions: Regions, anchor: int, hints: PageHints) -> DomPrice:
+    """The main visible price, near the product heading, and the prices set aside."""
+    best, found = None, DomPrice()
     for index, element, text, marked in _price_candidates(root, regions):
-        if _excluded_price(element, regions):
-            continue
         currency = detect_currency(text, hints)
         amount = parse_number(text, currency or hints.currency, hints)
         if amount is None or amount <= 0 or (not marked and currency is None):
+            continue
+        why = _set_aside(element, text, regions)
+        if why:
+            if why != "other":
+                found.set_aside.setdefault(why, []).append(text)
+                found.seen_currency = found.seen_currency or currency
             continue
         distance = index - anchor if index >= anchor else 5000 + anchor - index
         score = (2 if marked else 0) + (1 if currency else 0)
@@ -269,7 +318,9 @@ def dom_price(root, regions: Regions, anchor: int, hints: PageHints):
         key = (-score, distance)
         if best is None or key < best[0]:
             best = (key, amount, currency, text)
-    return best[1:] if best else None
+    if best:
+        found.amount, found.currency, found.text = best[1:]
+    return found
 
 
 def element_index(root, element) -> int:

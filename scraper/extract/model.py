@@ -28,6 +28,9 @@ class Product:
     ``OutOfStock``, ``PreOrder``, ``BackOrder``, ``Discontinued``) or None,
     ``images`` absolute, deduplicated product-image URLs (best first),
     ``rating`` a decimal string on the page's scale (``rating_scale``).
+    ``uncertain`` names the fields a person should confirm, with the reason
+    ("price": "The page shows no price."): a doubtful value is left out rather
+    than guessed, so that a wrong price never reaches an ad unseen.
     """
 
     url: str | None = None
@@ -46,6 +49,7 @@ class Product:
     language: str | None = None
     platform: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    uncertain: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self, full: bool = False) -> dict:
         """The CLI's JSON keys (``full`` adds url, language, sources and the rest)."""

@@ -187,6 +187,10 @@
 
   async function renderVideo(button) {
     App.clearErrors(root);
+    if (isLink && priceInDoubt()) {  // shown at the price field, which takes the focus
+      App.showError(new App.ApiError(400, { message: "Enter the price, or choose no price, before rendering.", field: "price" }), root);
+      return;
+    }
     button.disabled = true;
     const label = button.textContent;
     button.textContent = "Starting…";
@@ -240,6 +244,7 @@
     const bullets = (p.features || p.bullets || []).slice(0, 5);
     return h("section", { id: "product", class: "card step", "aria-labelledby": "product-h" },
       h("h2", { id: "product-h" }, h("span", { class: "step-no", text: "2" }), "Product"),
+      priceInDoubt() ? priceConfirm() : null,
       h("div", { class: "product-summary" },
         h("div", {},
           h("p", { class: "product-title", text: p.title || "Untitled product" }),
@@ -249,6 +254,47 @@
       h("p", { class: "muted", text: "Untick images you don't want in the video. New images are used when you regenerate the script, or add them to a scene below." }),
       draft.images.length ? grid : h("p", { class: "empty", text: "No usable images were found on the page. Add your own." }),
       canEdit ? upload : null);
+  }
+
+  // A price the page did not state clearly is never guessed: the seller gives it.
+  function priceInDoubt() {
+    const p = draft.product || {};
+    return !p.price_confirmed && p.uncertain && p.uncertain.price;
+  }
+
+  function priceConfirm() {
+    const input = h("input", { id: "price-confirm", "data-field": "price", type: "text", inputmode: "decimal", maxlength: 40, placeholder: "e.g. 19.99", disabled: !canEdit });
+    const use = h("button", { type: "button", disabled: !canEdit, text: "Use this price" });
+    const none = h("button", { type: "button", class: "secondary", disabled: !canEdit, text: "No price in this ad" });
+    const send = async (price, button) => {
+      App.clearErrors(root);
+      button.disabled = true;
+      await save();
+      try {
+        const link = req.link || {};
+        draft = await App.api("POST", DATA.urls.script, {
+          tone: link.tone || "energetic", length: Number(link.length || 30), images: link.images || [],
+          seed: link.seed || 0, price,
+          avatar: firstScene().avatar || DATA.defaults.avatar,
+          voice: firstScene().voice || DATA.defaults.voice,
+        });
+        req = normalise(draft.request);
+        rerender();
+        estimate();
+      } catch (error) {
+        App.showError(error, input.parentElement);
+        button.disabled = false;
+      }
+    };
+    use.addEventListener("click", () => {
+      if (!input.value.trim()) { input.focus(); return; }
+      send(input.value.trim(), use);
+    });
+    none.addEventListener("click", () => send("", none));
+    return h("div", { class: "price-confirm", role: "alert" },
+      h("p", {}, h("strong", { text: "We could not find a price we are sure of; enter it. " }), draft.product.uncertain.price),
+      h("label", { for: input.id, text: "Price in the ad" }), input, use, none,
+      h("p", { class: "muted", text: "The script is written again with the price you give. Nothing renders until you choose." }));
   }
 
   function scriptControls() {

@@ -11,6 +11,7 @@ Routes:
     /redirect-internal  302 to 127.0.0.2 (must be refused before connecting)
     /bot                a bot wall (503, "Just a moment...")
     /static/<path>      files from a directory given to the server (fixtures)
+    /unit-price         a product whose only prices are a per-unit price and a former price
 """
 
 from __future__ import annotations
@@ -66,6 +67,24 @@ PRODUCT_HTML = """<!doctype html>
   document.querySelectorAll('img.lazy').forEach((img) => io.observe(img));
 </script>
 </body></html>"""
+
+# No structured data; the only money on the page is "was" and "per kg": neither is what
+# the shopper pays, so the extractor must take no price and ask the seller.
+UNIT_PRICE_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Alpine Coffee Beans | Northwind Shop</title>
+</head><body>
+<header><img src="/img/logo.png" alt="Northwind logo" width="120" height="40"></header>
+<main class="product">
+  <h1>Alpine Coffee Beans</h1>
+  <div class="gallery"><img src="/img/photo1.png" alt="Alpine Coffee Beans bag">
+  <img src="/img/photo2.png" alt="Alpine Coffee Beans in a cup"></div>
+  <p class="pricing">Was <span>$24.00</span></p>
+  <p class="base">$19.96 / kg</p>
+  <button class="add-to-cart">Add to cart</button>
+  <div class="description"><p>Slow-roasted arabica beans from small mountain farms.</p>
+  <ul><li>Roasted every Monday</li><li>Chocolate and hazelnut notes</li>
+  <li>Whole beans in a resealable bag</li></ul></div>
+</main></body></html>"""
 
 PRODUCT_JSON = {
     "title": "Northwind Trail Mug",
@@ -155,6 +174,7 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/redirect-metadata": lambda: self._redirect("http://169.254.169.254/latest/"),
             "/redirect-private": lambda: self._redirect("http://10.0.0.1/admin"),
             "/big": lambda: self._send(200, b"x" * 200_000, "application/octet-stream"),
+            "/unit-price": lambda: self._send(200, UNIT_PRICE_HTML, "text/html; charset=utf-8"),
         }
         if path in routes:
             routes[path]()

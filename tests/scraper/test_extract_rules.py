@@ -167,3 +167,26 @@ def test_the_cli_keys_are_the_issues_keys():
         "rating",
         "review_count",
     ]
+
+
+def test_a_page_with_only_a_unit_price_and_a_former_price_gets_no_price_and_says_why():
+    from .server import UNIT_PRICE_HTML
+
+    product = extract(UNIT_PRICE_HTML, "https://shop.example/unit-price")
+    assert product.title == "Alpine Coffee Beans"
+    assert product.price is None and product.currency == "USD"  # the page's, for the seller's
+    reason = product.uncertain["price"]
+    assert "a price per unit ($19.96 / kg)" in reason and "a former price ($24.00)" in reason
+
+
+def test_a_page_with_no_price_at_all_asks_for_one():
+    html = page("<h1>Handmade Oak Stool</h1><p>Price on request.</p><button>Enquire</button>")
+    product = extract(html, "https://shop.example/stool")
+    assert product.price is None and product.uncertain == {"price": "The page shows no price."}
+    assert product.currency is None  # nothing on a .example page says which
+
+
+def test_a_clear_price_is_not_in_doubt():
+    html = page("<h1>Desk Lamp</h1><p class='price'>$39.99</p><p class='unit'>$3.99 / 100 g</p>")
+    product = extract(html, "https://shop.example/lamp")
+    assert (product.price, product.uncertain) == ("39.99", {})

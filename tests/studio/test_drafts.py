@@ -147,6 +147,35 @@ def test_a_saved_link_draft_keeps_the_images_and_rewrites_with_fewer(funded, sho
     assert rewritten["request"]["scenes"] != draft["request"]["scenes"]
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, shop):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/unit-price", "length": 15, "save": True}
+    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    assert draft["product"]["price"] is None
+    assert "per unit" in draft["product"]["uncertain"]["price"]
+    words = " ".join(s["script"] for s in draft["request"]["scenes"])
+    assert "19.96" not in words and "24" not in words  # no doubtful number in the script
+
+    refused = client.post(f"/api/v1/drafts/{draft['id']}/render", {}, format="json")
+    assert refused.status_code == 400, refused.content
+    assert (refused.json()["error"]["field"], refused.json()["error"]["code"]) == (
+        "price", "price_unconfirmed")  # fmt: skip
+    assert not Video.objects.exists()
+
+    script = f"/api/v1/drafts/{draft['id']}/script"
+    bad = client.post(script, {"price": "cheap", "length": 15}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "price"
+    confirmed = client.post(script, {"price": "$18.50", "length": 15}, format="json").json()
+    assert (confirmed["product"]["price"], confirmed["product"]["currency"]) == ("18.50", "USD")
+    assert confirmed["product"]["uncertain"] == {} and confirmed["product"]["price_confirmed"]
+    overlays = [o for s in confirmed["request"]["scenes"] for o in s.get("overlays", [])]
+    assert any("18.50" in o.get("price", "") for o in overlays), overlays
+    made = client.post(f"/api/v1/drafts/{draft['id']}/render", {}, format="json")
+    assert made.status_code == 201, made.content
+
+
 def test_rewriting_refuses_another_workspaces_image(funded):
     creator = funded.membership(funded.creator)
     draft = drafts.create_draft(creator, {"scenes": [SCENE]}, product={"title": "Mug"})
