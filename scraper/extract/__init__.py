@@ -22,7 +22,7 @@ from ..prices import (
     parse_number,
 )
 from . import dom, heuristics, structured
-from .gallery import absolute, gallery_images, merge_images
+from .gallery import absolute, gallery_images, merge_images, script_images
 from .model import CORE_KEYS, Facts, Product
 from .platforms import detect_platform, json_response_facts, shopify_facts, woocommerce_facts
 
@@ -130,7 +130,8 @@ def _visible_amounts(page: _Page, currency: str | None) -> set[Decimal]:
     return amounts
 
 
-def _price_candidates(page: _Page) -> list[tuple[Decimal, str | None, str]]:
+def _price_candidates(page: _Page) -> list[tuple[Decimal, str | None, str, bool]]:
+    """(amount, currency, source, whether it is the low end of a range) per source."""
     found = []
     for facts in page.sources:
         raw = facts.low_price if facts.low_price and not facts.price else facts.price
@@ -139,11 +140,12 @@ def _price_candidates(page: _Page) -> list[tuple[Decimal, str | None, str]]:
         text = str(raw)
         currency = _iso(facts.currency) or detect_currency(text, page.hints)
         amount = parse_number(text, currency or page.hints.currency, page.hints)
-        if facts.low_price and facts.price and facts.low_price != facts.price:
+        ranged = bool(facts.low_price) and facts.low_price != facts.price
+        if ranged and facts.price:
             low = parse_number(str(facts.low_price), currency, page.hints)
             amount = min(a for a in (amount, low) if a is not None) if low else amount
         if amount is not None and amount > 0:
-            found.append((amount, currency, facts.source))
+            found.append((amount, currency, facts.source, ranged))
     return found
 
 
@@ -157,21 +159,27 @@ def _pick_price(page: _Page, product: Product) -> None:
     anchor_h1 = page.root.find(".//h1")
     anchor = heuristics.element_index(page.root, anchor_h1) if anchor_h1 is not None else 0
     from_dom = heuristics.dom_price(page.root, page.regions, anchor, page.hints)
-    currency_hint = next((c for _, c, _ in candidates if c), page.hints.currency)
+    currency_hint = next((c[1] for c in candidates if c[1]), page.hints.currency)
     visible = _visible_amounts(page, currency_hint)
     chosen = next((c for c in candidates if c[0] in visible), None)
-    if chosen is None and from_dom.amount is not None:
-        chosen = (from_dom.amount, from_dom.currency, "dom")
+    dom = (from_dom.amount, from_dom.currency, "dom", False) if from_dom.amount else None
+    if dom and (chosen is None or _variant_in_range(chosen, dom)):
+        chosen = dom
     if chosen is None and candidates:
         chosen = candidates[0]
     if chosen is None:  # no price; the page's currency still helps the seller's own
         product.uncertain["price"] = _no_price_reason(from_dom)
         product.currency = _fallback_currency(page, from_dom.seen_currency)
         return
-    amount, currency, source = chosen
+    amount, currency, source, _ = chosen
     currency = currency or _fallback_currency(page, from_dom.currency)
     product.price, product.currency = format_amount(amount), currency
     product.sources["price"] = source
+
+
+def _variant_in_range(chosen, dom) -> bool:
+    """A range's low end loses to the chosen variant's price shown at the buy button."""
+    return chosen[3] and dom[0] > chosen[0]
 
 
 def _no_price_reason(from_dom: heuristics.DomPrice) -> str:
@@ -324,9 +332,12 @@ def _pick_images(page: _Page, product: Product) -> None:
     anchors = structured_images + platform_images + page.og.images
     anchors = [a for a in (absolute(u, page.url) for u in anchors) if a]
     dom_images = gallery_images(page.root, page.regions, page.url, product.title, anchors)
-    product.images = merge_images(
-        [structured_images, platform_images, dom_images, page.og.images], page.url
-    )
+    groups = [structured_images, platform_images, dom_images, page.og.images]
+    product.images = merge_images(groups, page.url)
+    if len(product.images) < 3:  # a gallery the page's script builds: read its state
+        known = [url for group in groups for url in group]
+        groups.append(script_images(page.root, page.url, product.title, known))
+        product.images = merge_images(groups, page.url)
 
 
 def hints_for(html: str, url: str | None) -> PageHints:

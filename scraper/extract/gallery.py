@@ -27,6 +27,11 @@ JUNK_URL = re.compile(
 JUNK_CONTEXT = re.compile(r"swatch|color-?option|colour|variant-?option|logo|icon|badge", re.I)
 IMAGE_EXT = re.compile(r"\.(jpe?g|png|webp|avif|gif)(\?|#|$)", re.I)
 IMAGE_ATTRS = (
+    "data-image-large-src",
+    "data-full-image",
+    "data-zoom-src",
+    "data-large-image",
+    "data-hires",
     "data-zoom-image",
     "data-large_image",
     "data-large",
@@ -98,6 +103,9 @@ def is_junk(url: str) -> bool:
 
 
 def _too_small(element) -> bool:
+    """A thumbnail-sized image, unless it names its large version (a gallery's thumbs)."""
+    if any(element.get(attr) for attr in IMAGE_ATTRS[:10]):
+        return False
     for attr in ("width", "height"):
         value = element.get(attr, "")
         if value.isdigit() and int(value) < 100:
@@ -202,6 +210,55 @@ def gallery_images(
     return [
         url for el, url, _ in found if any(c is el or c in el.iterancestors() for c in containers)
     ]
+
+
+_SCRIPT_IMAGE = re.compile(
+    r"(?:https?:)?(?:\\?/){2}[^\s\"'<>()]+?\.(?:jpe?g|png|webp|avif)(?:\?[^\s\"'<>()]*)?", re.I
+)
+# "imageUrl": "...", "images": ["...", ...]: image URLs by their keys (some CDNs give
+# them no file extension)
+_KEYED_IMAGE = re.compile(
+    r"\"(?:\w*image\w*|\w*img\w*|full|zoom|large)\"\s*:\s*\"((?:https?:)?(?:\\?/){2}[^\"]+)\"",
+    re.I,
+)
+_IMAGE_LIST = re.compile(r"\"\w*images\"\s*:\s*\[([^\]]*)\]", re.I)
+
+
+def script_images(root, base: str | None, title: str | None, known: list[str]) -> list[str]:
+    """Product images that only a page's inline script state holds (a gallery the page's
+    JavaScript builds): URLs whose file name carries the product's name or an image
+    already known to be the product's, and image fields of a script about the product."""
+    title_tokens = set(re.findall(r"[a-z0-9]{3,}", (title or "").lower()))
+    stems = {_stem(url) for url in known}
+    found: list[str] = []
+    for script in root.iter("script"):
+        text = script.text or ""
+        if "ld+json" in (script.get("type") or "") or not text:
+            continue
+        about = bool(title) and title.lower() in text.lower()
+        for raw in _script_urls(text, about):
+            url = absolute(raw.replace("\\/", "/"), base)
+            name = urlsplit(url or "").path.rsplit("/", 1)[-1].lower()
+            shared = title_tokens & set(re.findall(r"[a-z0-9]{3,}", name))
+            named = len(shared) >= min(2, len(title_tokens)) or _stem(url or "") in stems
+            if url and (named or about) and not is_junk(url):
+                found.append(url)
+    return found
+
+
+def _script_urls(text: str, about: bool) -> list[str]:
+    urls = _SCRIPT_IMAGE.findall(text)
+    if about:
+        urls += _KEYED_IMAGE.findall(text)
+        for listed in _IMAGE_LIST.findall(text):
+            urls += re.findall(r"\"((?:https?:)?(?:\\?/){2}[^\"]+)\"", listed)
+    return urls
+
+
+def _stem(url: str) -> str:
+    """``.../kettle-2.jpg?v=3`` -> ``.../kettle``: one product's numbered images."""
+    path = urlsplit(url).path.lower()
+    return re.sub(r"[-_]?\d{0,3}\.(jpe?g|png|webp|avif)$", "", path)
 
 
 IMAGE_HINT = re.compile(r"image|img|media|photo|picture|pic|static|cdn|assets|upload|files", re.I)

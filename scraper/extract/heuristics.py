@@ -35,7 +35,7 @@ CODE_LABEL = re.compile(
 )
 PRICE_LABEL = re.compile(r"price|preis|prix|precio|preço|prezzo|цена|cena|amount|ourprice", re.I)
 NOT_CURRENT = re.compile(
-    r"old|was|regular|list|strike|before|compare|crossed|rrp|uvp|msrp|original|prev|"
+    r"old|was|regular|list-?price|strike|before|compare|crossed|rrp|uvp|msrp|original|prev|"
     r"saving|save|discount|per-?unit|unit-?price|installment|instal|parcel|monthly|from-price|"
     r"bonus|points|shipping|delivery|disc\b|_disc",
     re.I,
@@ -49,6 +49,14 @@ WAS_TEXT = re.compile(
     r"era|prima|invece di|voorheen|tidigare|ord\.? ?pris|normalpris|dříve|wcześniej)(?!\w)",
     re.I,
 )
+# A threshold ("free shipping over €50") or a price before tax is not the price to pay.
+OTHER_MONEY_TEXT = re.compile(
+    r"shipping|delivery|versand|livraison|envío|envio|frete|spedizione|verzending|frakt|"
+    r"fragt|dostaw|doprava|szállítás|kargo|livrare|dostava|доставк|levering|leverans|"
+    r"toimitus|entrega|porte grát|送料|配送|شحن|डिलीवरी|ex\.? ?tax|excl\.?|exkl\.?|zzgl|netto|"
+    r"hors tax|\bht\b|sin iva|sem iva|senza iva|bez dph|ohne mwst",
+    re.I,
+)
 UNIT_TEXT = re.compile(
     r"(?:/|\bper\b|\bpro\b|\bpar\b|\bpor\b|\bje\b|\bal\b|\bza\b)\s*(?:\d+\s*)?"
     r"(?:kg|g|mg|l|ml|cl|dl|m|m2|m²|m³|lb|lbs|oz|fl\.? ?oz|unit|unidad|unité|stück|stk|st|"
@@ -57,8 +65,8 @@ UNIT_TEXT = re.compile(
     re.I,
 )
 PRICE_TEXT = re.compile(
-    r"(\d[\d.,\s\u00a0]*\s?(€|\$|£|¥|₹|₽|₺|zł|kč|тг|руб|kr|L\.E|[A-Z]{3}\b))|"
-    r"((€|\$|£|¥|₹|R\$|L\.E|[A-Z]{3})\s?\d)"
+    r"(\d[\d.,\s\u00a0]*\s?(€|\$|£|¥|₹|₽|₺|₩|₪|₫|₱|฿|₴|₸|₦|zł|[kK]č|Ft|lei|Lei|kn|лв|тг|"
+    r"руб|kr|L\.E|円|[A-Z]{3}\b))|((€|\$|£|¥|₹|₩|₪|₱|฿|R\$|S/\.?|Rs\.?|L\.E|[A-Z]{3})\s?\d)"
 )
 RATING_TEXT = re.compile(
     r"(\d(?:[.,]\d+)?)\s*(?:out of|von|sur|de|di|van|из|z|av|of|/)\s*(5|10)\b", re.I
@@ -189,6 +197,8 @@ def brand_from_labels(root, regions: Regions) -> str | None:
             value = _next_value(element)
             if value is not None:
                 return _brand_value(value)
+        if BRAND_LABELS.match(own) and own.endswith(":") and element[0].tag == "a":
+            return _brand_value(text_of(element[0]))  # "Brand: <a>Velora</a>"
     return None
 
 
@@ -248,12 +258,36 @@ def _price_candidates(root, regions: Regions):
         if not marked and not (own and len(own) < 40 and PRICE_TEXT.search(own)):
             continue
         text = element.get("content") if element.get("itemprop") == "price" else None
-        text = text or text_of(element)
+        text = text or _tight_text(element)
         if not text or len(text) > 80 or not re.search(r"\d", text):
             continue
         if len(PRICE_TEXT.findall(text)) > 1 and not element.get("content"):
-            continue  # a container of several prices; its children are candidates
+            text = _own_line(element)  # "6,675.0 EGP" of a box that also holds "Ex Tax: ..."
+            if len(PRICE_TEXT.findall(text)) != 1:
+                continue  # a container of several prices; its children are candidates
         yield index, element, text, marked
+
+
+def _tight_text(element) -> str:
+    """An element's text as a shopper reads it: ``<span>1.899</span><span>,</span>
+    <span>99</span>`` is "1.899,99" (the elements' own spaces are kept)."""
+    parts = [t for t in element.itertext() if t]
+    if element.xpath(".//script|.//style"):
+        return text_of(element)
+    return clean("".join(parts))
+
+
+INLINE = frozenset("span b strong em i small sup sub bdi ins abbr data".split())
+
+
+def _own_line(element) -> str:
+    """An element's own text and its inline children's, without its nested blocks."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in INLINE:
+            parts.append("".join(t for t in child.itertext() if t))
+        parts.append(child.tail or "")
+    return clean("".join(parts))
 
 
 def _set_aside(element, text: str, regions: Regions) -> str | None:
@@ -263,18 +297,29 @@ def _set_aside(element, text: str, regions: Regions) -> str | None:
     price; "unit" for a price per kilo, litre or piece.
     """
     related, chrome = regions.flags(element)
-    if related or chrome or is_hidden(element):
+    if related or chrome or is_hidden(element) or _in_banner(element):
         return "other"
     if UNIT_TEXT.search(text):
         return "unit"
+    if OTHER_MONEY_TEXT.search(_words_before(element, text)):
+        return "other"
     node = element
     for _ in range(4):
         if node is None:
             break
-        if node.tag in ("del", "s", "strike") or NOT_CURRENT.search(label(node)):
+        struck = "line-through" in node.get("style", "")
+        if node.tag in ("del", "s", "strike") or struck or NOT_CURRENT.search(label(node)):
             return "unit" if re.search(r"unit|per-?unit", label(node), re.I) else "was"
         node = node.getparent()
     return "was" if WAS_TEXT.search(_words_before(element, text)) else None
+
+
+BANNER = re.compile(r"announcement|promo-?bar|top-?bar|notice-?bar|ticker|marquee|usp-?bar", re.I)
+
+
+def _in_banner(element) -> bool:
+    """Inside a site-wide announcement strip ("free delivery over ...")."""
+    return any(BANNER.search(label(node)) for node in [element, *element.iterancestors()])
 
 
 def _words_before(element, text: str) -> str:
@@ -349,7 +394,8 @@ def dom_availability(root, regions: Regions) -> str | None:
     """Availability from visible, labelled elements in the product area."""
     for element in root.xpath(
         '//*[@itemprop="availability"] | //*[contains(translate(@id, "AVLBIT", "avlbit"), '
-        '"availab")] | //*[contains(translate(@class, "AVLBIT", "avlbit"), "availab")]'
+        '"availab")] | //*[contains(translate(@class, "AVLBIT", "avlbit"), "availab")] | '
+        '//*[contains(translate(@class, "STOCK", "stock"), "stock")]'
     ):
         if regions.related(element) or is_hidden(element):
             continue
