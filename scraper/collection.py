@@ -158,16 +158,23 @@ def product_links(html: str, url: str) -> tuple[list[str], str | None]:
 
 
 def discover(
-    url: str, config: ScrapeConfig | None = None, *, max_products: int = 50, max_pages: int = 5
+    url: str,
+    config: ScrapeConfig | None = None,
+    *,
+    max_products: int = 50,
+    max_pages: int = 5,
+    browser=None,
 ) -> Discovery:
     """Read the collection at URL and its next pages; raise NotCollectionPage if none listed.
 
-    Fetching errors (RefusedUrl, Timeout, Blocked...) propagate.
+    BROWSER is a :class:`scraper.browser.Browser` to use (default: the calling thread's
+    shared one). Fetching errors (RefusedUrl, Timeout, Blocked...) propagate.
     """
     found = Discovery(url)
     page_url: str | None = url
     while page_url and len(found.pages) < max_pages and page_url not in found.pages:
-        page = scrape(page_url, config or ScrapeConfig())
+        config = config or ScrapeConfig()
+        page = browser.scrape(page_url, config) if browser else scrape(page_url, config)
         if not found.pages and is_product_page(page.html, page.final_url):
             raise NotCollectionPage(
                 "This is a product page, not a collection: add it as a product link, or paste "

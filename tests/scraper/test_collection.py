@@ -72,25 +72,29 @@ def collection():
 
 @needs_chromium
 @pytest.mark.slow
-def test_a_collection_of_three_pages_gives_its_twelve_products(collection):
+def test_a_collection_of_three_pages_gives_its_twelve_products(collection, browser):
     config = ScrapeConfig(policy=LOCAL_TEST_POLICY)
-    found = discover(f"{collection.base}/collections/all?page=1", config)
+    found = discover(f"{collection.base}/collections/all?page=1", config, browser=browser)
     assert found.products == [f"{collection.base}/products/{p['slug']}" for p in PRODUCTS]
     assert len(found.pages) == 3 and not found.truncated
-    first = discover(f"{collection.base}/collections/all?page=1", config, max_products=7)
+    first = discover(
+        f"{collection.base}/collections/all?page=1", config, max_products=7, browser=browser
+    )
     assert len(first.products) == 7 and first.truncated
 
 
 @needs_chromium
 @pytest.mark.slow
-def test_an_empty_collection_a_product_page_and_an_internal_address_are_refused(collection):
+def test_an_empty_collection_a_product_page_and_an_internal_address_are_refused(
+    collection, browser
+):
     config = ScrapeConfig(policy=LOCAL_TEST_POLICY)
     with pytest.raises(NotCollectionPage, match="No product links"):
-        discover(f"{collection.base}/collections/empty", config)
+        discover(f"{collection.base}/collections/empty", config, browser=browser)
     with pytest.raises(NotCollectionPage, match="product page"):
-        discover(f"{collection.base}/products/{PRODUCTS[0]['slug']}", config)
+        discover(f"{collection.base}/products/{PRODUCTS[0]['slug']}", config, browser=browser)
     with pytest.raises(RefusedUrl):
-        discover("http://169.254.169.254/latest/", ScrapeConfig())
+        discover("http://169.254.169.254/latest/", ScrapeConfig(), browser=browser)
 
 
 def test_a_product_named_blanket_keeps_its_images():
