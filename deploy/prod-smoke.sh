@@ -8,6 +8,8 @@
 # a CPU worker (queues default, tts, billing) and a render worker (queue gpu),
 # one process and one thread each; the scheduler. Afterwards it stops Redis and
 # checks that /readyz turns 503. Everything it started is stopped on exit.
+# SMOKE_LOAD=1 (make bench) then stops the workers and load-tests the API
+# (deploy/load.py): a video's status at 200 requests/s, video creation at 20/s.
 # Logs stay in $SMOKE_KEEP (if set) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,6 +116,8 @@ export DATA_DIR="$work/data" STATIC_ROOT="$work/static" LOG_FORMAT=json
 export GUNICORN_BIND="127.0.0.1:$web_port" GUNICORN_WORKERS=2 GUNICORN_THREADS=2
 export WORKER_HEARTBEAT_SECONDS=2 XDG_CONFIG_HOME="$work/config"
 unset REDIS_URL
+# The load test is one key: the per-workspace rate limit would answer it 429.
+if [ -n "${SMOKE_LOAD:-}" ]; then export API_RATE_LIMIT=1000000/min; fi
 
 "$PY" - <<'EOF'
 import os
@@ -146,6 +150,14 @@ key=$("$PY" manage.py create_api_key --email smoke@example.com --name prod-smoke
 in_fg "$PY" deploy/smoke.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
   --metrics-token="$METRICS_TOKEN" --worker-log "$work/worker-cpu.log" \
   --worker-log "$work/worker-gpu.log"
+
+if [ -n "${SMOKE_LOAD:-}" ]; then
+  kill -TERM "$pid_worker_cpu" "$pid_worker_gpu" 2>/dev/null || true  # queue only, no renders
+  in_fg "$PY" deploy/load_setup.py --key "$key" --id-file "$work/video-id"
+  in_fg "$PY" deploy/load.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
+    --video "$(cat "$work/video-id")"
+  say "load test done"
+fi
 
 # Readiness must notice a broker that went away ----------------------------------
 kill "$(cat "$work/redis.pid")"

@@ -209,8 +209,11 @@ if env("S3_BUCKET"):
             "file_overwrite": False,
         },
     }
-else:
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:  # local disk, behind signed URLs that expire (saas/media.py)
+    _media_storage = {"BACKEND": "saas.media.SignedFileSystemStorage"}
+MEDIA_URL_EXPIRE_SECONDS = envint("MEDIA_URL_EXPIRE_SECONDS", 3600)
+# Where nginx serves MEDIA_ROOT from as an `internal` location; empty: the app sends files.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", "")
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {

@@ -26,7 +26,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.STORAGES["default"]["BACKEND"] == "saas.media.SignedFileSystemStorage":
+    from saas import media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Local-disk media, for requests that carry a valid signature (saas/media.py)
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve,
+                         name="media")]  # fmt: skip

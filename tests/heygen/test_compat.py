@@ -4,6 +4,7 @@ its fields mapped onto our render requests, and each refusal naming HeyGen's fie
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -109,7 +110,8 @@ def test_a_video_generated_the_heygen_way_renders_and_reports_like_heygen(funded
     assert status["code"] == 100 and status["message"] == "Success"
     data = status["data"]
     assert data["status"] == "completed", data
-    assert data["video_url"].endswith(".mp4") and data["caption_url"].endswith(".srt")
+    assert urlsplit(data["video_url"]).path.endswith(".mp4")
+    assert urlsplit(data["caption_url"]).path.endswith(".srt")
     assert data["callback_id"] == "crm-42" and isinstance(data["created_at"], int)
     assert data["duration"] > 1 and data["progress"] == 100 and data["error"] is None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,7 +73,8 @@ def test_a_v3_video_renders_and_reports_in_v3s_fields(funded, stub_worker):
     stub_worker.drain()
     done = client.get(f"/v3/videos/{video.pk}").json()["data"]
     assert done["status"] == "completed", done
-    assert done["video_url"].endswith(".mp4") and done["subtitle_url"].endswith(".srt")
+    assert urlsplit(done["video_url"]).path.endswith(".mp4")
+    assert urlsplit(done["subtitle_url"]).path.endswith(".srt")
     assert done["captioned_video_url"] == done["video_url"]  # burned in, as asked
     assert done["duration"] > 1 and done["completed_at"] >= done["created_at"]
     assert done["failure_code"] is None and done["callback_id"] == "crm-9"

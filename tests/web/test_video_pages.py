@@ -1,6 +1,7 @@
 """The dashboard, the video page, share links, duplicate, cancel and delete (web pages)."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -78,7 +79,7 @@ def test_a_card_shows_status_stage_progress_eta_and_creator(personas, acme):
     assert 'role="progressbar"' in page and 'aria-valuenow="42"' in page
     assert "Rendering" in page and "About 1 min 30 s left" in page
     assert "creator@acme.test" in page and "Running" in page and "Completed" in page
-    assert re.search(r'<img src="[^"]+poster[^"]*\.jpg"', page)
+    assert re.search(r'<img src="[^"]+poster[^"]*\.jpg\?[^"]+"', page)
     assert 'data-active="true"' in page and 'data-active="false"' in page
 
 
@@ -139,7 +140,7 @@ def test_live_json_reports_only_this_workspaces_videos(personas, acme):
     assert live["stage_label"] == "Rendering"
     assert (live["progress"], live["eta_seconds"], live["active"]) == (55, 20, True)
     assert live["poster"] is None and live["url"] == f"/videos/{running.pk}/"
-    assert videos[str(done.pk)]["poster"].endswith("poster.jpg")
+    assert urlsplit(videos[str(done.pk)]["poster"]).path.endswith("poster.jpg")
     assert videos[str(done.pk)]["active"] is False
 
 
@@ -149,16 +150,16 @@ def test_live_json_reports_only_this_workspaces_videos(personas, acme):
 def test_a_completed_video_has_a_player_with_captions_and_downloads(personas, acme):
     video = with_files(make_video(personas.workspace_a, personas.owner, title="Mug launch"))
     page = html(acme.get(f"/videos/{video.pk}/"))
-    assert re.search(r'<video [^>]*poster="[^"]+poster[^"]*\.jpg"', page)
-    assert re.search(r'<source src="[^"]+video[^"]*\.mp4" type="video/mp4">', page)
-    assert re.search(r'<track kind="captions" src="[^"]+\.vtt"', page)
+    assert re.search(r'<video [^>]*poster="[^"]+poster[^"]*\.jpg\?[^"]+"', page)
+    assert re.search(r'<source src="[^"]+video[^"]*\.mp4\?[^"]+" type="video/mp4">', page)
+    assert re.search(r'<track kind="captions" src="[^"]+\.vtt\?[^"]+"', page)
     for ext in ("mp4", "srt", "vtt"):
-        assert re.search(rf'<a class="vv-dl" href="[^"]+\.{ext}" download>', page), ext
+        assert re.search(rf'<a class="vv-dl" href="[^"]+\.{ext}\?[^"]+" download>', page), ext
     assert "12.4 s" in page and "720×1280" in page and "Duplicate and edit" in page
     assert "Cancel render" not in page and 'role="progressbar"' not in page
-    # The links work: local storage serves /media/ in DEBUG.
-    url = re.search(r'<source src="([^"]+)"', page).group(1)
-    assert default_storage.open(video.mp4.name).read() == MP4 and "/media/" in url
+    # The links work: signed URLs to local media
+    url = re.search(r'<source src="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert b"".join(acme.get(url).streaming_content) == MP4 and "/media/" in url
 
 
 def test_an_active_video_shows_live_progress_and_can_be_cancelled(personas, acme):
@@ -227,12 +228,15 @@ def test_a_share_link_opens_a_public_page_until_revoked(personas):
     public = Client().get(f"/s/{token}/")
     page = html(public)
     assert "Mug launch" in page and "Made with" in page
-    assert re.search(r'<source src="[^"]+\.mp4"', page)
+    media = re.search(r'<source src="([^"]+\.mp4\?[^"]+)"', page).group(1)
     assert "Log out" not in page and "Delete video" not in page and "vv-dl" not in page
     assert public["Referrer-Policy"] == "no-referrer"
+    fetched = Client().get(media.replace("&amp;", "&"))
+    assert fetched.status_code == 200 and b"".join(fetched.streaming_content) == MP4
 
     client.post(f"/videos/{video.pk}/share/revoke")
     assert Client().get(f"/s/{token}/").status_code == 404
+    assert Client().get(media.replace("&amp;", "&")).status_code == 404  # its copied media too
     video.refresh_from_db()
     assert video.share_token == ""
     client.post(f"/videos/{video.pk}/share")

@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
 from saas.errors import NotFound, parse_uuid
+from saas.media import shared_url
 from saas.web import found, run_service
 from saas.workspaces.models import Role, role_at_least
 
@@ -333,7 +334,7 @@ def shared_video(request, token):
     context = {
         "video": video,
         "aspect_class": aspect.replace(":", "x"),
-        "outputs": outputs(video, ("mp4", "poster", "vtt")),
+        "outputs": {n: shared_url(getattr(video, n), token) for n in ("mp4", "poster", "vtt")},
         "language": _language(video),
         "page_url": settings.SITE_ROOT + request.path,
     }
