@@ -256,15 +256,24 @@ _TOP_FIELDS = {"scenes": "video_inputs", "aspect": "dimension", "resolution": "d
                "captions": "caption", "project": "folder_id"}  # fmt: skip
 
 
-def heygen_field(field: str | None) -> str | None:
-    """``scenes.0.voice`` -> ``video_inputs[0].voice.voice_id``."""
-    if not field:
-        return field
-    parts = field.split(".")
-    if parts[0] == "scenes" and len(parts) >= 3 and parts[1].isdigit():
-        inner = _SCENE_FIELDS.get(parts[2], ".".join(parts[2:]))
-        return f"video_inputs[{parts[1]}].{inner}"
-    return _TOP_FIELDS.get(parts[0], field)
+def field_namer(scene_fields: dict, top_fields: dict, scene_path: str):
+    """A function naming our field paths as a HeyGen version does: SCENE_PATH places a
+    scene's field (``"video_inputs[{n}].{field}"``), the dicts rename the rest."""
+
+    def heygen_field(field: str | None) -> str | None:
+        if not field:
+            return field
+        parts = field.split(".")
+        if parts[0] == "scenes" and len(parts) >= 3 and parts[1].isdigit():
+            inner = scene_fields.get(parts[2], ".".join(parts[2:]))
+            return scene_path.format(n=parts[1], field=inner)
+        return top_fields.get(parts[0], field)
+
+    return heygen_field
+
+
+# ``scenes.0.voice`` -> ``video_inputs[0].voice.voice_id``
+heygen_field = field_namer(_SCENE_FIELDS, _TOP_FIELDS, "video_inputs[{n}].{field}")
 
 
 # Our objects in HeyGen's shapes ------------------------------------------------------

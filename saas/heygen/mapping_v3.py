@@ -123,14 +123,8 @@ _TOP_FIELDS = {"scenes": "script", "aspect": "aspect_ratio", "resolution": "reso
                "captions": "caption", "project": "folder_id"}  # fmt: skip
 
 
-def heygen_field(field: str | None) -> str | None:
-    """``scenes.0.voice`` -> ``voice_id``; template variables keep their names."""
-    if not field:
-        return field
-    parts = field.split(".")
-    if parts[0] == "scenes" and len(parts) >= 3 and parts[1].isdigit():
-        return _SCENE_FIELDS.get(parts[2], ".".join(parts[2:]))
-    return _TOP_FIELDS.get(parts[0], field)
+# ``scenes.0.voice`` -> ``voice_id`` (one scene); template variables keep their names
+heygen_field = mapping.field_namer(_SCENE_FIELDS, _TOP_FIELDS, "{field}")
 
 
 # Our objects in v3's shapes -----------------------------------------------------------

@@ -19,7 +19,7 @@ from saas.studio import services as studio
 from saas.studio.models import Video
 
 from . import envelopes, mapping, mapping_v3, webhooks
-from .views import HeyGenView, TokenPagination, _body
+from .views import HeyGenView, TokenPagination, _body, create_video
 
 
 class V3View(HeyGenView):
@@ -66,15 +66,7 @@ class Videos(V3View):
 
     @idempotent
     def post(self, request):
-        from saas.studio.requests import VideoCreateSerializer, plain
-
-        ours, callback_id = mapping_v3.video_request(request.data)
-        serializer = VideoCreateSerializer(data=ours)
-        serializer.is_valid(raise_exception=True)
-        data = plain(serializer.validated_data)
-        if callback_id:
-            data["heygen"] = {"callback_id": callback_id}
-        video = studio.create_video(request.membership, data)
+        video = create_video(request.membership, *mapping_v3.video_request(request.data))
         return self.ok({"video_id": str(video.pk), "status": "waiting", "output_format": "mp4"})
 
     def get(self, request):

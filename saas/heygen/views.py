@@ -90,16 +90,21 @@ class VideoGenerate(HeyGenView):
 
     @idempotent
     def post(self, request):
-        from saas.studio.requests import VideoCreateSerializer, plain
-
-        ours, callback_id = mapping.video_request(request.data)
-        serializer = VideoCreateSerializer(data=ours)
-        serializer.is_valid(raise_exception=True)
-        data = plain(serializer.validated_data)
-        if callback_id:
-            data["heygen"] = {"callback_id": callback_id}
-        video = studio.create_video(request.membership, data)
+        video = create_video(request.membership, *mapping.video_request(request.data))
         return self.ok({"video_id": str(video.pk)})
+
+
+def create_video(membership, ours: dict, callback_id: str) -> Video:
+    """Our video request (mapped from HeyGen's) checked as ``POST /api/v1/videos`` checks
+    it, and queued, with HeyGen's callback_id kept for its webhook."""
+    from saas.studio.requests import VideoCreateSerializer, plain
+
+    serializer = VideoCreateSerializer(data=ours)
+    serializer.is_valid(raise_exception=True)
+    data = plain(serializer.validated_data)
+    if callback_id:
+        data["heygen"] = {"callback_id": callback_id}
+    return studio.create_video(membership, data)
 
 
 class VideoStatus(HeyGenView):

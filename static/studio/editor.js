@@ -256,6 +256,19 @@
       canEdit ? upload : null);
   }
 
+  // Write the link draft's scenes again (keeping its images, presenter and voice).
+  async function rewriteScript(options) {
+    draft = await App.api("POST", DATA.urls.script, {
+      images: (req.link || {}).images || [],
+      avatar: firstScene().avatar || DATA.defaults.avatar,
+      voice: firstScene().voice || DATA.defaults.voice,
+      ...options,
+    });
+    req = normalise(draft.request);
+    rerender();
+    estimate();
+  }
+
   // A price the page did not state clearly is never guessed: the seller gives it.
   function priceInDoubt() {
     const p = draft.product || {};
@@ -272,15 +285,7 @@
       await save();
       try {
         const link = req.link || {};
-        draft = await App.api("POST", DATA.urls.script, {
-          tone: link.tone || "energetic", length: Number(link.length || 30), images: link.images || [],
-          seed: link.seed || 0, price,
-          avatar: firstScene().avatar || DATA.defaults.avatar,
-          voice: firstScene().voice || DATA.defaults.voice,
-        });
-        req = normalise(draft.request);
-        rerender();
-        estimate();
+        await rewriteScript({ tone: link.tone || "energetic", length: Number(link.length || 30), seed: link.seed || 0, price });
       } catch (error) {
         App.showError(error, input.parentElement);
         button.disabled = false;
@@ -308,15 +313,7 @@
       button.textContent = "Writing…";
       await save();
       try {
-        draft = await App.api("POST", DATA.urls.script, {
-          tone: tone.value, length: Number(length.value), images: (req.link || {}).images || [],
-          seed: Math.floor(Math.random() * 1000000),
-          avatar: firstScene().avatar || DATA.defaults.avatar,
-          voice: firstScene().voice || DATA.defaults.voice,
-        });
-        req = normalise(draft.request);
-        rerender();
-        estimate();
+        await rewriteScript({ tone: tone.value, length: Number(length.value), seed: Math.floor(Math.random() * 1000000) });
       } catch (error) {
         App.showError(error, root);
       } finally {
