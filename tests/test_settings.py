@@ -60,7 +60,7 @@ def test_embedded_defaults_live_in_data_dir(tmp_path):
     assert s["db"]["NAME"] == str(tmp_path / "db.sqlite3")
     assert s["media"] == str(tmp_path / "media")
     assert s["broker_url"] == f"unix://{tmp_path / 'redis.sock'}"
-    assert s["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert s["storage"]["BACKEND"] == "saas.media.SignedFileSystemStorage"  # signed links
     assert s["email"] == "django.core.mail.backends.console.EmailBackend"
 
 

@@ -2,6 +2,7 @@
 uploads with consent, stock previews made once, and who may do what."""
 
 import io
+from html import escape
 
 import dramatiq
 import pytest
@@ -117,7 +118,7 @@ def test_the_status_json_redraws_the_card_once_the_preview_is_ready(personas, br
     avatar.save()
     body = client.get(url).json()
     assert body["status"] == "ready"
-    assert f'data-play="{avatar.preview.url}"' in body["html"]
+    assert f'data-play="{escape(avatar.preview.url)}"' in body["html"]
     assert "data-poll" not in body["html"]
     assert "Delete" not in body["html"]  # the viewer's card has no delete button
 
@@ -269,7 +270,7 @@ def test_a_stored_stock_preview_is_played_and_never_queued(personas, broker):
     client = client_of(personas, "viewer")
     page = client.get(reverse("avatars")).content.decode()
     url = default_storage.url(service.stock_preview_name("astronaut"))
-    assert f'data-play="{url}"' in page
+    assert f'data-play="{escape(url)}"' in page
     assert "Play the talking preview of Eileen Collins" in page
     assert ("astronaut",) not in queued(broker, "stock_preview")
     status = client.get(reverse("stock_avatar_status", args=["astronaut"])).json()
@@ -383,7 +384,7 @@ def test_the_avatar_page_shows_the_preview_and_the_photo_check(personas):
     page = client_of(personas, "creator").get(reverse("avatar_detail", args=[avatar.pk]))
     text = page.content.decode()
     assert page.status_code == 200 and "Sam at the desk" in text
-    assert f'src="{avatar.preview.url}"' in text
+    assert f'src="{escape(avatar.preview.url)}"' in text
     assert "The mouth is open." in text
     assert reverse("avatar_delete", args=[avatar.pk]) in text
 
