@@ -54,6 +54,9 @@ def worker_env(redis_url, redis_broker, live_server, settings):
         SITE_ROOT=live_server.url,
         RENDER_LEASE_SECONDS="4",
         BROKER_HEARTBEAT_TIMEOUT_MS="3000",
+        # A message lost with a killed worker (prefetched, never acked) is re-sent by
+        # the sweeper after this long, not the 5 minutes of production
+        RENDER_QUEUED_RESEND_SECONDS="15",
         PYTHONUNBUFFERED="1",
     )
     settings.SITE_ROOT = live_server.url
