@@ -516,6 +516,12 @@ def sweep(now=None) -> dict[str, int]:
         for job in records(pipeline).filter(status=Status.QUEUED, created_at__lt=stale):
             enqueue(pipeline, job.pk, job.stage)
             counts["requeued"] += 1
+        # Between stages (the last one done, the next unclaimed) for too long: the next
+        # stage's message was lost, e.g. prefetched by a worker killed before it ran it.
+        between = Q(lease_expires_at__isnull=True, stage_started_at__lt=stale)
+        for job in records(pipeline).filter(between, status=Status.RUNNING):
+            enqueue(pipeline, job.pk, job.stage)
+            counts["requeued"] += 1
     return counts
 
 

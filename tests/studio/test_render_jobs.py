@@ -139,6 +139,24 @@ def test_the_sweeper_requeues_lost_stages_and_fails_hopeless_ones(funded, monkey
     assert counts["failed"] == 2 and counts["requeued"] >= 1
 
 
+def test_the_sweeper_resends_a_next_stage_whose_message_was_lost(funded, monkeypatch):
+    """A stage done, the next one's message prefetched by a worker then killed -9: the
+    job waits between stages with no lease, and the sweeper sends that stage again."""
+    sent = []
+    monkeypatch.setattr(
+        engine, "enqueue", lambda pipeline, video_id, stage: sent.append((video_id, stage))
+    )
+    waiting, fresh = make_video(funded), make_video(funded)
+    for video in (waiting, fresh):
+        job = engine.claim(VIDEO, video.pk, "speech", "worker-1")
+        assert engine.complete_stage(VIDEO, job, "worker-1") == "render"
+    sent.clear()  # the messages the stages' ends sent (then lost)
+    past = timezone.now() - timedelta(minutes=10)
+    Video.objects.filter(pk=waiting.pk).update(stage_started_at=past)
+    engine.sweep()
+    assert (waiting.pk, "render") in sent and (fresh.pk, "render") not in sent
+
+
 def test_the_same_idempotency_key_replays_the_first_response(funded):
     client = api_client_for(funded.creator, funded.workspace_a)
     body = {"title": "Once", "scenes": [SCENE]}
