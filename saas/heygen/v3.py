@@ -18,7 +18,7 @@ from saas.errors import NotFound, ServiceError
 from saas.studio import services as studio
 from saas.studio.models import Video
 
-from . import envelopes, mapping, mapping_v3, webhooks
+from . import envelopes, mapping, mapping_v3, views, webhooks
 from .views import HeyGenView, TokenPagination, _body, create_video
 
 
@@ -94,10 +94,7 @@ def _uuid(value: str, field: str) -> uuid.UUID:
 
 
 def _video(request, video_id: str) -> Video:
-    try:
-        return studio.get_video(request.membership, video_id)
-    except NotFound:
-        raise NotFound("Video not found.", field="video_id") from None
+    return views._video(request, video_id, code="not_found")
 
 
 class VideoDetail(V3View):
@@ -164,12 +161,8 @@ class AvatarLooks(V3View):
 
     def get(self, request):
         looks = _looks(request, request.query_params.get("ownership"))
-        group_id, kind = (
-            request.query_params.get("group_id"),
-            request.query_params.get("avatar_type"),
-        )
-        looks = [item for item in looks if group_id in (None, item["group_id"])]
-        looks = [item for item in looks if kind in (None, item["avatar_type"])]
+        wanted = {k: request.query_params.get(k) for k in ("group_id", "avatar_type")}
+        looks = [i for i in looks if all(v in (None, i[k]) for k, v in wanted.items())]
         return self.page(looks, 20, 50)
 
 
@@ -266,12 +259,7 @@ class Me(V3View):
 
 
 def _template(request, template_id: str):
-    from saas.batches import templates
-
-    try:
-        return templates.get_template(request.membership, template_id)
-    except NotFound:
-        raise NotFound("Template not found.", field="template_id") from None
+    return views._template(request, template_id, code="not_found")
 
 
 class Templates(V3View):

@@ -78,11 +78,12 @@ def _video_id(request) -> str:
     return video_id
 
 
-def _video(request, video_id: str) -> Video:
+def _video(request, video_id: str, code: str = "video_not_found") -> Video:
+    """The workspace's video, or HeyGen's not-found (v1/v2 and v3 name it differently)."""
     try:
         return studio.get_video(request.membership, video_id)
     except NotFound:
-        raise NotFound("Video not found.", code="video_not_found", field="video_id") from None
+        raise NotFound("Video not found.", code=code, field="video_id") from None
 
 
 class VideoGenerate(HeyGenView):
@@ -397,15 +398,13 @@ class Document(APIView):
         return Response(document())
 
 
-def _template(request, template_id: str):
+def _template(request, template_id: str, code: str = "template_not_found"):
     from saas.batches import templates
 
     try:
         return templates.get_template(request.membership, template_id)
     except NotFound:
-        raise NotFound(
-            "Template not found.", code="template_not_found", field="template_id"
-        ) from None
+        raise NotFound("Template not found.", code=code, field="template_id") from None
 
 
 class Templates(HeyGenView):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from django.db import transaction
+
 from saas.errors import NotFound, ServiceError, parse_uuid
 from saas.validation import has_nul
 from saas.workspaces.models import Membership, Role
@@ -166,9 +168,9 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     if not draft.product:
         raise ServiceError("Only drafts made from a product link have a script to rewrite.")
     clean = _script_options(options)
+    product = draft.product
     if options.get("price") is not None:
-        draft.product = confirmed_price(draft.product, options["price"])
-        draft.save(update_fields=["product"])
+        product = confirmed_price(product, options["price"])
     images = _workspace_images(actor, options.get("images"))
     request = dict(draft.request)
     first = (request.get("scenes") or [{}])[0]
@@ -177,11 +179,12 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     for key in ("voice", "avatar"):
         if options.get(key) or first.get(key):
             script_request[key] = options.get(key) or first.get(key)
-    _, request["scenes"] = storyboard(
-        draft.product, script_request, images=images, seed=clean["seed"]
-    )
+    _, request["scenes"] = storyboard(product, script_request, images=images, seed=clean["seed"])
     request["link"] = {**clean, "images": images}
-    return update_draft(actor, draft.pk, request, title=draft.title)
+    with transaction.atomic():  # everything checked first: a refusal changes nothing
+        if product is not draft.product:
+            Draft.objects.filter(pk=draft.pk).update(product=product)
+        return update_draft(actor, draft.pk, request, title=draft.title)
 
 
 def confirmed_price(product: dict, given: str) -> dict:

@@ -1,5 +1,7 @@
 """Drafts: saved as they are, checked in full when rendered, kept to one workspace."""
 
+import uuid
+
 import pytest
 
 from saas.studio import drafts
@@ -167,6 +169,10 @@ def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, sho
     script = f"/api/v1/drafts/{draft['id']}/script"
     bad = client.post(script, {"price": "cheap", "length": 15}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "price"
+    elsewhere = {"price": "18.50", "length": 15, "images": [str(uuid.uuid4())]}
+    refused = client.post(script, elsewhere, format="json")
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "images"
+    assert Draft.objects.get(pk=draft["id"]).product["uncertain"]  # the refusal kept nothing
     confirmed = client.post(script, {"price": "$18.50", "length": 15}, format="json").json()
     assert (confirmed["product"]["price"], confirmed["product"]["currency"]) == ("18.50", "USD")
     assert confirmed["product"]["uncertain"] == {} and confirmed["product"]["price_confirmed"]
