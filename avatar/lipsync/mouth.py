@@ -65,10 +65,13 @@ def paint(
     state: MouthPaint,
     colours: dict[str, torch.Tensor],
     mouth_width: float,
+    teeth_photo: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Paint the mouth interior into ``warped`` (B, 3, H, W) inside ``box`` (x0, y0, x1, y1).
 
     ``box`` is in the coordinates of ``warped``'s pixels, as are the curves.
+    ``teeth_photo`` (B, 3, h, w), where given, is the photo's own mouth over the box,
+    placed where the skull carries it: its real teeth are used wherever it shows them.
     Returns ``warped`` (modified in place).
     """
     x0, y0, x1, y1 = box
@@ -90,7 +93,7 @@ def paint(
         _closed_lips(region, ys, top, bottom, taper, colours["lips"], 0.035 * mouth_width)
     if float(inside.max()) <= 0:
         return warped
-    colour = _interior(ys, xs, across, top, bottom, state, colours, mouth_width)
+    colour = _interior(ys, xs, across, top, bottom, state, colours, mouth_width, teeth_photo)
     region += inside[:, None] * (colour - region)
     return warped
 
@@ -101,15 +104,14 @@ def _closed_lips(region, ys, top, bottom, taper, lips: torch.Tensor, band: float
     middle = (top + bottom) / 2
     closed = (1 - (bottom - top) / 3.0).clamp(0, 1) * taper
     distance = (ys - middle).abs()
-    alpha = 0.9 * closed * (1 - (distance - band) / 3).clamp(0, 1)
+    alpha = closed * (1 - (distance - band) / 3).clamp(0, 1)
     line = (1 - 0.3 * torch.exp(-((distance / 1.0) ** 2))) * (1.04 - 0.08 * distance / band)
     colour = lips[None, :, None, None] * line[:, None]
     region += alpha[:, None] * (colour - region)
 
 
-def _interior(ys, xs, across, top, bottom, state, colours, mouth_width: float) -> torch.Tensor:
+def _interior(ys, xs, across, top, bottom, state, colours, m: float, photo=None) -> torch.Tensor:
     """The colour of the mouth's inside at every pixel of the box, (B, 3, h, w)."""
-    m = mouth_width
     depth = ((ys - top) / (bottom - top).clamp_min(1)).clamp(0, 1)
     shade = (0.55 + 0.45 * (2 * depth - 1).abs()) * (1 - 0.35 * across.abs())
     colour = colours["cavity"][None, :, None, None] * shade[:, None]
@@ -124,9 +126,15 @@ def _interior(ys, xs, across, top, bottom, state, colours, mouth_width: float) -
     lower = (ys - lower_teeth_top + 0.5).clamp(0, 1) * (arch * 4).clamp(0, 1)
     lower = lower * (1 - state.round[:, None, None])
     lower_colour = colours["teeth"][None, :, None, None] * (0.62 * teeth_shade)[:, None]
-    colour = _over(colour, (lower_colour, lower))
-    colour = _over(colour, _upper_teeth(ys, xs, across, arch, teeth_shade, top, state, colours, m))
-    return _over(colour, _tongue_tip(ys, across, seam, state, colours, m))
+    # Lips barely apart show a dark line, not a sliver of teeth (a grey seam in the lips).
+    apart = ((bottom - top - 1.0) / 3.0).clamp(0, 1)
+    colour = _over(colour, (lower_colour, lower * apart))
+    upper_colour, upper = _upper_teeth(
+        ys, xs, across, arch, teeth_shade, top, state, colours, m, photo
+    )
+    colour = _over(colour, (upper_colour, upper * apart))
+    tip_colour, tip = _tongue_tip(ys, across, seam, state, colours, m)
+    return _over(colour, (tip_colour, tip * apart))
 
 
 def _tongue_tip(ys, across, seam, state, colours, m):
@@ -149,24 +157,45 @@ def _tongue(ys, across, lower_teeth_top, state, colours, m):
     return colours["tongue"][None, :, None, None] * light[:, None], alpha
 
 
-def _upper_teeth(ys, xs, across, arch, teeth_shade, top, state, colours, m):
+def _upper_teeth(ys, xs, across, arch, teeth_shade, top, state, colours, m, photo=None):
+    """The upper teeth: a row of incisors, canines and premolars receding round the arch,
+    in the shadow of the upper lip at the top, with a scalloped biting edge and faint
+    dark gaps (deepest at the edge, where teeth part). Where the photo shows its own
+    teeth they are used instead of the painted ones."""
     teeth_top = curve_at(state.upper_teeth, xs)[:, None, :] - 0.02 * m
     hidden = 1 - 0.75 * state.round[:, None, None]  # rounded lips cover the teeth
-    edge = teeth_top + 0.02 * m + UPPER_TEETH_M * m * arch * hidden
+    gap_near = _tooth_gaps(across, m)  # 1 on a gap line, fading to 0 over a pixel or so
+    edge = teeth_top + 0.02 * m + UPPER_TEETH_M * m * arch * hidden - 0.012 * m * gap_near
     alpha = (edge - ys + 0.5).clamp(0, 1) * (arch * 4).clamp(0, 1)
-    under_lip = (0.7 + 0.3 * ((ys - top) / (0.05 * m)).clamp(0, 1)).clamp(max=1)
-    gaps = _tooth_gaps(across, m)
-    shade = (
-        teeth_shade * under_lip * gaps * (1 - 0.12 * ((ys - teeth_top) / (0.12 * m)).clamp(0, 1))
-    )
-    return colours["teeth"][None, :, None, None] * shade[:, None], alpha
+    below_lip = ((ys - top) / (0.06 * m)).clamp(0, 1)
+    under_lip = 0.62 + 0.38 * below_lip.sqrt()  # the upper lip's shadow
+    to_edge = ((edge - ys) / (0.035 * m)).clamp(0, 1)
+    biting = 0.9 + 0.1 * to_edge  # thinner enamel at the edge lets the dark show through
+    gaps = 1 - 0.22 * gap_near * (1 - 0.7 * to_edge)
+    receding = 0.6 + 0.4 * arch  # side teeth turn away from the light
+    shade = teeth_shade * receding * under_lip * biting * gaps
+    teeth = colours["teeth"][None, :, None, None]
+    if photo is not None:
+        weight = _teeth_like(photo, teeth)
+        real = photo * (under_lip / shade.clamp_min(0.3))[:, None]  # its own light, lip shadow
+        teeth = teeth + weight * (real - teeth)
+    return teeth * shade[:, None], alpha
+
+
+def _teeth_like(photo: torch.Tensor, teeth: torch.Tensor) -> torch.Tensor:
+    """(B, 1, h, w) 0..1: how far the photo's pixels look like teeth (pale and bright)."""
+    light = photo.amax(dim=1, keepdim=True)
+    pale = 1 - (light - photo.amin(dim=1, keepdim=True)) / light.clamp_min(1)
+    bright = ((light - 0.6 * teeth.amax()) / (0.25 * teeth.amax())).clamp(0, 1)
+    return bright * ((pale - 0.55) / 0.2).clamp(0, 1)
 
 
 def _tooth_gaps(across: torch.Tensor, m: float) -> torch.Tensor:
-    """Faint darker lines between the front teeth."""
-    lines = torch.tensor([0.0, 0.27, 0.5, 0.7], device=across.device)
+    """1 on the lines between teeth, fading to 0 a pixel away: incisors widest in the
+    middle, the teeth beside them narrower as the arch turns away."""
+    lines = torch.tensor([0.0, 0.25, 0.45, 0.6, 0.72], device=across.device)
     distance = (across.abs()[..., None] - lines).abs().amin(-1) * (m / 2)  # pixels
-    return 1 - 0.08 * (1 - distance / 0.8).clamp(0, 1)
+    return (1 - distance / 0.9).clamp(0, 1)
 
 
 def _over(base: torch.Tensor, layer) -> torch.Tensor:

@@ -244,9 +244,10 @@ def change_mask(size: tuple[int, int], points: np.ndarray, matte: np.ndarray) ->
 def palette(image: np.ndarray, points: np.ndarray) -> Palette:
     """Mouth colours taken from the photo: lips, a dark cavity, teeth and a tongue."""
     lips = _median(_lip_pixels(image, points), fallback=(170, 100, 100))
-    inner = inner_mouth_pixels(image, points)
-    teeth_source = _bright(inner) if teeth_visible(image, points) else _sclera(image, points)
-    teeth = _teeth_colour(teeth_source)
+    skin = _median(skin_pixels(image, points), fallback=(200, 160, 140))
+    shown = teeth_visible(image, points)
+    eyes = _median(_sclera(image, points), fallback=(215, 205, 195))
+    teeth = teeth_colour(skin, eyes, _bright(inner_mouth_pixels(image, points)) if shown else None)
     cavity = tuple(float(c) for c in np.clip(np.array(lips) * 0.2 + [24, 4, 6], 0, 255))
     # A tongue is redder than most lips; keep the photo's brightness.
     light = float(np.mean(lips)) / 140.0
@@ -254,6 +255,20 @@ def palette(image: np.ndarray, points: np.ndarray) -> Palette:
         (0.45 * np.array(lips) + 0.55 * np.array([178, 78, 80]) * light) * 0.85, 0, 255
     )
     return Palette(lips, cavity, teeth, tuple(float(c) for c in tongue))
+
+
+CHEEK_POINTS = (50, 280, 205, 425)  # face-mesh points in the middle of each cheek
+
+
+def skin_pixels(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """RGB pixels (N, 3) of the cheeks: the face's own skin in the photo's light."""
+    radius = max(2.0, lm.face_width(points) * 0.045)
+    yy, xx = np.mgrid[: image.shape[0], : image.shape[1]]
+    keep = np.zeros(image.shape[:2], bool)
+    for index in CHEEK_POINTS:
+        x, y = points[index, :2]
+        keep |= (xx - x) ** 2 + (yy - y) ** 2 <= radius**2
+    return image[keep].astype(np.float32)
 
 
 def _lip_pixels(image: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -293,16 +308,28 @@ def _sclera(image: np.ndarray, points: np.ndarray) -> np.ndarray:
     return _bright(image[keep].astype(np.float32))
 
 
-def _teeth_colour(pixels: np.ndarray) -> tuple[float, float, float]:
-    """Ivory teeth lit like the photo: brightness and a hint of white balance from bright pixels.
+TEETH_BELOW_SKIN_B = 8.0  # painted teeth are at most this much less yellow (b*) than skin
 
-    The hue is fixed (a warm off-white): bright pixels near the eyes can be skin
-    or glasses glare, so only their brightness and a little of their colour
-    cast are trusted.
+
+def teeth_colour(skin, eyes, photo_teeth: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Teeth as the photo's light would show them: an off-white as light as the whites of
+    the eyes (or the skin, if lighter) with the skin's white balance (CIE Lab), or the
+    photo's own teeth where it shows them.
+
+    Teeth are lighter than the skin and much less saturated, but in the same light:
+    under warm light they are cream, never a neutral grey or blue slab between warm
+    lips and skin. Their b* (yellow) follows the skin's, a little below it.
     """
-    base = np.array(_median(pixels, fallback=(225, 220, 205)))
-    luminance = float(base @ np.array([0.299, 0.587, 0.114]))
-    cast = np.clip(base / max(base.mean(), 1.0), 0.97, 1.03)  # white balance, limited
-    level = float(np.clip(luminance * 1.2, 200, 232))
-    # Warm ivory: a neutral grey reads as blue-grey between warm lips and skin.
-    return tuple(float(c) for c in np.clip(level * np.array([1.0, 0.95, 0.84]) * cast, 0, 245))
+    from avatar.lipsync.colour import lab_to_rgb, rgb_to_lab
+
+    s_light, s_red, s_yellow = rgb_to_lab(np.asarray(skin, np.float64))
+    light = float(np.clip(max(s_light + 12, rgb_to_lab(np.asarray(eyes, np.float64))[0]), 62, 90))
+    yellow = float(np.clip(max(0.7 * s_yellow, s_yellow - TEETH_BELOW_SKIN_B), 6, 30))
+    # Half the skin's redness for that yellow: the skin's hue, paler. A lower a* reads
+    # as green beside red skin.
+    red = float(np.clip(0.5 * yellow * s_red / max(s_yellow, 1.0), 0.0, 10.0))
+    if photo_teeth is not None and len(photo_teeth) >= 10:
+        t_light, t_red, t_yellow = rgb_to_lab(np.median(photo_teeth, axis=0))
+        light, red = float(np.clip(t_light, 55, 92)), float(np.clip(t_red, -1, 6))
+        yellow = float(np.clip(t_yellow, s_yellow - TEETH_BELOW_SKIN_B, 30))
+    return tuple(float(c) for c in lab_to_rgb([light, red, yellow]))

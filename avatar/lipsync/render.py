@@ -266,8 +266,30 @@ class Renderer:
         if box is None:
             return
         part = warped[open_frames]
-        mouth.paint(part, box, subset, self.colours, self.rig.mouth.width)
+        photo = self._teeth_photo(subset, box) if self.avatar.teeth_in_photo else None
+        mouth.paint(part, box, subset, self.colours, self.rig.mouth.width, photo)
         warped[open_frames] = part
+
+    def _teeth_photo(self, state: mouth.MouthPaint, box) -> torch.Tensor:
+        """The photo over BOX (B, 3, h, w), moved as the head moved: where its own upper
+        teeth are in each frame (they ride on the skull, not on the lips)."""
+        rest = self.upper_teeth.mean(0) - torch.tensor(
+            [self.roi.x0, self.roi.y0], dtype=torch.float32, device=self.device
+        )
+        shift = state.upper_teeth.mean(1) - rest  # (B, 2) pixels
+        x0, y0, x1, y1 = box
+        xs = torch.arange(x0, x1, device=self.device, dtype=torch.float32)
+        ys = torch.arange(y0, y1, device=self.device, dtype=torch.float32)
+        gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+        size = torch.tensor(
+            [max(self.roi.width - 1, 1), max(self.roi.height - 1, 1)], device=self.device
+        )
+        where = torch.stack([gx, gy], -1)[None] - shift[:, None, None, :]
+        grid = where / size * 2 - 1
+        still = self.still.expand(len(shift), -1, -1, -1)
+        return F.grid_sample(
+            still, grid, mode="bilinear", padding_mode="border", align_corners=True
+        )
 
     def _paint_box(self, state: mouth.MouthPaint) -> tuple[int, int, int, int] | None:
         """The smallest box (ROI pixels) holding every open mouth of a batch."""
