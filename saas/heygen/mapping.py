@@ -300,7 +300,7 @@ def video_status(video) -> dict:
     completed = video.status == "completed"
     return {
         "id": str(video.pk),
-        "status": STATUS.get(video.status, video.status),
+        "status": "waiting" if video.held else STATUS.get(video.status, video.status),
         "video_url": file_url(video.mp4) if completed else None,
         "thumbnail_url": file_url(video.poster) if completed else None,
         "gif_url": None,

@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, transaction
@@ -128,7 +129,7 @@ def claim(pipeline: Pipeline, job_id, stage: str, owner: str):
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
     claimed = (
         records(pipeline)
-        .filter(free, pk=job_id, stage=stage, status__in=JobRecord.ACTIVE)
+        .filter(free, pk=job_id, stage=stage, status__in=JobRecord.ACTIVE, held=False)
         .exclude(lease_owner=owner, lease_expires_at__gte=now)
         .update(
             status=Status.RUNNING,
@@ -316,7 +317,58 @@ def submit(pipeline: Pipeline, job) -> None:
         if job.stage != first:
             records(pipeline).filter(pk=job.pk).update(stage=first)
             job.stage = first
+        if pipeline.slots is not None and free_slots(pipeline, job.workspace_id, job.pk) <= 0:
+            records(pipeline).filter(pk=job.pk).update(held=True)
+            job.held = True
+            return
         transaction.on_commit(lambda: enqueue(pipeline, job.pk, first))
+
+
+def free_slots(pipeline: Pipeline, workspace_id, exclude=None) -> int:
+    """How many more of the workspace's jobs may be sent to workers now (locks the
+    workspace row until the transaction ends, so two submissions never both take
+    the last slot)."""
+    from saas.workspaces.models import Workspace
+
+    list(Workspace.objects.select_for_update().filter(pk=workspace_id).values_list("pk"))
+    active = records(pipeline).filter(
+        workspace_id=workspace_id, status__in=JobRecord.ACTIVE, held=False
+    )
+    if exclude is not None:
+        active = active.exclude(pk=exclude)
+    return pipeline.slots(workspace_id) - active.count()
+
+
+def release_held(pipeline: Pipeline, workspace_id) -> int:
+    """Send the workspace's held jobs to workers, oldest first, while slots are free."""
+    if pipeline.slots is None:
+        return 0
+    with transaction.atomic():
+        free = free_slots(pipeline, workspace_id)
+        if free <= 0:
+            return 0
+        waiting = records(pipeline).filter(
+            workspace_id=workspace_id, status=Status.QUEUED, held=True
+        )
+        released = 0
+        for job in waiting.order_by("created_at")[:free]:
+            if records(pipeline).filter(pk=job.pk, held=True).update(held=False):
+                transaction.on_commit(partial(enqueue, pipeline, job.pk, job.stage))
+                released += 1
+        return released
+
+
+def queue_position(pipeline: Pipeline, job) -> int | None:
+    """1 for the next held job of its workspace to start, 2 for the one after..."""
+    if not job.held or job.status != Status.QUEUED:
+        return None
+    ahead = records(pipeline).filter(
+        workspace_id=job.workspace_id,
+        status=Status.QUEUED,
+        held=True,
+        created_at__lt=job.created_at,
+    )
+    return ahead.count() + 1
 
 
 def submit_group(parent_pipeline: Pipeline, parent, children) -> None:
@@ -397,6 +449,8 @@ def _announce(pipeline: Pipeline, job, event: str) -> None:
 
 
 def _after_commit_end_hooks(pipeline: Pipeline, job) -> None:
+    if pipeline.slots is not None and job.workspace_id is not None:
+        transaction.on_commit(partial(release_held, pipeline, job.workspace_id))
     if pipeline.on_end is not None:
         hook = pipeline.on_end
         transaction.on_commit(lambda: hook(get_job(pipeline, job.pk)))
@@ -504,7 +558,7 @@ def sweep(now=None) -> dict[str, int]:
     re-send.
     """
     now = now or timezone.now()
-    counts = {"requeued": 0, "failed": 0}
+    counts = {"requeued": 0, "failed": 0, "released": 0}
     stale = now - timedelta(seconds=settings.RENDER_QUEUED_RESEND_SECONDS)
     for pipeline in pipelines.registered():
         if pipeline.is_parent:
@@ -513,9 +567,14 @@ def sweep(now=None) -> dict[str, int]:
             continue
         for job in records(pipeline).filter(status=Status.RUNNING, lease_expires_at__lt=now):
             counts[_revive(pipeline, job, now)] += 1
-        for job in records(pipeline).filter(status=Status.QUEUED, created_at__lt=stale):
+        queued = records(pipeline).filter(status=Status.QUEUED, created_at__lt=stale)
+        for job in queued.filter(held=False):
             enqueue(pipeline, job.pk, job.stage)
             counts["requeued"] += 1
+        if pipeline.slots is not None:  # a slot freed while its release was lost
+            held = records(pipeline).filter(status=Status.QUEUED, held=True)
+            for workspace_id in set(held.values_list("workspace_id", flat=True)):
+                counts["released"] += release_held(pipeline, workspace_id)
         # Between stages (the last one done, the next unclaimed) for too long: the next
         # stage's message was lost, e.g. prefetched by a worker killed before it ran it.
         between = Q(lease_expires_at__isnull=True, stage_started_at__lt=stale)

@@ -38,6 +38,9 @@ class JobRecord(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     stage_started_at = models.DateTimeField(null=True, blank=True)
     credits_reserved = models.IntegerField(default=0)
+    # Queued behind the plan's render slots: no worker has its stage until one frees
+    # (engine.release_held), so a job over the cap waits in line instead of failing.
+    held = models.BooleanField(default=False)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     # A child of a batch or of a translation; the parent's state derives from its children.

@@ -69,6 +69,9 @@ class Pipeline:
       failed or cancelled), once.
     A pipeline with no stages is a parent: it has children (jobs of other
     pipelines) and its state is derived from theirs.
+    slots(workspace_id) -> how many of the workspace's jobs of this pipeline may be
+      queued or running at once; a job submitted over that is held in line
+      (`held`) and sent to a worker, oldest first, as others end. None: no cap.
     on_refresh(parent), for a parent whose children are submitted over time
       (a batch): called instead of deriving its state whenever a child ends
       and at every sweep; the parent ends itself with engine.derive_parent
@@ -85,6 +88,7 @@ class Pipeline:
     failed_event: str = ""
     on_end: Callable | None = None
     on_refresh: Callable | None = None
+    slots: Callable | None = None
     stage_by_name: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -118,6 +118,14 @@ def _on_end(video: Video) -> None:
         queueing.send("deliver_callback", str(video.pk), event[video.status], queue="default")
 
 
+def _render_slots(workspace_id) -> int:
+    """The plan's concurrent renders: videos over it wait in line (held), never refused."""
+    from saas.billing.services import plan_for
+    from saas.workspaces.models import Workspace
+
+    return plan_for(Workspace.objects.get(pk=workspace_id)).max_concurrent_renders
+
+
 def _stage(step: Video.Stage, run, queue: str, weight: int) -> Stage:
     limit = settings.RENDER_STAGE_LIMITS[step.value]
     return Stage(step.value, run, queue=queue, weight=weight, time_limit_s=limit, label=step.label)
@@ -141,5 +149,6 @@ VIDEO = pipelines.register(
         completed_event="video.completed",
         failed_event="video.failed",
         on_end=_on_end,
+        slots=_render_slots,
     )
 )

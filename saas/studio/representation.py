@@ -21,6 +21,17 @@ def file_url(field) -> str | None:
     return absolute_url(field.storage.url(field.name)) if field else None
 
 
+def queue_position(video: Video) -> int | None:
+    """Where a video waiting for one of the plan's render slots is in line (1: next)."""
+    if not video.held:
+        return None
+    from saas.jobs.engine import queue_position as position
+
+    from .pipeline import VIDEO
+
+    return position(VIDEO, video)
+
+
 def video_data(video: Video) -> dict:
     error = None
     if video.error_code:
@@ -33,6 +44,7 @@ def video_data(video: Video) -> dict:
         "stage": video.stage,
         "progress": video.progress,
         "eta_seconds": video.eta_seconds,
+        "queue_position": queue_position(video),
         "duration_s": video.duration_s,
         "credits": video.credits_reserved,
         "outputs": {name: file_url(getattr(video, name)) for name in OUTPUTS},

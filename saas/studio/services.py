@@ -106,21 +106,6 @@ def estimate_seconds(request: dict) -> float:
     return round(total, 1)
 
 
-def check_concurrency(workspace) -> None:
-    from saas.billing.services import plan_for
-    from saas.errors import TooManyRequests
-
-    plan = plan_for(workspace)
-    active = Video.objects.filter(workspace=workspace, status__in=Video.ACTIVE).count()
-    if active >= plan.max_concurrent_renders:
-        raise TooManyRequests(
-            f"{active} videos are already rendering; the {plan.name} plan renders "
-            f"{plan.max_concurrent_renders} at a time. Try again when one finishes.",
-            retry_after=30,
-            code="too_many_renders",
-        )
-
-
 @transaction.atomic
 def create_video(actor: Membership, request: dict, *, source_url: str = "") -> Video:
     """Check the plan, reserve credits and queue the render. REQUEST is validated data."""
@@ -132,7 +117,6 @@ def create_video(actor: Membership, request: dict, *, source_url: str = "") -> V
     billing.check_render_allowed(
         workspace, resolution=request.get("resolution", "720p"), duration_s=seconds
     )
-    check_concurrency(workspace)
     check_references(actor, request)
     if request.get("callback_url"):
         from saas.webhooks.callbacks import check_url

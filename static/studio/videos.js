@@ -6,7 +6,10 @@
 
   function etaText(video) {
     if (video.eta_seconds != null) return `About ${App.formatSeconds(video.eta_seconds)} left`;
-    return video.status === "queued" ? "Waiting for a render slot" : "Estimating time left…";
+    if (video.queue_position != null) {
+      return `In line for a render slot: ${video.queue_position === 1 ? "next" : `number ${video.queue_position}`} (your plan renders a set number at a time)`;
+    }
+    return video.status === "queued" ? "Waiting for a render worker" : "Estimating time left…";
   }
 
   async function fetchLive(url, ids) {

@@ -158,7 +158,8 @@ def test_a_gate_stage_waits_for_a_person_and_resumes_once(team, stub_worker):
     stub_worker.drain()
     job.refresh_from_db()
     assert (job.status, job.stage) == ("waiting", "review") and job.result["prepared"]
-    assert engine.sweep() == {"requeued": 0, "failed": 0}  # a waiting job is nobody's work
+    # A waiting job is nobody's work.
+    assert engine.sweep() == {"requeued": 0, "failed": 0, "released": 0}
     assert engine.resume(toy.TOY_REVIEWED, job.pk, payload={**job.payload, "edited": True})
     assert not engine.resume(toy.TOY_REVIEWED, job.pk)  # once
     stub_worker.drain()

@@ -172,15 +172,32 @@ def test_the_same_idempotency_key_replays_the_first_response(funded):
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
 
 
-def test_too_many_concurrent_renders_is_429_with_retry_after(funded):
+def test_videos_over_the_plans_render_slots_wait_in_line_and_start_as_slots_free(funded):
     client = api_client_for(funded.creator, funded.workspace_a)
     limit = billing.plan_for(funded.workspace_a).max_concurrent_renders
-    for _ in range(limit):
-        assert create(client).status_code == 201
-    response = create(client)
-    assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) > 0
-    assert response.json()["error"]["code"] == "too_many_renders"
+    rendering = [create(client).json() for _ in range(limit)]
+    assert all(v["queue_position"] is None for v in rendering)
+    over = [create(client) for _ in range(2)]
+    assert [r.status_code for r in over] == [201, 201]  # in line, not refused
+    waiting = [r.json() for r in over]
+    assert [(v["status"], v["queue_position"]) for v in waiting] == [("queued", 1), ("queued", 2)]
+    heygen = client.get(f"/v1/video_status.get?video_id={waiting[0]['id']}")
+    assert heygen.json()["data"]["status"] == "waiting", heygen.content
+    # No worker may start a video in line, even on a stray message.
+    assert engine.claim(VIDEO, waiting[0]["id"], "speech", "worker-1") is None
+    assert engine.sweep(timezone.now() + timedelta(hours=1))["requeued"] == limit
+
+    # One rendering video ends (cancelled here): the first in line goes to a worker.
+    assert client.post(f"/api/v1/videos/{rendering[0]['id']}/cancel").status_code == 200
+    first, second = (client.get(f"/api/v1/videos/{v['id']}").json() for v in waiting)
+    assert first["queue_position"] is None and second["queue_position"] == 1
+    assert engine.claim(VIDEO, first["id"], "speech", "worker-1") is not None
+    assert engine.claim(VIDEO, second["id"], "speech", "worker-1") is None
+
+    # A release lost with a crashed process is made by the sweeper.
+    Video.objects.filter(pk=rendering[1]["id"]).update(status=Video.Status.FAILED)
+    assert engine.sweep()["released"] == 1
+    assert client.get(f"/api/v1/videos/{second['id']}").json()["queue_position"] is None
 
 
 def test_requests_over_the_workspace_rate_limit_get_429(funded, monkeypatch):

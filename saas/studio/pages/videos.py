@@ -24,7 +24,7 @@ from .. import services
 from ..drafts import duplicate_video
 from ..models import Video
 from ..pipeline import VIDEO
-from ..representation import OUTPUTS, file_url
+from ..representation import OUTPUTS, file_url, queue_position
 
 PAGE_SIZE = 24
 MAX_LIVE_IDS = 100
@@ -78,6 +78,7 @@ def live_data(video: Video) -> dict:
         "stage_label": video.get_stage_display(),
         "progress": video.progress,
         "eta_seconds": video.eta_seconds,
+        "queue_position": queue_position(video),
         "active": video.is_active,
         "poster": file_url(video.poster),
         "error": video.error_message if video.status == Video.Status.FAILED else None,
