@@ -25,11 +25,9 @@ def queue_position(video: Video) -> int | None:
     """Where a video waiting for one of the plan's render slots is in line (1: next)."""
     if not video.held:
         return None
-    from saas.jobs.engine import queue_position as position
+    from saas.jobs import engine, pipelines
 
-    from .pipeline import VIDEO
-
-    return position(VIDEO, video)
+    return engine.queue_position(pipelines.get(video.pipeline_name), video)
 
 
 def video_data(video: Video) -> dict:
