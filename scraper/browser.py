@@ -6,6 +6,12 @@ scrape. Every request the page makes goes through one route handler that
 applies the SSRF guard, follows redirects itself (Chromium does not route
 redirect hops, so each hop is checked here), enforces the byte budget and
 keeps JSON responses (product JSON that shops load by XHR).
+
+Neither Chromium nor Playwright fetches anything itself: the route handler
+sends each request through :class:`scraper.fetch.PinnedSession`, which
+connects to the very address the SSRF check approved and fulfils the page's
+request with the answer. A DNS server that answers a public address to the
+check and an internal one a moment later (DNS rebinding) gets nowhere.
 """
 
 from __future__ import annotations
@@ -20,10 +26,19 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .config import ScrapeConfig
+from .config import DownloadLimits, ScrapeConfig
 from .errors import NetworkError, RefusedUrl, ScrapeError, Timeout, TooLarge
+from .fetch import PinnedSession
 from .pagecheck import check_page
-from .ssrf import check_url
+from .ssrf import check_url, resolve_host
+
+# Headers the browser sets that describe its own connection, not the request.
+HOP_HEADERS = frozenset(
+    {"host", "connection", "content-length", "keep-alive", "proxy-connection", "te",
+     "trailer", "transfer-encoding", "upgrade", "accept-encoding"}
+)  # fmt: skip
+# Headers of the answer that no longer hold once urllib3 has decoded the body.
+DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -138,6 +153,7 @@ class _Guard:
         self.json_responses: list[JsonResponse] = []
         self.pending_redirect: str | None = None
         self.main_error: ScrapeError | None = None
+        self.session = PinnedSession(config.policy, config.resolve or resolve_host)
 
     def handle(self, route: Route) -> None:
         request = route.request
@@ -150,16 +166,23 @@ class _Guard:
             self._refuse(route, request.url, reason, main)
             return
         try:
-            response = self._fetch_following(route, main)
+            answer = self._fetch_following(route, main)
+        except (Timeout, NetworkError) as exc:
+            self._fail(route, main, exc)
+            return
         except ScrapeError as exc:
             self._refuse(route, getattr(exc, "url", None) or request.url, exc.message, main, exc)
             return
         except PlaywrightError as exc:
             self._fail(route, main, exc)
             return
-        if response is not None:
-            self._keep_json(request.resource_type, response)
-            route.fulfill(response=response)
+        if answer is not None:
+            url, status, headers, body = answer
+            self._keep_json(request.resource_type, url, status, headers, body)
+            try:
+                route.fulfill(status=status, headers=headers, body=body)
+            except PlaywrightError:  # the page went away meanwhile
+                pass
 
     def _precheck(self, url: str) -> str | None:
         if time.monotonic() > self.deadline:
@@ -167,51 +190,64 @@ class _Guard:
         if self.bytes_seen > self.config.max_total_bytes:
             return "the page exceeded its byte budget"
         try:
-            check_url(url, self.config.policy)
+            check_url(url, self.config.policy, self.session.resolve)
         except ScrapeError as exc:
             return exc.message
         return None
 
     def _fetch_following(self, route: Route, main: bool):
-        """Fetch with redirects off and follow each hop after checking it."""
-        url = route.request.url
-        for hop in range(self.config.policy.max_redirects + 1):
-            timeout_ms = max(1.0, (self.deadline - time.monotonic()) * 1000)
-            kwargs = {"url": url, "method": "GET"} if hop else {}
-            response = route.fetch(max_redirects=0, timeout=timeout_ms, **kwargs)
-            location = response.headers.get("location")
-            if response.status not in REDIRECTS or not location:
-                self._count(response, url)
-                return response
+        """Fetch with redirects off, pinned to the checked address, and follow each hop
+        after checking it. Returns (url, status, headers, body), or None when the main
+        navigation is redirected (the scrape loop navigates there itself)."""
+        request = route.request
+        url, method, body = request.url, request.method, request.post_data_buffer
+        sent = {k: v for k, v in request.all_headers().items()
+                if k.lower() not in HOP_HEADERS and not k.startswith(":")}  # fmt: skip
+        sent["Accept-Encoding"] = "gzip, deflate"
+        for _ in range(self.config.policy.max_redirects + 1):
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise Timeout("The scrape ran out of time", url=url)
+            limits = DownloadLimits(
+                max_bytes=max(1, self.config.max_total_bytes - self.bytes_seen),
+                timeout_s=remaining,
+                connect_timeout_s=min(5.0, remaining),
+            )
+            status, headers, content = self.session.request(
+                url, method, sent, body, limits, self.deadline
+            )
+            location = next((v for k, v in headers if k.lower() == "location"), None)
+            if status not in REDIRECTS or not location:
+                self._count(len(content), url)
+                return url, status, _fulfil_headers(headers), content
             url = urljoin(url, location.strip())
             if main:  # the scrape loop navigates there, so page.url stays right
                 self.pending_redirect = url
                 route.abort("aborted")
                 return None
-            check_url(url, self.config.policy)
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, body = "GET", None
+            check_url(url, self.config.policy, self.session.resolve)
         raise RefusedUrl("Too many redirects", url=url)
 
-    def _count(self, response, url: str) -> None:
-        length = response.headers.get("content-length", "")
-        size = int(length) if length.isdigit() else len(response.body())
+    def _count(self, size: int, url: str) -> None:
         self.bytes_seen += size
         if self.bytes_seen > self.config.max_total_bytes:
             raise TooLarge("The page is larger than the download budget", url=url)
 
-    def _keep_json(self, resource_type: str, response) -> None:
-        content_type = response.headers.get("content-type", "")
+    def _keep_json(self, resource_type: str, url: str, status: int, headers, body) -> None:
+        content_type = headers.get("content-type", "")
         if resource_type not in ("xhr", "fetch") or "json" not in content_type:
             return
         if len(self.json_responses) >= self.config.max_json_responses:
             return
-        body = response.body()
         if len(body) > self.config.max_json_bytes:
             return
         try:
             data = json.loads(body)
         except ValueError:
             return
-        self.json_responses.append(JsonResponse(response.url, response.status, data))
+        self.json_responses.append(JsonResponse(url, status, data))
 
     def _refuse(self, route, url, reason, main, exc: ScrapeError | None = None) -> None:
         self.blocked.append(BlockedRequest(url, reason))
@@ -219,10 +255,12 @@ class _Guard:
             self.main_error = exc or RefusedUrl(f"Refused {url}: {reason}", url=url)
         route.abort("blockedbyclient")
 
-    def _fail(self, route: Route, main: bool, exc: PlaywrightError) -> None:
+    def _fail(self, route: Route, main: bool, exc: PlaywrightError | ScrapeError) -> None:
         if main and self.main_error is None:
             url = route.request.url
-            if "timeout" in str(exc).lower():
+            if isinstance(exc, ScrapeError):
+                self.main_error = exc
+            elif "timeout" in str(exc).lower():
                 self.main_error = Timeout(f"The page did not answer in time: {url}", url=url)
             else:
                 self.main_error = NetworkError(f"Cannot load {url}: {exc.message}", url=url)
@@ -230,6 +268,18 @@ class _Guard:
             route.abort("failed")
         except PlaywrightError:
             pass
+
+
+def _fulfil_headers(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The answer's headers for route.fulfill: names lowercased, repeated ones (several
+    Set-Cookie) joined by newlines as Playwright expects, encodings already undone."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        name = name.lower()
+        if name in DECODED_HEADERS:
+            continue
+        out[name] = f"{out[name]}\n{value}" if name in out else value
+    return out
 
 
 def _is_main_navigation(request) -> bool:
@@ -281,9 +331,9 @@ class Browser:
             NotFound, Blocked, Timeout, TooLarge, NetworkError.
         """
         config = config or self.config
-        check_url(url, config.policy)
         started = time.monotonic()
         guard = _Guard(config, started + config.total_timeout_s)
+        check_url(url, config.policy, guard.session.resolve)  # the answer is kept
         context = self._ensure().new_context(
             viewport={"width": config.viewport[0], "height": config.viewport[1]},
             locale=config.locale,
@@ -297,6 +347,7 @@ class Browser:
             return _run_scrape(context.new_page(), url, config, guard, started)
         finally:
             context.close()
+            guard.session.close()
 
 
 def _navigate(page, url: str, config: ScrapeConfig, guard: _Guard):
@@ -314,7 +365,7 @@ def _navigate(page, url: str, config: ScrapeConfig, guard: _Guard):
                     f"Cannot load {url}: {exc.message}", url=url
                 ) from exc
             url = guard.pending_redirect
-            check_url(url, config.policy)
+            check_url(url, config.policy, guard.session.resolve)
     raise RefusedUrl("Too many redirects", url=url)
 
 
@@ -349,7 +400,7 @@ def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: fl
     response = _navigate(page, url, config, guard)
     timings["goto_s"] = time.monotonic() - started
     status = response.status if response is not None else 200
-    check_url(page.url, config.policy)
+    check_url(page.url, config.policy, guard.session.resolve)
     if status >= 400:  # no need to wait for a product that is not there
         check_page(page.content(), status, page.url)
     banner = _settle(page, config, guard)

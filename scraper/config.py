@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 CHROMIUM_PATH = "/usr/bin/chromium"
@@ -13,6 +14,10 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Every request is fulfilled by the route handler (scraper.fetch.PinnedSession):
+    # Chromium itself never needs to resolve a name, so it is not allowed to.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--dns-prefetch-disable",
 )
 MiB = 1024 * 1024
 
@@ -70,6 +75,8 @@ class ScrapeConfig:
         max_json_bytes: JSON responses larger than this are not kept.
         max_json_responses: at most this many JSON responses are kept.
         block_resource_types: request types that are never loaded (speed).
+        resolve: the DNS resolver of the SSRF guard, ``(host, port) -> [addresses]``
+            (None: the system's); every request connects to an address it gave.
     """
 
     policy: UrlPolicy = field(default_factory=UrlPolicy)
@@ -90,3 +97,4 @@ class ScrapeConfig:
     block_resource_types: tuple[str, ...] = ("media", "font")
     executable_path: str = CHROMIUM_PATH
     launch_args: tuple[str, ...] = CHROMIUM_ARGS
+    resolve: Callable | None = field(default=None, compare=False, repr=False)

@@ -79,6 +79,54 @@ def fetch(
     raise RefusedUrl(f"Too many redirects (more than {policy.max_redirects})", url=url)
 
 
+class PinnedSession:
+    """One request at a time to addresses checked by the SSRF guard, for the browser.
+
+    The browser's route handler hands every request here instead of letting
+    Playwright fetch it, so Chromium and Playwright never resolve a name themselves:
+    the address checked is the address connected to (no DNS-rebinding window).
+    Connections are kept per (scheme, address, port, host) for the scrape.
+    """
+
+    def __init__(self, policy: UrlPolicy, resolve: Resolver = resolve_host) -> None:
+        self.policy = policy
+        self._lookup = resolve
+        self._answers: dict[tuple[str, int], list] = {}
+        self._pools: dict = {}
+
+    def resolve(self, host: str, port: int) -> list:
+        """HOST's addresses, looked up once per session: a name cannot change its
+        address while the page loads (the first answer is checked and kept)."""
+        key = (host.lower(), port)
+        if key not in self._answers:
+            self._answers[key] = self._lookup(host, port)
+        return self._answers[key]
+
+    def request(
+        self,
+        url: str,
+        method: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        limits: DownloadLimits,
+        deadline: float,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) of one hop (redirects are returned, not followed).
+
+        Raises:
+            RefusedUrl, Timeout, TooLarge, NetworkError.
+        """
+        target = check_url(url, self.policy, self.resolve)
+        response = _open(target, limits, deadline, headers, method, body, self._pools)
+        content = _read_capped(response, limits, deadline, url)
+        return response.status, list(response.headers.iteritems()), content
+
+    def close(self) -> None:
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
 def raise_for_status(fetched: Fetched) -> Fetched:
     """Map an HTTP error status to the library's typed errors."""
     status = fetched.status
@@ -108,20 +156,38 @@ def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float
     return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
 
 
-def _open(target: Target, limits: DownloadLimits, deadline: float, extra: dict[str, str]):
+def _open(
+    target: Target,
+    limits: DownloadLimits,
+    deadline: float,
+    extra: dict[str, str],
+    method: str = "GET",
+    body: bytes | None = None,
+    pools: dict | None = None,
+):
+    """Send one request to one of TARGET's checked addresses (never a fresh lookup)."""
     parts = urlsplit(target.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if target.scheme == "https" else 80
     host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
-    headers = {"Host": host_header, "User-Agent": limits.user_agent, "Accept": "*/*", **extra}
+    headers = {"User-Agent": limits.user_agent, "Accept": "*/*", **extra, "Host": host_header}
     last_error: Exception | None = None
     for address in target.addresses:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        pool = _pool(target, str(address), limits, remaining)
+        key = (target.scheme, str(address), target.port, target.host)
+        pool = pools.get(key) if pools is not None else None
+        if pool is None:
+            pool = _pool(target, str(address), limits, remaining)
+            if pools is not None:
+                pools[key] = pool
+        timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
         try:
-            return pool.urlopen("GET", path, headers=headers, redirect=False, preload_content=False)
+            return pool.urlopen(
+                method, path, body=body, headers=headers, redirect=False,
+                preload_content=False, timeout=timeout,
+            )  # fmt: skip
         except urllib3.exceptions.TimeoutError as exc:
             last_error = exc
         except urllib3.exceptions.HTTPError as exc:

@@ -95,3 +95,65 @@ def test_a_slow_page_times_out(browser, shop):
 def test_a_bot_wall_is_blocked(browser, shop):
     with pytest.raises(Blocked):
         browser.scrape(shop.base + "/bot")
+
+
+class _Internal:
+    """A server on 127.0.0.2 (an internal address) that records every request."""
+
+    def __init__(self, port: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        seen = self.seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                seen.append(self.path)
+                body = b"<html><title>INTERNAL SECRET</title><h1>secret</h1></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.2", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_name_that_rebinds_to_an_internal_address_cannot_reach_it(browser, scrape_config, shop):
+    """DNS rebinding: the shop's name answers 127.0.0.1 (allowed here) to the first
+    lookup and 127.0.0.2 (internal, with a server on the same port) to every later one.
+    The whole scrape stays on the checked address: the page and its subresources come
+    from the shop and the internal server sees nothing."""
+    import dataclasses
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    port = urlsplit(shop.base).port
+    internal = _Internal(port)
+    lookups = []
+
+    def rebinding(host, port):
+        lookups.append(host)
+        answer = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"
+        return [ipaddress.ip_address(answer)]
+
+    config = dataclasses.replace(scrape_config, resolve=rebinding)
+    try:
+        page = browser.scrape(f"http://shop.rebind.test:{port}/product", config)
+        assert lookups == ["shop.rebind.test"]  # once for the whole scrape
+        # The next scrape looks again, gets the internal address, and is refused.
+        with pytest.raises(RefusedUrl, match="127.0.0.2"):
+            browser.scrape(f"http://shop.rebind.test:{port}/product", config)
+    finally:
+        internal.stop()
+    assert "INTERNAL" not in page.html
+    assert extract(page.html, page.final_url).title
+    assert internal.seen == []
