@@ -140,7 +140,8 @@ def _feed(proc: subprocess.Popen[bytes], frames: Iterable[np.ndarray], shape: tu
 
     Frames must not be modified after they are yielded (they are written later).
     """
-    assert proc.stdin is not None
+    if proc.stdin is None:
+        raise ValueError("the encoder must be started with stdin=PIPE")
     pending: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
     writer = _Writer(proc.stdin, pending)
     writer.start()

@@ -50,7 +50,7 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
+    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105 (DEBUG only)
 
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data"))).resolve()
 SITE_ROOT = env("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")

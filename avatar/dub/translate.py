@@ -122,6 +122,8 @@ class Provider(Engine):
 
     def __init__(self, url: str, key: str = "", model: str = "", timeout: float = 60):
         super().__init__("provider", "provider", (), any_pair=True)
+        if not url.lower().startswith(("http://", "https://")):
+            raise TranslationFailed(f"The translation provider URL {url!r} is not http(s).", False)
         object.__setattr__(self, "url", url.rstrip("/") + "/chat/completions")
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "model", model)
@@ -141,9 +143,10 @@ class Provider(Engine):
         headers = {"Content-Type": "application/json"}
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"
-        request = urllib.request.Request(self.url, json.dumps(body).encode(), headers)
+        request = urllib.request.Request(self.url, json.dumps(body).encode(), headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # The URL is the operator's own setting, checked to be http(s) above.
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read())
             lines = json.loads(answer["choices"][0]["message"]["content"])
         except (OSError, ValueError, KeyError, IndexError) as exc:

@@ -36,7 +36,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of generated secrets, not a secret)
 MAX_ENDPOINTS = 20
 MAX_OVERLAP_HOURS = 7 * 24
 LEASE = timedelta(seconds=60)  # longer than the actor's time limit

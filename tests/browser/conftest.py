@@ -121,7 +121,7 @@ def _settle(page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     try:
         page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10_000)
-    except Exception:  # a slow image should not fail the flow; the screenshot shows it
+    except Exception:  # noqa: S110 (a slow image should not fail the flow; the shot shows it)
         pass
 
 

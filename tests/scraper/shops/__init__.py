@@ -85,7 +85,11 @@ def styles() -> tuple[Style, ...]:
 
 def split_of(style: Style) -> str:
     """Fixed split: the 33 styles with the lowest name hash are held out."""
-    ranked = sorted(styles(), key=lambda s: hashlib.sha1(s.name.encode()).hexdigest())
+
+    def name_hash(style: Style) -> str:
+        return hashlib.sha1(style.name.encode(), usedforsecurity=False).hexdigest()
+
+    ranked = sorted(styles(), key=name_hash)
     held = {s.name for s in ranked[:HELDOUT_STYLES]}
     return "heldout" if style.name in held else "tuning"
 
