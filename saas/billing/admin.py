@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BillingAccount, CreditEntry, StripeEvent
+from .models import BillingAccount, CreditEntry, CreditPurchase, StripeEvent
 
 
 @admin.register(BillingAccount)
@@ -49,6 +49,14 @@ class CreditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "workspace", "kind", "amount", "video_id", "note"]
     list_filter = ["kind"]
     search_fields = ["workspace__name", "video_id", "stripe_ref"]
+
+
+@admin.register(CreditPurchase)
+class CreditPurchaseAdmin(ReadOnlyAdmin):
+    """Credit packs bought, with what Stripe refunded or had disputed of them."""
+
+    list_display = ["created_at", "workspace", "credits", "amount", "amount_refunded", "charge"]
+    search_fields = ["workspace__name", "checkout_session", "payment_intent", "charge"]
 
 
 @admin.register(StripeEvent)

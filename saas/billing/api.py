@@ -32,7 +32,7 @@ class BillingView(APIView):
         return Response(
             {
                 "plan": plan_data(o.plan),
-                "credits": {"balance": o.balance, "reserved": o.reserved},
+                "credits": {"balance": o.balance, "reserved": o.reserved, "debt": o.debt},
                 "seats": {"used": o.seats_used, "limit": o.seat_limit},
                 "subscription": {
                     "status": account.subscription_status or None,

@@ -6,10 +6,18 @@ verified event (a duplicate id is ignored) and a worker applies it with
 workers never apply the same event. Subscription state is taken from the
 event's subscription object, and an event older than the newest one applied
 to the account is ignored, so out-of-order delivery cannot undo newer state.
+
+Refunds and disputes of credit packs set the credits taken back to what the
+charge's refunded total and its disputes call for (services.take_back_purchase),
+never add to them, so two events about one refund take its credits once. A
+refund event only says that something changed: the charge is read from Stripe
+before the event's transaction starts (a network call must not hold database
+locks), and its refunded total is what counts.
 """
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -21,7 +29,7 @@ from django.utils import timezone
 
 from saas.workspaces.models import Workspace
 
-from . import plans, services
+from . import plans, services, stripe_api
 from .models import BillingAccount, StripeEvent
 
 log = logging.getLogger(__name__)
@@ -34,6 +42,11 @@ HANDLED = (
     "customer.subscription.deleted",
     "invoice.paid",
     "invoice.payment_failed",
+    "charge.refunded",  # credit packs: a full or partial refund
+    "charge.refund.updated",  # … a refund that failed or was cancelled
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.closed",
 )
 ACTIVE = ("active", "trialing")
 TERMINAL = ("canceled", "incomplete_expired")  # a subscription never leaves these
@@ -64,16 +77,22 @@ def process_event(event_id: str) -> bool:
     the error noted, and the exception propagates (the actor retries).
     """
     try:
+        event = StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).first()
+        if event is None:
+            return False
+        obj = event.payload["data"]["object"]
+        lookup = LOOKUPS.get(event.type)
+        if lookup:  # Stripe's current state, read before the transaction
+            obj = lookup(obj)
         with transaction.atomic():
             claimed = StripeEvent.objects.filter(pk=event_id, processed_at__isnull=True).update(
                 processed_at=timezone.now(), attempts=F("attempts") + 1, error=""
             )
             if not claimed:
                 return False
-            event = StripeEvent.objects.get(pk=event_id)
             handler = HANDLERS.get(event.type)
-            if handler:
-                handler(event.payload["data"]["object"], event.created)
+            if handler and obj is not None:
+                handler(obj, event.created)
     except Exception as exc:
         StripeEvent.objects.filter(pk=event_id).update(
             attempts=F("attempts") + 1, error=repr(exc)[:2000]
@@ -130,6 +149,13 @@ def checkout_completed(session: dict, created: datetime) -> None:
         _credit_purchase(account, session)
 
 
+def _id(value) -> str:
+    """The id of a Stripe reference, whether it came as an id or expanded as an object."""
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return str(value or "")
+
+
 def _credit_purchase(account: BillingAccount, session: dict) -> None:
     metadata = session.get("metadata") or {}
     if metadata.get("kind") != "credits":
@@ -143,6 +169,64 @@ def _credit_purchase(account: BillingAccount, session: dict) -> None:
         credits,
         stripe_ref=session["id"],
         note=f"Bought {credits} credits",
+        payment_intent=_id(session.get("payment_intent")),
+        amount=int(session.get("amount_total") or 0),
+        currency=str(session.get("currency") or ""),
+    )
+
+
+# Refunds and disputes of credit packs ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentCharge:
+    """A credit pack's charge as Stripe had it at `seen_at` (a refund event's lookup)."""
+
+    purchase_id: int
+    charge: dict
+    seen_at: datetime
+
+
+def current_charge(obj: dict) -> CurrentCharge | None:
+    """The charge a refund event (about a charge or a refund) is about, read from Stripe.
+
+    None, without asking Stripe, if the charge did not pay for a credit pack.
+    Raises StripeUnavailable if Stripe cannot be asked: the event stays pending.
+    """
+    charge_id = obj.get("id") if obj.get("object") == "charge" else _id(obj.get("charge"))
+    payment_intent = _id(obj.get("payment_intent"))
+    purchase = services.find_purchase(payment_intent=payment_intent, charge=charge_id or "")
+    if purchase is None or not charge_id:
+        log.info("Refund event for charge %s: no credit pack, nothing to do", charge_id)
+        return None
+    seen_at = timezone.now()  # before asking, so a slower look never counts as newer
+    return CurrentCharge(purchase.pk, stripe_api.get_charge(charge_id), seen_at)
+
+
+def refund_changed(current: CurrentCharge, created: datetime) -> None:
+    charge = current.charge
+    services.record_refunded_amount(
+        current.purchase_id,
+        amount_refunded=int(charge.get("amount_refunded") or 0),
+        amount=int(charge.get("amount") or 0),
+        charge=str(charge.get("id") or ""),
+        seen_at=current.seen_at,
+    )
+
+
+def dispute_changed(dispute: dict, created: datetime) -> None:
+    charge = _id(dispute.get("charge"))
+    purchase = services.find_purchase(
+        payment_intent=_id(dispute.get("payment_intent")), charge=charge
+    )
+    if purchase is None:
+        return  # not a credit pack's charge
+    services.record_dispute(
+        purchase.pk,
+        dispute_id=dispute["id"],
+        amount=int(dispute.get("amount") or 0),
+        status=str(dispute.get("status") or ""),
+        charge=charge,
     )
 
 
@@ -343,4 +427,15 @@ HANDLERS = {
     "customer.subscription.deleted": subscription_changed,
     "invoice.paid": invoice_paid,
     "invoice.payment_failed": invoice_payment_failed,
+    "charge.refunded": refund_changed,
+    "charge.refund.updated": refund_changed,
+    "charge.dispute.created": dispute_changed,
+    "charge.dispute.updated": dispute_changed,
+    "charge.dispute.closed": dispute_changed,
+}
+# Events applied to an object read from Stripe when they are processed, not to the
+# one they carry: a refund event's charge as it is now (its refunded total).
+LOOKUPS = {
+    "charge.refunded": current_charge,
+    "charge.refund.updated": current_charge,
 }

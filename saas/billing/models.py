@@ -66,6 +66,13 @@ class CreditEntry(models.Model):
     Entries are never changed or deleted. A render is reserved (negative), then
     either settled (the reservation minus the actual cost comes back) or
     released (the whole reservation comes back), never both.
+
+    A refunded or disputed credit pack is taken back with a reversal (and a
+    positive reversal gives credits back when a dispute is won). What the
+    balance cannot cover because it was already spent is a debt entry: the sum
+    goes below zero, so whatever credits come next (a purchase, a monthly or
+    staff grant, a released reservation) pay the debt off before they can be
+    spent. See CreditPurchase and services.take_back_purchase.
     """
 
     class Kind(models.TextChoices):
@@ -76,6 +83,8 @@ class CreditEntry(models.Model):
         RELEASE = "release", "Release"
         REFUND = "refund", "Refund"
         EXPIRY = "expiry", "Expiry"
+        REVERSAL = "reversal", "Refund or dispute"
+        DEBT = "debt", "Owed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="credits")
@@ -125,6 +134,9 @@ class CreditEntry(models.Model):
                 condition=~Q(video_id="") | ~Q(kind__in=["reservation", "settlement", "release"]),
                 name="credit_render_entries_name_a_video",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="debt") | Q(amount__lt=0), name="credit_debt_is_negative"
+            ),
         ]
         indexes = [models.Index(fields=["workspace", "kind", "period"])]
 
@@ -138,6 +150,74 @@ class CreditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Credit entries are append-only; add an entry instead.")
+
+
+# Dispute statuses (Stripe's) that give the credits back, and those that end a dispute.
+DISPUTE_RETURNED = ("won", "warning_closed", "prevented")
+DISPUTE_CLOSED = ("won", "lost", "warning_closed", "prevented")
+
+
+class CreditPurchase(models.Model):
+    """A credit pack bought in Checkout, and how much of its payment Stripe took back.
+
+    Refunds and disputes name the charge and its PaymentIntent, not the Checkout
+    Session, so the purchase keeps the PaymentIntent (and the charge once an
+    event names it). `amount_refunded` is the charge's refunded total as Stripe
+    last told us (`refund_checked_at`: when we looked), `disputes` each dispute's
+    amount and status. From these, `credits_to_take_back` says how many of the
+    credits the workspace must give back; the ledger's reversal and debt entries
+    for the purchase are brought to exactly that, so an event applied twice, or
+    two events about the same refund, change nothing the second time.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
+    checkout_session = models.CharField(max_length=255, unique=True)
+    payment_intent = models.CharField(max_length=255, blank=True)
+    charge = models.CharField(max_length=255, blank=True, db_index=True)
+    credits = models.PositiveIntegerField()
+    amount = models.PositiveIntegerField(
+        default=0, help_text="What was paid, in the currency's smallest unit (0: unknown)."
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    refund_checked_at = models.DateTimeField(null=True, blank=True)
+    disputes = models.JSONField(default=dict, blank=True)  # {"du_…": {"amount", "status"}}
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment_intent"],
+                condition=~Q(payment_intent=""),
+                name="credit_purchase_one_per_payment_intent",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.credits} credits ({self.checkout_session})"
+
+    @property
+    def disputed_amount(self) -> int:
+        """The amount of the disputes that are open or lost."""
+        return sum(
+            int(d.get("amount") or 0)
+            for d in self.disputes.values()
+            if d.get("status") not in DISPUTE_RETURNED
+        )
+
+    @property
+    def credits_to_take_back(self) -> int:
+        """The credits refunds and disputes take back: in proportion to the money, rounded
+        down, and all of them for a full refund (or when the amount paid is unknown)."""
+        covered = self.amount_refunded + self.disputed_amount
+        if covered <= 0:
+            return 0
+        if not self.amount or covered >= self.amount:
+            return self.credits
+        return self.credits * covered // self.amount
 
 
 class StripeEvent(models.Model):

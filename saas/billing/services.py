@@ -13,6 +13,12 @@ concurrent submissions can never take the balance below zero.
 Monthly credits are spent first and expire at the end of their month (an
 expiry entry takes back what is left of them). Purchased credits and manual
 grants never expire.
+
+A credit pack that Stripe refunds or that its buyer disputes is taken back
+(take_back_purchase). What was already spent cannot be taken: that part is a
+debt entry, which takes the ledger's sum below zero. The balance then shows 0
+and the debt apart, nothing can be reserved, and the next credits added, of
+any kind, pay the debt off first simply by being added to the sum.
 """
 
 import dataclasses
@@ -30,7 +36,7 @@ from saas.errors import Conflict, Forbidden, ServiceError
 from saas.workspaces.models import Invitation, Membership, Role, Workspace
 
 from . import plans, stripe_api
-from .models import BillingAccount, CreditEntry
+from .models import DISPUTE_CLOSED, BillingAccount, CreditEntry, CreditPurchase
 from .plans import ENTERPRISE, PLAN_ORDER, Plan
 
 log = logging.getLogger(__name__)
@@ -158,7 +164,8 @@ def estimate_cost(workspace, duration_s: float) -> int:
 
 
 def balance(workspace) -> int:
-    """Credits available now: the sum of the ledger (reservations already taken off).
+    """Credits available now: the sum of the ledger (reservations already taken off),
+    or 0 while the workspace owes credits (see debt).
 
     The first call in a month brings the month's grant (and expires last
     month's leftovers), so the balance never leaves out this month's credits.
@@ -166,7 +173,13 @@ def balance(workspace) -> int:
     period = current_period()
     if not CreditEntry.objects.filter(workspace=workspace, kind=Kind.GRANT, period=period).exists():
         ensure_monthly_grant(workspace, period)
-    return _ledger_sum(workspace)
+    return max(_ledger_sum(workspace), 0)
+
+
+def debt(workspace) -> int:
+    """Credits the workspace owes: bought credits it spent before their payment was
+    refunded or disputed, less what later credits have paid off."""
+    return max(-_ledger_sum(workspace), 0)
 
 
 def _ledger_sum(workspace) -> int:
@@ -205,6 +218,12 @@ def reserve_credits(workspace, video_id, credits: int) -> None:
         if _entry(workspace, key, Kind.RESERVATION):
             return
         available = _ledger_sum(workspace)
+        if available < 0:
+            raise InsufficientCredits(
+                f"This video needs {credits} credits and the workspace owes {-available}: "
+                "credits of a refunded or disputed purchase that were already spent. "
+                "The next credits bought or granted pay that off first."
+            )
         if credits > available:
             raise InsufficientCredits(
                 f"This video needs {credits} credits and the workspace has {available}. "
@@ -298,8 +317,21 @@ def grant_credits(workspace, credits: int, *, note: str) -> CreditEntry:
         )
 
 
-def add_purchase(workspace, credits: int, *, stripe_ref: str, note: str) -> bool:
-    """Credits bought through Stripe, once per Stripe reference. Returns whether added."""
+def add_purchase(
+    workspace,
+    credits: int,
+    *,
+    stripe_ref: str,
+    note: str,
+    payment_intent: str = "",
+    amount: int = 0,
+    currency: str = "",
+) -> bool:
+    """Credits bought through Stripe, once per Stripe reference. Returns whether added.
+
+    STRIPE_REF is the Checkout Session; PAYMENT_INTENT, AMOUNT (smallest currency
+    unit) and CURRENCY are what a later refund or dispute is matched and weighed by.
+    """
     with transaction.atomic():
         locked_account(workspace)
         if CreditEntry.objects.filter(kind=Kind.PURCHASE, stripe_ref=stripe_ref).exists():
@@ -311,7 +343,135 @@ def add_purchase(workspace, credits: int, *, stripe_ref: str, note: str) -> bool
             stripe_ref=stripe_ref,
             note=note[:255],
         )
+        CreditPurchase.objects.create(
+            workspace_id=getattr(workspace, "pk", workspace),
+            checkout_session=stripe_ref,
+            payment_intent=payment_intent or "",
+            credits=int(credits),
+            amount=max(int(amount or 0), 0),
+            currency=(currency or "")[:3],
+        )
         return True
+
+
+# Refunds and disputes of credit packs ---------------------------------------------
+
+
+def find_purchase(*, payment_intent: str = "", charge: str = "") -> CreditPurchase | None:
+    """The credit pack a charge paid for, by its PaymentIntent or the charge id; None if
+    the charge bought no credits (a subscription's invoice, say)."""
+    if payment_intent:
+        found = CreditPurchase.objects.filter(payment_intent=payment_intent).first()
+        if found:
+            return found
+    return CreditPurchase.objects.filter(charge=charge).first() if charge else None
+
+
+def _locked_purchase(purchase_id) -> CreditPurchase:
+    """The purchase, locked after its workspace's billing row (the order every credit write
+    takes), so refunds, disputes and spending of one workspace apply one at a time."""
+    workspace_id = CreditPurchase.objects.values_list("workspace_id", flat=True).get(pk=purchase_id)
+    locked_account(workspace_id)
+    return CreditPurchase.objects.select_for_update().get(pk=purchase_id)
+
+
+def record_refunded_amount(
+    purchase_id, *, amount_refunded: int, amount: int = 0, charge: str = "", seen_at=None
+) -> int:
+    """What Stripe says is refunded of a credit pack's charge, and the credits to match.
+
+    AMOUNT_REFUNDED is the charge's refunded total (not one refund's amount), as
+    seen at SEEN_AT; a look older than the last one applied changes nothing.
+    Returns the change to the balance (negative: taken back).
+    """
+    seen_at = seen_at or timezone.now()
+    with transaction.atomic():
+        purchase = _locked_purchase(purchase_id)
+        if purchase.refund_checked_at and seen_at < purchase.refund_checked_at:
+            return 0
+        purchase.amount_refunded = max(int(amount_refunded or 0), 0)
+        purchase.amount = max(int(amount or 0), 0) or purchase.amount
+        purchase.charge = charge or purchase.charge
+        purchase.refund_checked_at = seen_at
+        purchase.save()
+        return take_back_purchase(
+            purchase,
+            taken="its payment was refunded",
+            given="a refund of its payment failed or was cancelled",
+        )
+
+
+def record_dispute(
+    purchase_id, *, dispute_id: str, amount: int, status: str, charge: str = ""
+) -> int:
+    """A dispute of a credit pack's charge opened, changed or closed; the credits to match.
+
+    Open or lost disputes take credits back; won ones (and closed inquiries) give
+    them back. A closed dispute stays closed: a late event about it changes
+    nothing. Returns the change to the balance (negative: taken back).
+    """
+    with transaction.atomic():
+        purchase = _locked_purchase(purchase_id)
+        known = purchase.disputes.get(dispute_id) or {}
+        if known.get("status") in DISPUTE_CLOSED:
+            return 0
+        purchase.disputes = {
+            **purchase.disputes,
+            dispute_id: {"amount": max(int(amount or 0), 0), "status": str(status)},
+        }
+        purchase.charge = charge or purchase.charge
+        purchase.save()
+        outcome = "the dispute was won" if status == "won" else "the dispute was closed"
+        return take_back_purchase(purchase, taken="its payment was disputed", given=outcome)
+
+
+def take_back_purchase(purchase: CreditPurchase, *, taken: str = "", given: str = "") -> int:
+    """Bring the ledger to what PURCHASE's refunds and disputes take back. Returns the change.
+
+    Run inside the transaction that locked the workspace's billing row. The
+    reversal and debt entries of the purchase (found by its Checkout Session)
+    add up to what has been taken so far; only the difference is written, so
+    this is idempotent. Taking back stops at what the balance still holds, and
+    the rest is a debt entry; giving back is one positive reversal, which pays
+    off any debt before the balance grows.
+    """
+    workspace, ref = purchase.workspace_id, purchase.checkout_session
+    entries = CreditEntry.objects.filter(
+        workspace=workspace, kind__in=[Kind.REVERSAL, Kind.DEBT], stripe_ref=ref
+    )
+    change = -_sum(entries) - purchase.credits_to_take_back
+    what = f"{purchase.credits} credits bought"
+    if change < 0:
+        due = -change
+        available = min(due, max(_ledger_sum(workspace), 0))
+        owed = due - available
+        if available:
+            CreditEntry.objects.create(
+                workspace_id=workspace,
+                kind=Kind.REVERSAL,
+                amount=-available,
+                stripe_ref=ref,
+                note=f"Taken back from {what}: {taken or 'refunded or disputed'}"[:255],
+            )
+        if owed:
+            CreditEntry.objects.create(
+                workspace_id=workspace,
+                kind=Kind.DEBT,
+                amount=-owed,
+                stripe_ref=ref,
+                note=f"Already spent of {what}; the next credits added pay this off"[:255],
+            )
+    elif change > 0:
+        CreditEntry.objects.create(
+            workspace_id=workspace,
+            kind=Kind.REVERSAL,
+            amount=change,
+            stripe_ref=ref,
+            note=f"Given back to {what}: {given or 'no longer refunded or disputed'}"[:255],
+        )
+    if change:
+        log.info("Credit pack %s: %+d credits", ref, change)
+    return change
 
 
 def reserved_credits(workspace) -> int:
@@ -591,6 +751,7 @@ class Overview:
     catalogue: list[Plan]
     packs: list
     entries: list
+    debt: int = 0
 
 
 def overview(workspace, *, entries: int = 50) -> Overview:
@@ -610,6 +771,7 @@ def overview(workspace, *, entries: int = 50) -> Overview:
         catalogue=list(plans.catalogue().values()),
         packs=plans.credit_packs(),
         entries=list(CreditEntry.objects.filter(workspace=workspace)[:entries]),
+        debt=debt(workspace),
     )
 
 

@@ -100,6 +100,11 @@ def get_subscription(subscription_id: str) -> dict:
     return _call(_client().v1.subscriptions.retrieve, subscription_id)
 
 
+def get_charge(charge_id: str) -> dict:
+    """A charge as Stripe has it now: its amount, amount_refunded and payment_intent."""
+    return _call(_client().v1.charges.retrieve, charge_id)
+
+
 def set_subscription_quantity(subscription_id: str, quantity: int) -> dict:
     """Set the seat count of a one-item subscription (Stripe prorates by default)."""
     subscription = get_subscription(subscription_id)

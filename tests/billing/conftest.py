@@ -123,8 +123,17 @@ def make_invoice(*, subscription="sub_1", customer="cus_1", id="in_1"):
 
 
 def make_checkout_session(
-    workspace, *, id="cs_1", mode="payment", credits=500, customer="cus_1", payment_status="paid"
+    workspace,
+    *,
+    id="cs_1",
+    mode="payment",
+    credits=500,
+    customer="cus_1",
+    payment_status="paid",
+    payment_intent=None,
+    amount_total=1000,
 ):
+    """A completed Checkout Session; in payment mode its PaymentIntent is pi_<id's tail>."""
     metadata = {"workspace_id": str(workspace.pk)}
     if mode == "payment":
         metadata.update(kind="credits", credits=str(credits))
@@ -135,7 +144,58 @@ def make_checkout_session(
         "customer": customer,
         "client_reference_id": str(workspace.pk),
         "payment_status": payment_status,
+        "payment_intent": (payment_intent or "pi_" + id.removeprefix("cs_"))
+        if mode == "payment"
+        else None,
+        "amount_total": amount_total,
+        "currency": "usd",
         "metadata": metadata,
+    }
+
+
+def make_charge(*, id="ch_1", payment_intent="pi_1", amount=1000, amount_refunded=0):
+    """A charge as Stripe sends it in charge.refunded (API 2025: no refunds list)."""
+    return {
+        "id": id,
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount,
+        "amount_refunded": amount_refunded,
+        "currency": "usd",
+        "customer": "cus_1",
+        "paid": True,
+        "payment_intent": payment_intent,
+        "refunded": amount_refunded >= amount,
+        "status": "succeeded",
+    }
+
+
+def make_refund(
+    *, id="re_1", charge="ch_1", payment_intent="pi_1", amount=1000, status="succeeded"
+):
+    return {
+        "id": id,
+        "object": "refund",
+        "amount": amount,
+        "charge": charge,
+        "currency": "usd",
+        "payment_intent": payment_intent,
+        "status": status,
+    }
+
+
+def make_dispute(
+    *, id="du_1", charge="ch_1", payment_intent="pi_1", amount=1000, status="needs_response"
+):
+    return {
+        "id": id,
+        "object": "dispute",
+        "amount": amount,
+        "charge": charge,
+        "currency": "usd",
+        "payment_intent": payment_intent,
+        "reason": "fraudulent",
+        "status": status,
     }
 
 

@@ -121,7 +121,7 @@ def test_any_member_reads_the_plan_and_balance_through_the_api(personas):
         client = api_client_for(getattr(personas, who), personas.workspace_a)
         body = client.get("/api/v1/billing").json()
         assert body["plan"]["id"] == "free" and body["plan"]["max_resolution"] == "720p"
-        assert body["credits"] == {"balance": 120, "reserved": 0}
+        assert body["credits"] == {"balance": 120, "reserved": 0, "debt": 0}
         assert body["seats"] == {"used": 4, "limit": None}  # no billing: unlimited
 
 
