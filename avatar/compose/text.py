@@ -6,6 +6,11 @@ Noto Sans CJK with the face for the language (SC, TC, JP, KR); Arabic, Hebrew,
 Devanagari and Thai use their Noto Sans faces (Debian ``fonts-noto-core`` and
 ``fonts-noto-cjk``).
 
+Characters the font lacks are never drawn as empty boxes: common emoji get a
+plain symbol (⭐ → ★, ✅ → ✓, ❤ → ♥, 👉 → →) drawn with DejaVu Sans where the
+font has no such glyph, and what no font here can draw (other pictographs,
+variation selectors) is left out. Colour emoji are not drawn.
+
 Right-to-left text and Arabic joining need Pillow's Raqm layout (HarfBuzz and
 FriBiDi); Pillow's wheels bundle it and it is used whenever
 ``PIL.features.check("raqm")`` is true. Without Raqm, Hebrew is drawn in the
@@ -16,6 +21,7 @@ right visual order by reversing each run, but Arabic letters stay unjoined
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from PIL import ImageDraw, ImageFont, features
@@ -146,9 +152,75 @@ def visual(text: str) -> str:
     return " ".join(word[::-1] for word in reversed(text.split(" ")))
 
 
+SUBSTITUTES = {
+    "\u2b50": "\u2605", "\U0001f31f": "\u2605", "\u2728": "\u2605", "\u2b51": "\u2605",
+    "\u2705": "\u2713", "\u2714": "\u2713", "\u2611": "\u2713", "\u274c": "\u2717",
+    "\u2764": "\u2665", "\U0001f496": "\u2665", "\U0001f49a": "\u2665",
+    "\U0001f499": "\u2665", "\U0001f449": "\u2192", "\u27a1": "\u2192",
+}  # fmt: skip
+SYMBOL_FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+_SPACES = re.compile(r" {2,}")
+
+
+@functools.lru_cache(maxsize=64)
+def _coverage(path: str, index: int) -> frozenset[int]:
+    """The code points the font file has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _symbol_font(font: ImageFont.FreeTypeFont) -> ImageFont.FreeTypeFont | None:
+    weight = "bold" if "bold" in Path(str(font.path)).name.lower() else "regular"
+    path = find_font_file(SYMBOL_FONTS[weight])
+    return _load(str(path), 0, int(font.size)) if path else None
+
+
+def runs(text: str, font: ImageFont.FreeTypeFont) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """TEXT cut into (piece, font) runs in which every character has a glyph.
+
+    Text the font covers is one run in that font (shaping and kerning as before);
+    otherwise emoji become their plain symbol, symbols the font lacks come from
+    DejaVu Sans, and characters no font here has are dropped.
+    """
+    have = _coverage(str(font.path), getattr(font, "index", 0))
+    if all(ord(c) in have or c in " \n" for c in text):
+        return [(text, font)] if text else []
+    symbols = _symbol_font(font)
+    extra = _coverage(str(symbols.path), 0) if symbols is not None else frozenset()
+    pieces: list[tuple[str, ImageFont.FreeTypeFont]] = []
+    for char in text:
+        char = SUBSTITUTES.get(char, char)
+        if ord(char) in have or char in " \n":
+            chosen = font
+        elif ord(char) in extra and script_of(text) not in RTL_SCRIPTS:
+            chosen = symbols
+        else:
+            continue  # no glyph anywhere: leave it out rather than draw a box
+        if pieces and pieces[-1][1] is chosen:
+            pieces[-1] = (pieces[-1][0] + char, chosen)
+        else:
+            pieces.append((char, chosen))
+    joined = "".join(piece for piece, _ in pieces)
+    if _SPACES.search(joined) or joined != joined.strip():  # a dropped emoji left a gap
+        return runs(_SPACES.sub(" ", joined).strip(), font) if joined.strip() else []
+    return pieces
+
+
+def missing_glyphs(text: str, font: ImageFont.FreeTypeFont) -> str:
+    """The characters :func:`draw_text` would draw as an empty box (none: '')."""
+    return "".join(
+        c
+        for piece, used in runs(text, font)
+        for c in piece
+        if ord(c) not in _coverage(str(used.path), getattr(used, "index", 0)) and c not in " \n"
+    )
+
+
 def text_width(text: str, font: ImageFont.FreeTypeFont) -> float:
     """Advance width of ``text`` in pixels."""
-    return float(font.getlength(visual(text)))
+    return float(sum(used.getlength(visual(piece)) for piece, used in runs(text, font)))
 
 
 def line_height(font: ImageFont.FreeTypeFont) -> int:
@@ -166,15 +238,20 @@ def draw_text(
     stroke: int = 0,
     stroke_fill: tuple | None = None,
 ) -> None:
-    """Draw ``text`` with its top-left (ascender line) at ``xy``."""
-    draw.text(
-        xy,
-        visual(text),
-        font=font,
-        fill=fill,
-        stroke_width=stroke,
-        stroke_fill=stroke_fill,
-    )
+    """Draw ``text`` with its top-left (ascender line) at ``xy`` (see :func:`runs`)."""
+    x, y = xy
+    ascent = font.getmetrics()[0]
+    for piece, used in runs(text, font):
+        top = y + ascent - used.getmetrics()[0]  # one baseline for every run
+        draw.text(
+            (x, top),
+            visual(piece),
+            font=used,
+            fill=fill,
+            stroke_width=stroke,
+            stroke_fill=stroke_fill,
+        )
+        x += used.getlength(visual(piece))
 
 
 def fit_size(text: str, weight: str, size: int, max_width: float, **font_args) -> int:
