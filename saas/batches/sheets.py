@@ -4,6 +4,12 @@ Python's csv module reads CSV (comma, semicolon or tab, as Excel and Google
 Sheets export it, with or without a byte-order mark); openpyxl reads XLSX
 (the first sheet, values rather than formulas). Both give a list of
 {column: text} rows; empty rows are dropped, and cells are text as shown.
+
+The content decides which, never the name: a ZIP is a workbook and text is a
+CSV, and a name that says otherwise (a workbook named .csv) is refused, as is
+anything else (a web page, a PDF, an old .xls). A workbook's ZIP directory is
+checked before openpyxl opens it (saas/file_checks.py: entries, unpacked size,
+compression ratio, macros and external links).
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import csv
 import io
 from datetime import date, datetime, time
 
+from saas import file_checks as checks
 from saas.errors import ServiceError
 
 MAX_ROWS = 500
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = checks.MAX_SHEET_BYTES
+MAX_COLUMNS = checks.MAX_SHEET_COLUMNS
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -25,14 +33,30 @@ def read_upload(upload) -> tuple[str, list[dict]]:
         raise ServiceError(
             f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.", field="file"
         )
-    data = upload.read()
-    name = (upload.name or "").lower()
-    if data.startswith(XLSX_MAGIC) or name.endswith(".xlsx"):
-        return "xlsx", _xlsx(data)
-    return "csv", _csv(data)
+    kind = checks.sniff(checks.read_head(upload))
+    if kind == "zip":
+        if checks.claimed_kind(upload.name) not in (None, "zip"):
+            checks.refuse_mismatch(upload.name, kind, "file")
+        checks.check_xlsx_zip(upload, field="file")
+        return "xlsx", _xlsx(upload.read())
+    if kind in ("text", "empty"):
+        if checks.suffix_of(upload.name) in (".xlsx", ".xlsm"):
+            checks.refuse_mismatch(upload.name, kind, "file")
+        return "csv", _csv(upload.read())
+    raise ServiceError(
+        f"This file is {checks.label(kind)}, not a CSV or Excel (.xlsx) file. Save the sheet "
+        "as CSV or .xlsx and upload that.",
+        field="file",
+        code="not_a_sheet",
+    )
 
 
 def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -67,7 +91,10 @@ def _xlsx(data: bytes) -> list[dict]:
         sheet = book.worksheets[0]
         table = [
             [_cell(value) for value in row]
-            for row in sheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True)
+            # max_col: a sheet's declared dimension (A1:XFD1048576) would pad every row
+            for row in sheet.iter_rows(
+                max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True
+            )
         ]
     finally:
         book.close()
@@ -91,6 +118,8 @@ def _rows(table: list[list[str]]) -> list[dict]:
     if not table:
         raise ServiceError("The file is empty.", field="file")
     header = [str(cell).strip() for cell in table[0]]
+    if len(header) > MAX_COLUMNS and any(header[MAX_COLUMNS:]):
+        raise ServiceError(f"A batch has at most {MAX_COLUMNS} columns.", field="file")
     if not any(header):
         raise ServiceError("The first row must name the variables.", field="file")
     seen = set()

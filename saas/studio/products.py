@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from saas.errors import ServiceError
+
 from . import specs
 from .models import Asset
 
@@ -28,14 +30,19 @@ def import_product(workspace_id, url: str, progress: Callable[[float], None] | N
         result = scrape(url, Path(tmp))
         if progress:
             progress(0.7)
-        assets = []
+        kept, refused = [], []
         for info in result.images:
             with open(info.path, "rb") as handle:
                 upload = File(handle, name=Path(info.path).name)
-                assets.append(_image_asset(workspace_id, upload, info.url))
+                try:
+                    kept.append((_image_asset(workspace_id, upload, info.url), info.url))
+                except ServiceError as exc:  # e.g. a shop's image with a page hidden in it
+                    refused.append(exc)
+        if refused and not kept:
+            raise refused[0]
     product = result.product.to_dict(full=True)
-    product["image_assets"] = [str(a.pk) for a in assets]
-    product["image_urls"] = [info.url for info in result.images]
+    product["image_assets"] = [str(asset.pk) for asset, _ in kept]
+    product["image_urls"] = [url for _, url in kept]
     return product
 
 

@@ -18,6 +18,7 @@ from django.core.files import File
 from django.db import transaction
 
 from avatar.errors import AvatarError, InvalidInput
+from saas import file_checks
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.jobs import engine
 from saas.jobs.models import Job
@@ -243,6 +244,13 @@ def _read_subtitles(upload, source: str) -> list[dict] | None:
         raise ServiceError("Say which language your subtitles are in.", field="source_language")
     if upload.size > subtitles.MAX_BYTES:
         raise ServiceError("Subtitle files can be at most 2 MB.", field="subtitles")
+    kind = file_checks.sniff(file_checks.read_head(upload))
+    if kind not in ("text", "empty"):
+        raise ServiceError(
+            f"This file is {file_checks.label(kind)}, not SRT or WebVTT subtitles.",
+            field="subtitles",
+            code="invalid_subtitles",
+        )
     try:
         segments = subtitles.read(upload.read())
     except AvatarError as exc:

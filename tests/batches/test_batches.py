@@ -125,16 +125,20 @@ def test_an_excel_file_and_json_rows_are_read_like_a_csv(creator_api):
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    "data, name, message",
     [
-        (b"\n ,\n\n", "The file is empty."),
-        (b"course,lesson\n", "The file has a header row but no rows."),
-        (b"course,course\nA,B\n", "The column 'course' appears twice."),
-        (b"PK\x03\x04 not really a workbook", "This is not an Excel (.xlsx) workbook."),
+        (b"\n ,\n\n", "teams.csv", "The file is empty."),
+        (b"course,lesson\n", "teams.csv", "The file has a header row but no rows."),
+        (b"course,course\nA,B\n", "teams.csv", "The column 'course' appears twice."),
+        (
+            b"PK\x03\x04 not really a workbook",
+            "teams.xlsx",
+            "This is not an Excel (.xlsx) workbook.",
+        ),
     ],
 )
-def test_a_broken_file_is_refused_with_the_reason(creator_api, data, message):
-    response = upload(creator_api, data)
+def test_a_broken_file_is_refused_with_the_reason(creator_api, data, name, message):
+    response = upload(creator_api, data, name)
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["field"], error["message"]) == ("file", message)

@@ -73,6 +73,18 @@ HINTS = {
     "not_an_image": ("We can't read this file.", "Upload a JPEG, PNG or WebP photo."),
     "unreadable_image": ("We can't read this file.", "Upload a JPEG, PNG or WebP photo."),
     "unsupported_format": ("This file type isn't supported.", "Upload a JPEG, PNG or WebP."),
+    "image_too_large": (
+        "The photo has too many pixels.",
+        "Scale it down (a few thousand pixels a side is plenty) and try again.",
+    ),
+    "type_mismatch": (
+        "The file's name does not match what it is.",
+        "Give it the extension of its real type, or export it again as a JPEG.",
+    ),
+    "unsafe_file": (
+        "This file has something other than a picture hidden in it.",
+        "Open the photo in an image editor, save it as a new JPEG and upload that.",
+    ),
     "overexposed": (
         "The face is very bright.",
         "Softer, even light keeps the details of the skin.",
