@@ -325,6 +325,8 @@ WEBHOOKS_ALLOWED_HOSTS = envlist("WEBHOOKS_ALLOWED_HOSTS")
 WEBHOOKS_RETRY_SCHEDULE = [
     int(s) for s in envlist("WEBHOOKS_RETRY_SCHEDULE", "60,300,1800,7200,18000,36000,43200,43200")
 ]
+# An endpoint whose every delivery has failed for this many days is disabled (0: never).
+WEBHOOKS_DISABLE_AFTER_DAYS = envint("WEBHOOKS_DISABLE_AFTER_DAYS", 3)
 
 # Billing (Stripe). Without STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET the
 # billing page says billing is not configured; plans and credits still apply.

@@ -16,6 +16,7 @@ from saas.studio.drafts import create_draft
 from saas.studio.models import Asset, Avatar, Draft, Project, Pronunciation, Video
 from saas.studio.services import create_project, set_pronunciation
 from saas.translations.models import TranslationLanguage
+from saas.webhooks.models import WebhookDelivery, WebhookEndpoint
 from saas.workspaces import services
 from saas.workspaces.models import ApiKey, Invitation, Membership
 
@@ -57,7 +58,18 @@ def objects(personas):
         "index": 0,
         **a_template_and_batch(owner),
         "number": 1,
+        "webhook": a_disabled_webhook(owner),
     }
+
+
+def a_disabled_webhook(owner):
+    """A disabled webhook endpoint with a missed event that enabling could resend."""
+    from saas.webhooks import services as webhooks
+
+    endpoint, _ = webhooks.create_endpoint(owner, "https://hooks.example.com/a")
+    webhooks.update_endpoint(owner, endpoint.pk, active=False)
+    webhooks.emit_event(owner.workspace, "video.completed", {"id": "v1"})
+    return endpoint.pk
 
 
 def a_template_and_batch(owner) -> dict:
@@ -132,6 +144,8 @@ OBJECT_ENDPOINTS = [
     ("post", "/api/v1/batches/{batch}/cancel", None),
     ("post", "/api/v1/batches/{batch}/retry", None),
     ("get", "/api/v1/batches/{batch}/download", None),
+    # The webhooks API's other routes are checked in tests/webhooks/test_api.py.
+    ("post", "/api/v1/webhooks/{webhook}/enable", {"replay_missed": True}),
 ]
 LIST_ENDPOINTS = [
     "/api/v1/projects",
@@ -177,6 +191,8 @@ def snapshot():
         list(VideoTemplate.objects.values_list("id", "name", "request").order_by("id")),
         list(Batch.objects.values_list("id", "status").order_by("id")),
         list(BatchRow.objects.values_list("id", "status", "values").order_by("id")),
+        list(WebhookEndpoint.objects.values_list("id", "active", "enabled_at").order_by("id")),
+        list(WebhookDelivery.objects.values_list("id", "status").order_by("id")),
     )
 
 

@@ -43,6 +43,7 @@ class Job:
 JOBS = [
     Job("saas.jobs.engine.sweep", 30),
     Job("saas.webhooks.services.enqueue_due_deliveries", 30),
+    Job("saas.webhooks.services.disable_failing_endpoints", 600),
     Job("saas.studio.services.purge_idempotency_records", 3600),
     Job("saas.billing.events.process_pending_stripe_events", 60),
     Job("saas.billing.events.enforce_grace_periods", 3600),

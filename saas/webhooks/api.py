@@ -19,7 +19,14 @@ class EndpointSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Events to receive; empty or absent: all of them.",
     )
-    active = serializers.BooleanField(required=False)
+    active = serializers.BooleanField(
+        required=False,
+        help_text="False: disabled; its events are recorded as missed and not sent. "
+        "Setting it to true drops them: POST …/enable resends them instead.",
+    )
+    missed_events = serializers.SerializerMethodField(
+        help_text="Events a disabled endpoint missed, which POST …/enable can resend."
+    )
 
     class Meta:
         model = WebhookEndpoint
@@ -33,6 +40,8 @@ class EndpointSerializer(serializers.ModelSerializer):
             "previous_secret_expires_at",
             "disabled_at",
             "disabled_reason",
+            "disabled_automatically",
+            "missed_events",
             "created_at",
             "updated_at",
         ]
@@ -42,9 +51,13 @@ class EndpointSerializer(serializers.ModelSerializer):
             "previous_secret_expires_at",
             "disabled_at",
             "disabled_reason",
+            "disabled_automatically",
             "created_at",
             "updated_at",
         ]
+
+    def get_missed_events(self, endpoint) -> int:
+        return services.missed_count(endpoint)
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
@@ -52,6 +65,20 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 
     class Meta(EndpointSerializer.Meta):
         fields = [*EndpointSerializer.Meta.fields, "secret"]
+
+
+class EnableSerializer(serializers.Serializer):
+    replay_missed = serializers.BooleanField(
+        default=False,
+        help_text="Also send, once each, the events the endpoint missed while disabled.",
+    )
+
+
+class EnabledSerializer(EndpointSerializer):
+    replayed = serializers.IntegerField(read_only=True, help_text="Missed events queued again.")
+
+    class Meta(EndpointSerializer.Meta):
+        fields = [*EndpointSerializer.Meta.fields, "replayed"]
 
 
 class RotateSecretSerializer(serializers.Serializer):
@@ -152,6 +179,19 @@ class RotateSecret(AdminOnly, APIView):
         hours = _validated(RotateSecretSerializer, request)["previous_valid_hours"]
         endpoint, secret = services.rotate_secret(request.membership, pk, hours)
         return Response(_with_secret(endpoint, secret))
+
+
+class EnableEndpoint(AdminOnly, APIView):
+    """Enable a disabled endpoint; with replay_missed, resend what it missed."""
+
+    serializer_class = EnableSerializer
+
+    @extend_schema(request=EnableSerializer, responses=EnabledSerializer)
+    def post(self, request, pk):
+        replay = _validated(EnableSerializer, request)["replay_missed"]
+        endpoint, replayed = services.enable_endpoint(request.membership, pk, replay_missed=replay)
+        endpoint.replayed = replayed
+        return Response(EnabledSerializer(endpoint).data)
 
 
 class SendTest(AdminOnly, APIView):

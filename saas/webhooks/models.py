@@ -24,6 +24,12 @@ class WebhookEndpoint(models.Model):
     The secret is stored encrypted (saas/webhooks/crypto.py) because it must be
     read back to sign. After a rotation the previous secret also signs until
     `previous_secret_expires_at`.
+
+    An admin may disable it, and the scheduler does when every delivery has
+    failed for WEBHOOKS_DISABLE_AFTER_DAYS (`disabled_automatically`). While it
+    is disabled its events are recorded as missed deliveries and not sent;
+    enabling it again may resend them. Failures before `enabled_at` do not
+    count towards disabling it again.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -41,7 +47,9 @@ class WebhookEndpoint(models.Model):
     flavour = models.CharField(max_length=16, default="ours")
     active = models.BooleanField(default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
-    disabled_reason = models.CharField(max_length=200, blank=True, default="")
+    disabled_reason = models.CharField(max_length=300, blank=True, default="")
+    disabled_automatically = models.BooleanField(default=False)
+    enabled_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,6 +75,7 @@ class DeliveryStatus(models.TextChoices):
     RETRYING = "retrying", "Retrying"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"  # gave up, or refused permanently
+    MISSED = "missed", "Missed"  # not sent: the endpoint is disabled (enabling may resend it)
 
 
 class WebhookDelivery(models.Model):

@@ -5,6 +5,11 @@ creates one delivery per subscribed endpoint and queues it after the caller's
 transaction commits. `deliver` makes one attempt; the database holds the retry
 schedule, and `enqueue_due_deliveries` (run every ~30 s by the scheduler)
 queues whatever is due, so a lost message or a killed worker loses nothing.
+
+An endpoint whose every delivery has failed for WEBHOOKS_DISABLE_AFTER_DAYS is
+disabled by `disable_failing_endpoints` (the scheduler again), with a mail to
+the workspace's owners and admins. A disabled endpoint is sent nothing: its
+events are recorded as missed deliveries, and `enable_endpoint` can resend them.
 """
 
 import json
@@ -14,9 +19,13 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from saas import queueing
@@ -42,6 +51,8 @@ MAX_OVERLAP_HOURS = 7 * 24
 LEASE = timedelta(seconds=60)  # longer than the actor's time limit
 REENQUEUE_AFTER = timedelta(minutes=5)  # a queued message not picked up by then is re-sent
 OPEN = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+DISABLED_ERROR = "The endpoint is disabled."
+NOT_RESENT = "Not sent: the endpoint was disabled, and enabled again without resending."
 
 
 def _now(now=None):
@@ -51,9 +62,10 @@ def _now(now=None):
 # Endpoints ---------------------------------------------------------------------
 
 
-def _endpoint(actor: Membership, endpoint_id) -> WebhookEndpoint:
+def _endpoint(actor: Membership, endpoint_id, *, lock: bool = False) -> WebhookEndpoint:
     require_role(actor, Role.ADMIN)
-    endpoint = WebhookEndpoint.objects.filter(
+    endpoints = WebhookEndpoint.objects.select_for_update() if lock else WebhookEndpoint.objects
+    endpoint = endpoints.filter(
         pk=parse_uuid(endpoint_id, "webhook endpoint"), workspace_id=actor.workspace_id
     ).first()
     if endpoint is None:
@@ -120,25 +132,95 @@ def create_endpoint(
 
 
 def update_endpoint(actor: Membership, endpoint_id, **changes) -> WebhookEndpoint:
-    """Change url, description, events or active (others are ignored)."""
-    endpoint = _endpoint(actor, endpoint_id)
-    if "url" in changes:
-        endpoint.url = ssrf.validate_url(changes["url"] or "")
-    if "events" in changes:
-        endpoint.events = _clean_events(changes["events"], endpoint.flavour)
-    if "description" in changes:
-        endpoint.description = _clean_description(changes["description"])
-    if "active" in changes and bool(changes["active"]) != endpoint.active:
-        _set_active(endpoint, bool(changes["active"]), actor)
-    endpoint.save()
+    """Change url, description, events or active (others are ignored).
+
+    `active` True enables a disabled endpoint without resending what it missed
+    (enable_endpoint can resend); False disables it."""
+    with transaction.atomic():
+        endpoint = _endpoint(actor, endpoint_id, lock=True)
+        if "url" in changes:
+            endpoint.url = ssrf.validate_url(changes["url"] or "")
+        if "events" in changes:
+            endpoint.events = _clean_events(changes["events"], endpoint.flavour)
+        if "description" in changes:
+            endpoint.description = _clean_description(changes["description"])
+        if "active" in changes and bool(changes["active"]) != endpoint.active:
+            if changes["active"]:
+                _enable(endpoint, replay_missed=False)
+            else:
+                who = actor.user.email if actor.user_id else "an API key"
+                _disable(endpoint, f"Disabled by {who}.")
+        endpoint.save()
     return endpoint
 
 
-def _set_active(endpoint: WebhookEndpoint, active: bool, actor: Membership) -> None:
-    endpoint.active = active
-    endpoint.disabled_at = None if active else timezone.now()
-    who = actor.user.email if actor.user_id else "an API key"
-    endpoint.disabled_reason = "" if active else f"Disabled by {who}."
+def enable_endpoint(
+    actor: Membership, endpoint_id, *, replay_missed: bool = False
+) -> tuple[WebhookEndpoint, int]:
+    """Enable a disabled endpoint. Returns (endpoint, how many missed events were resent).
+
+    With REPLAY_MISSED, every event it missed while disabled is sent once, as
+    the delivery that recorded it (same event id and payload); without, those
+    deliveries end as failed (each can still be replayed on its own). Enabling
+    an enabled endpoint does nothing.
+    """
+    with transaction.atomic():
+        endpoint = _endpoint(actor, endpoint_id, lock=True)
+        if endpoint.active:
+            return endpoint, 0
+        resent = _enable(endpoint, replay_missed=replay_missed)
+        endpoint.save()
+    return endpoint, resent
+
+
+def missed_count(endpoint: WebhookEndpoint) -> int:
+    """How many events a disabled endpoint has missed (0 for an enabled one)."""
+    if endpoint.active:
+        return 0
+    return endpoint.deliveries.filter(status=DeliveryStatus.MISSED).count()
+
+
+def _disable(endpoint: WebhookEndpoint, reason: str, *, automatically=False, now=None) -> None:
+    """Disable ENDPOINT (saved by the caller, in the caller's transaction).
+
+    Its deliveries still waiting to be sent become missed ones, with the events
+    that come while it is disabled."""
+    endpoint.active = False
+    endpoint.disabled_at = _now(now)
+    endpoint.disabled_reason = reason[:300]
+    endpoint.disabled_automatically = automatically
+    endpoint.deliveries.filter(status__in=OPEN).update(
+        status=DeliveryStatus.MISSED, next_attempt_at=None
+    )
+
+
+def _enable(endpoint: WebhookEndpoint, *, replay_missed: bool) -> int:
+    """Enable ENDPOINT (saved by the caller, which holds its row lock). Returns how many
+    missed deliveries were queued again."""
+    now = timezone.now()
+    endpoint.active = True
+    endpoint.disabled_at = None
+    endpoint.disabled_reason = ""
+    endpoint.disabled_automatically = False
+    endpoint.enabled_at = now  # earlier failures no longer count towards disabling it
+    missed = endpoint.deliveries.filter(status=DeliveryStatus.MISSED)
+    if not replay_missed:
+        missed.update(status=DeliveryStatus.FAILED, last_error=NOT_RESENT)
+        return 0
+    resend, seen = [], set()
+    for delivery_id, event_id in missed.order_by("created_at").values_list("pk", "event_id"):
+        if event_id not in seen:  # a replay of the same event that was waiting too: once
+            seen.add(event_id)
+            resend.append(delivery_id)
+    missed.exclude(pk__in=resend).update(
+        status=DeliveryStatus.FAILED, last_error="Not sent: the same event was resent."
+    )
+    missed.filter(pk__in=resend).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=now, last_enqueued_at=now, locked_until=None
+    )
+    for delivery_id in resend:
+        transaction.on_commit(lambda d=delivery_id: _enqueue(d), robust=True)
+    return len(resend)
 
 
 def delete_endpoint(actor: Membership, endpoint_id) -> None:
@@ -206,16 +288,17 @@ def encode_body(payload: dict) -> bytes:
 
 
 def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
-    """Queue EVENT_TYPE with DATA to every active endpoint of WORKSPACE subscribed to it.
+    """Queue EVENT_TYPE with DATA to every endpoint of WORKSPACE subscribed to it.
 
     Safe inside the caller's transaction: deliveries are created in savepoints
     and queued only after commit. Idempotent per (endpoint, event_type,
     data["id"]): a repeated call creates nothing more. All endpoints get the
-    same event id. Returns the deliveries this call created.
+    same event id. A disabled endpoint's delivery is recorded as missed and not
+    sent. Returns the deliveries this call created.
     """
     if event_type not in EVENTS:
         raise ValueError(f"Unknown webhook event {event_type!r}; expected one of {EVENTS}.")
-    endpoints = WebhookEndpoint.objects.filter(workspace_id=workspace.pk, active=True)
+    endpoints = WebhookEndpoint.objects.filter(workspace_id=workspace.pk)
     event_id = new_event_id()
     payload = event_payload(event_id, event_type, workspace.pk, data)
     object_id = payload["data"].get("id") if isinstance(payload["data"], dict) else None
@@ -244,6 +327,7 @@ def _create_delivery(
         return None
     event_id, event_type = event or (payload["id"], payload["type"])
     now = timezone.now()
+    send = endpoint.active
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(
@@ -252,13 +336,15 @@ def _create_delivery(
                 event_type=event_type,
                 dedupe_key=dedupe_key,
                 payload=payload,
-                next_attempt_at=now,
-                last_enqueued_at=now,
+                status=DeliveryStatus.PENDING if send else DeliveryStatus.MISSED,
+                next_attempt_at=now if send else None,
+                last_enqueued_at=now if send else None,
                 replay_of=replay_of,
             )
     except IntegrityError:  # a concurrent emit of the same event won
         return None
-    transaction.on_commit(lambda: _enqueue(delivery.pk), robust=True)
+    if send:
+        transaction.on_commit(lambda: _enqueue(delivery.pk), robust=True)
     return delivery
 
 
@@ -316,9 +402,11 @@ def retry_delay(attempt: int) -> timedelta | None:
 
 
 def _claim(delivery_id, now) -> bool:
-    """Take the lease on a due delivery; False if it is not due or another worker has it."""
+    """Take the lease on a due delivery; False if it is not due, another worker has it or
+    its endpoint is disabled."""
     updated = (
         WebhookDelivery.objects.filter(pk=delivery_id, status__in=OPEN, next_attempt_at__lte=now)
+        .filter(endpoint__active=True)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
         .update(locked_until=now + LEASE, attempts=F("attempts") + 1)
     )
@@ -346,7 +434,7 @@ def _attempt(delivery: WebhookDelivery, now) -> tuple[transport.Response, bool]:
     """POST the delivery once. Returns (response, whether the failure is permanent)."""
     endpoint = delivery.endpoint
     if not endpoint.active:
-        return _failure("The endpoint is disabled."), True
+        return _failure(DISABLED_ERROR), True
     try:
         target = ssrf.resolve_target(endpoint.url)
         keys = signing_secrets(endpoint, now)
@@ -367,6 +455,9 @@ def _attempt(delivery: WebhookDelivery, now) -> tuple[transport.Response, bool]:
 def _outcome(delivery, response, permanent, now) -> dict:
     if response.ok:
         return {"status": DeliveryStatus.SUCCEEDED, "delivered_at": now, "next_attempt_at": None}
+    if not WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, active=True).exists():
+        # Disabled while this attempt was under way: missed, like its other deliveries.
+        return {"status": DeliveryStatus.MISSED, "next_attempt_at": None}
     delay = None if permanent else retry_delay(delivery.attempts)
     if delay is None:
         return {"status": DeliveryStatus.FAILED, "next_attempt_at": None}
@@ -412,6 +503,7 @@ def enqueue_due_deliveries(now=None, limit: int = 500) -> int:
     now = _now(now)
     due = (
         WebhookDelivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now)
+        .filter(endpoint__active=True)
         .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
         .filter(
             Q(last_enqueued_at__isnull=True)
@@ -424,3 +516,103 @@ def enqueue_due_deliveries(now=None, limit: int = 500) -> int:
     for delivery_id in ids:
         _enqueue(delivery_id)
     return len(ids)
+
+
+# Endpoints that keep failing ------------------------------------------------------
+
+
+def _failing_endpoints(cutoff):
+    """Enabled endpoints whose attempts have all failed since a failure at or before CUTOFF.
+
+    The streak starts after the endpoint's last successful attempt, or when it
+    was last enabled, whichever is later; it must hold at least one failure from
+    before CUTOFF, so an endpoint is disabled only after failing for the whole
+    window, never for a short outage or a quiet spell.
+    """
+    attempts = WebhookAttempt.objects.filter(delivery__endpoint=OuterRef("pk"))
+    succeeded = Q(response_code__gte=200, response_code__lt=300)
+    last_success = attempts.filter(succeeded).order_by("-started_at").values("started_at")[:1]
+    failures = attempts.exclude(succeeded).exclude(error=DISABLED_ERROR)
+    return (
+        WebhookEndpoint.objects.filter(active=True)
+        .annotate(last_success=Subquery(last_success))
+        .annotate(
+            counting_from=Greatest(
+                Coalesce("last_success", "created_at"), Coalesce("enabled_at", "created_at")
+            )
+        )
+        .filter(
+            Exists(
+                failures.filter(started_at__gte=OuterRef("counting_from"), started_at__lte=cutoff)
+            )
+        )
+    )
+
+
+def disable_failing_endpoints(now=None) -> int:
+    """Disable every endpoint whose deliveries have all failed for WEBHOOKS_DISABLE_AFTER_DAYS,
+    and mail the workspace's owners and admins once. Returns how many were disabled.
+
+    The scheduler runs it every few minutes; 0 days turns it off.
+    """
+    days = settings.WEBHOOKS_DISABLE_AFTER_DAYS
+    if not days:
+        return 0
+    now = _now(now)
+    cutoff = now - timedelta(days=days)
+    disabled = 0
+    for endpoint_id in _failing_endpoints(cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            endpoint = _failing_endpoints(cutoff).select_for_update().filter(pk=endpoint_id).first()
+            if endpoint is None:  # enabled again, or succeeded, since the first look
+                continue
+            _disable(endpoint, _failing_reason(endpoint, days), automatically=True, now=now)
+            endpoint.save()
+            transaction.on_commit(lambda e=endpoint.pk: notify_disabled(e), robust=True)
+        disabled += 1
+    return disabled
+
+
+def _failing_reason(endpoint: WebhookEndpoint, days: int) -> str:
+    attempts = WebhookAttempt.objects.filter(
+        delivery__endpoint=endpoint, started_at__gte=endpoint.counting_from
+    ).exclude(error=DISABLED_ERROR)
+    first = attempts.order_by("started_at").first()
+    last = attempts.order_by("-started_at").first()
+    since = first.started_at.strftime("%Y-%m-%d %H:%M UTC") if first else "?"
+    error = (last.error or f"HTTP {last.response_code}") if last else "unknown"
+    plural = "s" if days != 1 else ""
+    return (
+        f"Disabled automatically: every delivery failed for {days} day{plural} "
+        f"(since {since}). Last error: {error[:150]}"
+    )
+
+
+def _admin_emails(workspace_id) -> list[str]:
+    members = Membership.objects.filter(
+        workspace_id=workspace_id, role__in=[Role.OWNER, Role.ADMIN]
+    ).exclude(user__email="")
+    return sorted(set(members.values_list("user__email", flat=True)))
+
+
+def notify_disabled(endpoint_id) -> None:
+    """Tell the workspace's owners and admins that an endpoint was disabled for failing."""
+    endpoint = WebhookEndpoint.objects.select_related("workspace").filter(pk=endpoint_id).first()
+    if endpoint is None or endpoint.active:
+        return
+    recipients = _admin_emails(endpoint.workspace_id)
+    if not recipients:
+        return
+    context = {
+        "endpoint": endpoint,
+        "workspace": endpoint.workspace,
+        "days": settings.WEBHOOKS_DISABLE_AFTER_DAYS,
+        "site_name": settings.SITE_NAME,
+        "webhooks_url": settings.SITE_ROOT + reverse("webhooks"),
+    }
+    send_mail(
+        subject=f"Webhook endpoint disabled for {endpoint.workspace.name} on {settings.SITE_NAME}",
+        message=render_to_string("webhooks/email/endpoint_disabled.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )

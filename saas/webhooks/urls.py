@@ -9,6 +9,7 @@ urlpatterns = [
     path("webhooks/<uuid:pk>", api.EndpointDetail.as_view(), name="api_webhook"),
     path("webhooks/<uuid:pk>/rotate-secret", api.RotateSecret.as_view(), name="api_webhook_rotate"),
     path("webhooks/<uuid:pk>/test", api.SendTest.as_view(), name="api_webhook_test"),
+    path("webhooks/<uuid:pk>/enable", api.EnableEndpoint.as_view(), name="api_webhook_enable"),
     path(
         "webhooks/<uuid:pk>/deliveries", api.DeliveryList.as_view(), name="api_webhook_deliveries"
     ),

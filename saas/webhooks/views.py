@@ -1,5 +1,7 @@
 """The webhooks page: endpoints, their secrets (shown once) and the delivery log."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
@@ -24,12 +26,18 @@ def _rotate(request, membership):
     return _run(request, services.rotate_secret, membership, endpoint_id, success=done)
 
 
+def _enable_and_resend(membership, post):
+    """Enable an endpoint and resend what it missed; the message says how many."""
+    _, resent = services.enable_endpoint(membership, post.get("id"), replay_missed=True)
+    return resent
+
+
 # action -> (service call, message on success) for the posts that redirect
 ACTIONS = {
     "test": (lambda m, p: services.send_test(m, p.get("id")), "Test event queued."),
     "delete": (lambda m, p: services.delete_endpoint(m, p.get("id")), "Endpoint deleted."),
     "enable": (
-        lambda m, p: services.update_endpoint(m, p.get("id"), active=True),
+        lambda m, p: services.enable_endpoint(m, p.get("id"), replay_missed=False),
         "Endpoint enabled.",
     ),
     "disable": (
@@ -54,13 +62,24 @@ def webhooks(request):
         call, success = ACTIONS[action]
         _run(request, call, membership, request.POST, success=success)
         return redirect("webhooks")
+    if action == "enable_resend":
+        resent = _run(request, _enable_and_resend, membership, request.POST)
+        if resent is not None:
+            messages.success(request, f"Endpoint enabled; {_events(resent)} queued again.")
+        return redirect("webhooks")
     if action in ("create", "rotate"):
         created = (_create if action == "create" else _rotate)(request, membership)
     return render(request, "webhooks/list.html", _context(membership, created))
 
 
+def _events(count: int) -> str:
+    return f"{count} missed event{'s' if count != 1 else ''}"
+
+
 def _context(membership, created):
-    endpoints = services.list_endpoints(membership)
+    endpoints = list(services.list_endpoints(membership))
+    for endpoint in endpoints:
+        endpoint.missed_events = services.missed_count(endpoint)
     deliveries = (
         WebhookDelivery.objects.filter(endpoint__workspace_id=membership.workspace_id)
         .select_related("endpoint")
@@ -72,4 +91,5 @@ def _context(membership, created):
         "events": EVENTS,
         "new_secret": created[1] if created else None,
         "new_secret_endpoint": created[0] if created else None,
+        "disable_after_days": settings.WEBHOOKS_DISABLE_AFTER_DAYS,
     }

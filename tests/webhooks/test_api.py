@@ -141,6 +141,7 @@ OBJECT_ENDPOINTS = [
     ("delete", "/api/v1/webhooks/{endpoint}", None),
     ("post", "/api/v1/webhooks/{endpoint}/rotate-secret", {}),
     ("post", "/api/v1/webhooks/{endpoint}/test", {}),
+    ("post", "/api/v1/webhooks/{endpoint}/enable", {"replay_missed": True}),
     ("get", "/api/v1/webhooks/{endpoint}/deliveries", None),
     ("get", "/api/v1/webhooks/{endpoint}/deliveries/{delivery}", None),
     ("post", "/api/v1/webhooks/{endpoint}/deliveries/{delivery}/replay", {}),

@@ -226,10 +226,28 @@ def test_the_next_checked_address_is_tried_when_one_does_not_answer(
 def test_a_disabled_endpoint_gets_nothing(personas, admin, endpoint, webhook_receiver):
     delivery = emit(personas)
     services.update_endpoint(admin, endpoint.pk, active=False)
+    assert services.deliver(delivery.pk) is None
+    delivery = reload(delivery)
+    assert delivery.status == DeliveryStatus.MISSED and delivery.attempts == 0
+    assert webhook_receiver.requests == []
+
+
+def test_an_attempt_under_way_when_the_endpoint_is_disabled_counts_as_missed(
+    personas, admin, endpoint, webhook_receiver, monkeypatch
+):
+    webhook_receiver.fail(1, status=500)
+    delivery = emit(personas)
+    post = transport.post
+
+    def disabled_meanwhile(*args, **kwargs):
+        services.update_endpoint(admin, endpoint.pk, active=False)
+        return post(*args, **kwargs)
+
+    monkeypatch.setattr(transport, "post", disabled_meanwhile)
     services.deliver(delivery.pk)
     delivery = reload(delivery)
-    assert delivery.status == DeliveryStatus.FAILED and "disabled" in delivery.last_error
-    assert webhook_receiver.requests == []
+    assert delivery.status == DeliveryStatus.MISSED and delivery.next_attempt_at is None
+    assert delivery.last_response_code == 500 and delivery.attempts == 1
 
 
 def test_a_deleted_endpoint_drops_its_deliveries(personas, admin, endpoint):

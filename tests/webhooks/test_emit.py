@@ -1,5 +1,6 @@
-"""emit_event: one delivery per subscribed, active endpoint of the workspace, once per
-event and object, queued only after the caller's transaction commits."""
+"""emit_event: one delivery per subscribed endpoint of the workspace, once per event and
+object, queued only after the caller's transaction commits; a disabled endpoint's is
+recorded as missed and not queued."""
 
 import uuid
 
@@ -28,10 +29,13 @@ def test_it_creates_a_delivery_for_each_subscribed_active_endpoint(personas, adm
     make(other_workspace)
 
     video_id = str(uuid.uuid4())
-    deliveries = services.emit_event(personas.workspace_a, "video.completed", {"id": video_id})
+    created = services.emit_event(personas.workspace_a, "video.completed", {"id": video_id})
+    [missed] = [d for d in created if d.endpoint_id == inactive.pk]
+    deliveries = [d for d in created if d is not missed]
 
     assert {d.endpoint_id for d in deliveries} == {everything.pk, completed.pk}
-    assert WebhookDelivery.objects.count() == 2
+    assert WebhookDelivery.objects.count() == 3
+    assert missed.status == DeliveryStatus.MISSED and missed.next_attempt_at is None
     [event_id] = {d.event_id for d in deliveries}
     assert event_id.startswith("evt_")
     payload = deliveries[0].payload

@@ -88,6 +88,8 @@ POSTS = [
     {"action": "test", "id": "{endpoint}"},
     {"action": "rotate", "id": "{endpoint}"},
     {"action": "disable", "id": "{endpoint}"},
+    {"action": "enable", "id": "{endpoint}"},
+    {"action": "enable_resend", "id": "{endpoint}"},
     {"action": "delete", "id": "{endpoint}"},
     {"action": "replay", "endpoint": "{endpoint}", "id": "{delivery}"},
 ]
