@@ -37,7 +37,7 @@ def test_a_bad_upload_shows_the_reason_on_the_form(team):
         reverse("translation_create"), {"video": video, "target_languages": "es"}
     )
     assert response.status_code == 400
-    assert "This file is not a video we can read" in response.content.decode()
+    assert "This file is text, not a video we can read" in response.content.decode()
     assert not Translation.objects.exists()
 
 
