@@ -276,7 +276,11 @@ def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
         if pipeline.price is not None:
             from saas.billing import services as billing
 
-            billing.settle_credits(job.workspace, job.pk, pipeline.price(job))
+            price = pipeline.price(job)
+            billing.settle_credits(job.workspace, job.pk, price)
+            charged = min(max(int(price), 0), job.credits_reserved)  # as settle_credits does
+            records(pipeline).filter(pk=job.pk).update(credits_charged=charged)
+            job.credits_charged = charged
         _announce(pipeline, job, pipeline.completed_event)
         _after_commit_end_hooks(pipeline, job)
 

@@ -38,6 +38,8 @@ class JobRecord(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     stage_started_at = models.DateTimeField(null=True, blank=True)
     credits_reserved = models.IntegerField(default=0)
+    # What the finished job cost (at most what was reserved); None until it completes.
+    credits_charged = models.IntegerField(null=True, blank=True)
     # Queued behind the plan's render slots: no worker has its stage until one frees
     # (engine.release_held), so a job over the cap waits in line instead of failing.
     held = models.BooleanField(default=False)

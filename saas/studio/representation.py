@@ -31,6 +31,8 @@ def queue_position(video: Video) -> int | None:
 
 
 def video_data(video: Video) -> dict:
+    # What the customer pays: the reservation until it is settled, then the charge.
+    credits = video.credits_reserved if video.credits_charged is None else video.credits_charged
     error = None
     if video.error_code:
         error = {"code": video.error_code, "message": video.error_message}
@@ -44,7 +46,8 @@ def video_data(video: Video) -> dict:
         "eta_seconds": video.eta_seconds,
         "queue_position": queue_position(video),
         "duration_s": video.duration_s,
-        "credits": video.credits_reserved,
+        "credits": credits,
+        "credits_charged": video.credits_charged,
         "outputs": {name: file_url(getattr(video, name)) for name in OUTPUTS},
         "error": error,
         "source_url": video.source_url or None,

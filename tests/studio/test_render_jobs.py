@@ -41,6 +41,9 @@ def test_a_video_goes_from_queued_to_completed_and_is_charged_once(funded, stub_
     assert video.mp4.storage.exists(video.mp4.name)
     charged = billing.estimate_cost(funded.workspace_a, video.duration_s)
     assert billing.balance(funded.workspace_a) == before - charged
+    # The video says what it cost, not what was held for it.
+    assert body["credits_charged"] is None and body["credits"] >= charged
+    assert done["credits"] == done["credits_charged"] == charged
 
 
 def test_a_stage_is_claimed_by_one_worker_at_a_time(funded):
