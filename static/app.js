@@ -99,3 +99,35 @@ const App = (() => {
 
   return { api, ApiError, showError, clearErrors, poll, formatSeconds, playVoice };
 })();
+
+// Behaviour the markup asks for with data- attributes. The Content-Security-Policy
+// (saas/csp.py) runs no inline <script> and no onclick=/onsubmit= handler, so
+// templates say what they want and this code does it:
+// - <form data-confirm="Delete this?">: asks first, and submits only on OK;
+// - <select data-submit-on-change>: submits its form when a choice is made;
+// - <form data-busy-form>: while it submits, its button is disabled and shows its
+//   data-busy-label, and its .busy-note appears.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset?.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !form.matches?.("[data-busy-form]")) return;
+  const button = form.querySelector("button[type=submit]");
+  if (button) {
+    button.disabled = true;
+    if (button.dataset.busyLabel) button.textContent = button.dataset.busyLabel;
+  }
+  const note = form.querySelector(".busy-note");
+  if (note) note.hidden = false;
+});
+
+document.addEventListener("change", (event) => {
+  const control = event.target;
+  if (control.matches?.("[data-submit-on-change]") && control.form) control.form.submit();
+});
