@@ -8,6 +8,7 @@ Every variable is documented in deploy/.env.example (a test keeps them in step).
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "saas.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "saas.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +167,27 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Rate limits on the account forms (allauth), counted in the cache (production: one
+# Redis for every web process, CACHE_URL). A limit is "N/period/per": N per period
+# (s, m, h, d; "5m" is five minutes) per client address (ip) or e-mail address (key),
+# several separated by commas; an empty value turns one off. A failed log-in counts
+# against both; past either limit even the right password is refused for a while.
+ACCOUNT_RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", "30/m/ip"),
+    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,30/h/ip,5/5m/key"),
+    "signup": env("RATE_LIMIT_SIGNUP", "20/h/ip"),
+    "reset_password": env("RATE_LIMIT_RESET_PASSWORD", "10/h/ip,3/h/key"),
+    "reset_password_from_key": env("RATE_LIMIT_RESET_PASSWORD_FROM_KEY", "20/m/ip"),
+}
+for _action, _rates in ACCOUNT_RATE_LIMITS.items():
+    for _rate in filter(None, (r.strip() for r in _rates.split(","))):
+        if not re.fullmatch(r"\d+/\d*[smhd](/(ip|key|user))?", _rate):
+            raise ImproperlyConfigured(
+                f"The {_action} rate limit {_rate!r} is not N/period/per, e.g. 10/m/ip"
+            )
+# The client's address for those limits: behind this many proxies that append it to
+# X-Forwarded-For (deploy/nginx: 1), the last address they add; 0 reads the socket's.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1)
 
 # E-mail: printed to the console unless an SMTP URL-ish config is given.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -311,6 +334,11 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
 SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every HTML page (saas/csp.py). SITE_ROOT and media's
+# own host (S3, or MEDIA_URL's) are allowed for images and video; add others (a CDN
+# in front of the bucket) here. Report-only: browsers report violations, block nothing.
+CSP_MEDIA_ORIGINS = envlist("CSP_MEDIA_ORIGINS")
+CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", "False")
 
 # Uploads: Django keeps bodies over this in temp files, never in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
