@@ -37,3 +37,13 @@ def test_projects_round_trip(personas):
     assert client.get(f"/api/v1/projects/{project_id}").json()["description"] == "Q3"
     assert client.delete(f"/api/v1/projects/{project_id}").status_code == 204
     assert client.get(f"/api/v1/projects/{project_id}").status_code == 404
+
+
+def test_a_django_404_from_a_view_keeps_the_error_shape(personas):
+    """The fuzzer found this one as a 500: a view raising Django's Http404 (an unknown
+    voice's preview) reached the error handler, which expected DRF's exceptions only."""
+    client = api_client_for(personas.owner, personas.workspace_a)
+    response = client.get("/api/v1/voices/no-such-voice/preview")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found" and "no-such-voice" in error["message"]

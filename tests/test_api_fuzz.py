@@ -1,9 +1,11 @@
 """Fuzz every API operation from its OpenAPI schema: no input may cause a 500.
 
-Operations that fetch URLs (product pages) or synthesise speech are left out:
-random URLs would mean DNS lookups, and their inputs are covered by their own
-tests. Example counts are kept small so CI stays fast; raise FUZZ_EXAMPLES
-locally for a deeper run.
+Operations that fetch URLs (product pages, webhook tests and replays) or
+synthesise speech are fuzzed on their own: every URL the fuzzer writes is
+pointed at the local shop (so a page really is read, under the same SSRF
+guard, and nothing depends on DNS), with fewer examples since each one may
+start a browser page or a voice. Example counts are kept small so CI stays
+fast; raise FUZZ_EXAMPLES locally for a deeper run.
 """
 
 import os
@@ -49,5 +51,47 @@ def bearer(personas, keep_test_connection):
     suppress_health_check=list(HealthCheck),
 )
 def test_no_input_causes_a_server_error(case, bearer):
+    response = case.call(headers={"Authorization": bearer})
+    assert response.status_code < 500, (case.method, case.path, response.text[:500])
+
+
+def _local(value, shop_base: str):
+    """VALUE with every string that looks like a URL pointed at the local shop."""
+    from urllib.parse import quote
+
+    if isinstance(value, dict):
+        return {key: _local(item, shop_base) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_local(item, shop_base) for item in value]
+    if isinstance(value, str) and (value.startswith(("http:", "https:")) or "url" in value):
+        return f"{shop_base}/{quote(value[:40], safe='')}"
+    return value
+
+
+@pytest.fixture
+def local_shop(settings):
+    from .scraper.server import ShopServer
+
+    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    server = ShopServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+@schema.include(path_regex=SKIP).parametrize()
+@settings(
+    max_examples=max(2, EXAMPLES // 4),  # each example may read a page or speak
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_input_to_an_operation_that_fetches_urls_causes_a_server_error(case, bearer, local_shop):
+    if isinstance(case.body, dict):
+        case.body = _local(case.body, local_shop.base)
+        for key in ("url", "source_url", "product_url"):
+            if key in case.body and not isinstance(case.body[key], str):
+                continue
+            if key in case.body:
+                case.body[key] = local_shop.base + "/product"
     response = case.call(headers={"Authorization": bearer})
     assert response.status_code < 500, (case.method, case.path, response.text[:500])
