@@ -54,6 +54,40 @@ def shop():
     server.stop()
 
 
+# Every page reports what its Content-Security-Policy blocked (saas/csp.py) to the
+# console, where the fixtures below collect it; Chromium logs its own "Refused to ...
+# because it violates the following Content Security Policy directive" there too.
+# The policy has no 'unsafe-eval': give page.wait_for_function a function ("() => ..."),
+# which Playwright evaluates once, never a bare expression, which it evals at every poll.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+  + ` at ${e.sourceFile || location.href}:${e.lineNumber}`));"""
+
+
+class WatchedBrowser:
+    """Chromium whose every context (a test's own second user's too) records the CSP
+    violations of its pages in `csp_violations`."""
+
+    def __init__(self, chromium):
+        self.chromium = chromium
+        self.csp_violations: list[str] = []
+
+    def new_context(self, **kwargs):
+        context = self.chromium.new_context(**kwargs)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(
+                f"{message.page.url if message.page else '?'}: {message.text}"
+            )
+
+    def __getattr__(self, name):
+        return getattr(self.chromium, name)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Chromium, closed with the module: Playwright's sync API holds an event loop
@@ -62,13 +96,15 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield chromium
+        yield WatchedBrowser(chromium)
         chromium.close()
 
 
 @pytest.fixture
 def page(browser, request):
-    """A fresh browser context; page errors fail the test, screenshots are kept."""
+    """A fresh browser context; page errors and Content-Security-Policy violations (in
+    any context of the test) fail the test, screenshots are kept."""
+    browser.csp_violations.clear()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -77,6 +113,9 @@ def page(browser, request):
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+    assert not browser.csp_violations, (
+        f"Content-Security-Policy violations: {browser.csp_violations}"
+    )
 
 
 def shot(page, name: str, *, phone: bool = False) -> Path:
@@ -120,7 +159,7 @@ def _settle(page) -> None:
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.evaluate("window.scrollTo(0, 0)")
     try:
-        page.wait_for_function("[...document.images].every(i => i.complete)", timeout=10_000)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=10_000)
     except Exception:  # noqa: S110 (a slow image should not fail the flow; the shot shows it)
         pass
 

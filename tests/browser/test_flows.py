@@ -40,12 +40,14 @@ def test_a_seller_turns_a_product_link_into_a_video(page, app, shop):
     page.get_by_label("Tone").select_option("friendly")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Regenerate script").click()
-    page.wait_for_function("!document.querySelector('#script button.secondary').disabled")
+    page.wait_for_function("() => !document.querySelector('#script button.secondary').disabled")
     first = page.get_by_label("Script for scene 1")
     first.fill("Meet the Northwind Trail Mug: hot coffee all day long.")
     page.get_by_label("Voice", exact=True).first.select_option("espeak:en-us")
     page.locator("#look").get_by_text("1:1 square").click()
-    page.wait_for_function("document.querySelector('#save-state').textContent.startsWith('Saved')")
+    page.wait_for_function(
+        "() => document.querySelector('#save-state').textContent.startsWith('Saved')"
+    )
     estimate = page.locator("#estimate")
     estimate.get_by_text("credits").first.wait_for()
     assert re.search(r"Cost\s*\d+ credits", estimate.inner_text())
