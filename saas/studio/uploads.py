@@ -246,9 +246,12 @@ def probe_stored_video(path: Path, max_seconds: float, field: str = "video"):
         raise ServiceError(exc.message, field=field, code=exc.code) from None
 
 
-def verify_video(upload, folder: Path, max_seconds: float, field: str = "video"):
+def verify_video(
+    upload, folder: Path, max_seconds: float, field: str = "video", limit_is="the limit here is"
+):
     """A video with sound that decodes, up to MAX_SECONDS and 500 MB, or a ServiceError
-    naming FIELD. Returns (VideoInfo, the copy written into FOLDER).
+    naming FIELD. Returns (VideoInfo, the copy written into FOLDER). LIMIT_IS says
+    whose limit MAX_SECONDS is, in a refusal ("your plan translates videos of up to").
 
     Before PyAV opens it: the first bytes must be an MP4/MOV or WebM/Matroska
     (the one its extension names), and ffmpeg's header (read with a time limit)
@@ -298,8 +301,8 @@ def verify_video(upload, folder: Path, max_seconds: float, field: str = "video")
     _refuse_big_picture(probe, field)
     if probe.duration_s and probe.duration_s > max_seconds + checks.LENGTH_TOLERANCE_S:
         raise ServiceError(
-            f"This video is {checks.format_duration(probe.duration_s)} long; the limit here "
-            f"is {checks.format_duration(max_seconds)}.",
+            f"This video is {checks.format_duration(probe.duration_s)} long; {limit_is} "
+            f"{checks.format_duration(max_seconds)}.",
             field=field,
             code="too_long",
         )

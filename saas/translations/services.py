@@ -226,7 +226,8 @@ def create_translation(
                 raise ServiceError(
                     "Attach a video (MP4, MOV or WebM), or give a video_id.", field="video"
                 )
-            info, path = verify_video(upload, Path(tmp), plan.max_video_seconds)
+            info, path = verify_video(upload, Path(tmp), plan.max_video_seconds,
+                                      limit_is="your plan translates videos of up to")  # fmt: skip
             name = Path(upload.name or "video.mp4").name
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
         credits = billing.estimate_cost(workspace, info.duration_s)

@@ -299,3 +299,20 @@ def test_a_translation_upload_that_is_a_web_page_is_refused(personas, creator):
     refused(creator.post("/api/v1/translations", body, format="multipart"), "subtitles",
             "invalid_subtitles", "a PNG image, not SRT or WebVTT")  # fmt: skip
     assert not Translation.objects.exists()
+
+
+def test_a_translation_longer_than_the_plan_allows_is_refused_from_the_header(
+    personas, creator, tmp_path, monkeypatch
+):
+    import avatar.dub.probe
+    from saas.translations.models import Translation
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a video over the plan's length must not be opened by PyAV")
+
+    monkeypatch.setattr(avatar.dub.probe, "probe_video", no_decoding)
+    long = talking_video(tmp_path, "32x32", 63)  # the Free plan translates up to a minute
+    body = {"video": SimpleUploadedFile("talk.mp4", long), "target_languages": "es"}
+    refused(creator.post("/api/v1/translations", body, format="multipart"), "video", "too_long",
+            "1 min 3 s long; your plan translates videos of up to 1 minute")  # fmt: skip
+    assert not Translation.objects.exists()
