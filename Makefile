@@ -88,6 +88,10 @@ test-browser: setup ## Drive the running product in Chromium (sign up, link to v
 prod-smoke: setup ## Production topology here (PostgreSQL, Redis, S3, gunicorn, 2 workers); one video end to end
 	@bash deploy/prod-smoke.sh
 
+.PHONY: faults
+faults: setup ## The fault suite: prod-smoke, then PostgreSQL/Redis restarts, a killed worker, S3 down, ffmpeg killed, a full disk while videos render
+	@SMOKE_FAULTS=1 bash deploy/prod-smoke.sh
+
 .PHONY: bench
 bench: setup ## Run the benchmarks (one JSON object per line)
 	@$(PY) -m benchmarks

@@ -128,6 +128,13 @@ def _run_ffmpeg(
     if proc.wait() != 0:
         stderr.seek(0)
         tail = stderr.read().decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
+        if proc.returncode < 0:  # stopped from outside (the OOM killer, an operator)
+            raise EncodeFailed(
+                f"The video encoder was stopped (signal {-proc.returncode}) before it "
+                "finished; the render is tried again.",
+                tail,
+                retryable=True,
+            )
         raise EncodeFailed(f"ffmpeg exited with status {proc.returncode}: {tail}", tail)
 
 

@@ -55,6 +55,6 @@ class SpeechFailed(AvatarError):
 class EncodeFailed(AvatarError):
     """ffmpeg failed to write the video; ``stderr_tail`` holds its last words."""
 
-    def __init__(self, message: str, stderr_tail: str = "") -> None:
-        super().__init__("encode_failed", message, field=None, retryable=False)
+    def __init__(self, message: str, stderr_tail: str = "", retryable: bool = False) -> None:
+        super().__init__("encode_failed", message, field=None, retryable=retryable)
         self.stderr_tail = stderr_tail

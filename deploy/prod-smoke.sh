@@ -10,6 +10,9 @@
 # checks that /readyz turns 503. Everything it started is stopped on exit.
 # SMOKE_LOAD=1 (make bench) then stops the workers and load-tests the API
 # (deploy/load.py): a video's status at 200 requests/s, video creation at 20/s.
+# SMOKE_FAULTS=1 (make faults) then runs the fault suite (deploy/faults.py):
+# PostgreSQL and Redis restarted, a worker killed, S3 down, ffmpeg killed and the
+# work disk full, each while videos render; a lost or twice-charged video fails it.
 # Logs stay in $SMOKE_KEEP (if set) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +65,10 @@ stop_all() {
 cleanup() {
   local status=$?
   stop_all
+  if [ -f "$work/extra.pids" ]; then  # processes the fault suite started
+    while read -r pid; do kill -KILL -- "-$pid" 2>/dev/null || true; done <"$work/extra.pids"
+  fi
+  mountpoint -q "$work/tiny" 2>/dev/null && umount -l "$work/tiny" || true
   [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
   as_pg "$pgbin/pg_ctl -D $work/pg -m immediate stop" >/dev/null 2>&1 || true
   if [ "$status" != 0 ]; then
@@ -118,6 +125,8 @@ export WORKER_HEARTBEAT_SECONDS=2 XDG_CONFIG_HOME="$work/config"
 unset REDIS_URL
 # The load test is one key: the per-workspace rate limit would answer it 429.
 if [ -n "${SMOKE_LOAD:-}" ]; then export API_RATE_LIMIT=1000000/min; fi
+# The fault suite waits for the sweeper: leases and lost messages are noticed in seconds.
+if [ -n "${SMOKE_FAULTS:-}" ]; then export RENDER_LEASE_SECONDS=10 RENDER_QUEUED_RESEND_SECONDS=10; fi
 
 "$PY" - <<'EOF'
 import os
@@ -157,6 +166,14 @@ if [ -n "${SMOKE_LOAD:-}" ]; then
   in_fg "$PY" deploy/load.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
     --video "$(cat "$work/video-id")"
   say "load test done"
+fi
+
+if [ -n "${SMOKE_FAULTS:-}" ]; then
+  in_fg "$PY" deploy/faults.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
+    --work "$work" --pg-bin "$pgbin" --pg-data "$work/pg" --redis-port "$redis_port" \
+    --s3-port "$s3_port" --s3-pid "$pid_s3" --worker-cpu-pid "$pid_worker_cpu" \
+    --worker-gpu-pid "$pid_worker_gpu"
+  say "fault suite done"
 fi
 
 # Readiness must notice a broker that went away ----------------------------------

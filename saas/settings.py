@@ -124,7 +124,11 @@ TEMPLATES = [
 # (postgres://user:pass@host:5432/name in production).
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=60,
+        # A connection kept across requests is checked first: after a database restart
+        # the next request reconnects instead of failing (the fault suite found it).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

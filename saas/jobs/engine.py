@@ -13,6 +13,7 @@ pipeline without stages) takes its progress and status from its children.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import socket
@@ -57,9 +58,27 @@ def is_transient(exc: Exception) -> bool:
     retryable = getattr(exc, "retryable", None)
     if retryable is not None:
         return bool(retryable)
-    return isinstance(exc, TRANSIENT) or (
-        isinstance(exc, DatabaseError) and "deadlock" in str(exc).lower()
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True  # a full disk is freed by an operator (or by other jobs ending)
+    return (
+        isinstance(exc, TRANSIENT)
+        or (isinstance(exc, DatabaseError) and "deadlock" in str(exc).lower())
+        or _storage_unreachable(exc)
     )
+
+
+def _storage_unreachable(exc: Exception) -> bool:
+    """S3-compatible storage that cannot be reached (botocore's connection errors,
+    which are not Python's ConnectionError): it comes back, so the stage is retried."""
+    return any(
+        cls.__module__.startswith("botocore") and cls.__name__ in STORAGE_OUTAGES
+        for cls in type(exc).__mro__
+    )
+
+
+STORAGE_OUTAGES = frozenset(
+    {"EndpointConnectionError", "ConnectionClosedError", "ConnectTimeoutError", "ReadTimeoutError"}
+)
 
 
 def worker_id() -> str:

@@ -222,3 +222,21 @@ def test_toy_stages_are_real_actors_on_their_queues():
     assert toy.ACTORS["prepare"].queue_name == "default"
     assert toy.ACTORS["work"].queue_name == "tts"
     assert toy.ACTORS["work"].actor_name == "toy_work"
+
+
+def test_outages_that_pass_are_retried_and_mistakes_are_not():
+    """What the fault suite (make faults) found: a full work disk, unreachable S3 storage
+    and an encoder killed from outside used to fail videos for good."""
+    import errno
+
+    from botocore.exceptions import EndpointConnectionError
+
+    from avatar.errors import EncodeFailed, InvalidInput
+
+    assert engine.is_transient(OSError(errno.ENOSPC, "No space left on device"))
+    assert engine.is_transient(EndpointConnectionError(endpoint_url="http://s3.local"))
+    assert engine.is_transient(EncodeFailed("stopped", retryable=True))
+    assert not engine.is_transient(EncodeFailed("ffmpeg exited with status 1"))
+    assert not engine.is_transient(OSError(errno.EACCES, "Permission denied"))
+    assert not engine.is_transient(InvalidInput("script", "empty"))
+    assert not engine.is_transient(ValueError("a bug"))
