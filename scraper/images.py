@@ -88,6 +88,9 @@ def inspect(data: bytes, url: str, index: int) -> ImageInfo:
             rgb = image.convert("RGB")
             info.dhash = dhash(rgb)
             info.colors = len(rgb.resize((64, 64)).getcolors(64 * 64) or [])
+    except Image.DecompressionBombError:  # Pillow's own limit, which the app sets lower
+        info.rejected = "too many pixels"
+        return info
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         info.rejected = f"not an image ({exc.__class__.__name__})"
         return info

@@ -155,9 +155,19 @@ OVERFLOWING = """() => [...document.querySelectorAll('body *')]
 
 
 def _settle(page) -> None:
-    """Load lazy images (scroll through the page) and wait for them, before a screenshot."""
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.evaluate("window.scrollTo(0, 0)")
+    """Load lazy images (scroll through the page) and wait for them, before a screenshot.
+
+    A page that reloads itself when its job moves on (a translation being
+    transcribed) may navigate under us: then wait for the new page and scroll again."""
+    for attempt in range(3):
+        try:
+            page.wait_for_load_state("load")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.evaluate("window.scrollTo(0, 0)")
+            break
+        except Exception as exc:
+            if "context was destroyed" not in str(exc) or attempt == 2:
+                raise
     try:
         page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=10_000)
     except Exception:  # noqa: S110 (a slow image should not fail the flow; the shot shows it)

@@ -84,3 +84,17 @@ def test_no_usable_image_is_a_no_images_error(shop):
             DownloadLimits(timeout_s=5),
         )
     assert caught.value.code == "no_images"
+
+
+def test_an_image_over_pillows_pixel_limit_is_skipped_not_a_crash(monkeypatch):
+    """The app lowers Pillow's limit (decompression bombs); an image past twice that makes
+    Pillow raise rather than warn, and the scrape must skip it like any other bad image."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (200, 40, 40)).save(buffer, format="PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 40,000 px is over twice that
+    info = inspect(buffer.getvalue(), "https://shop.example/huge.png", 0)
+    assert info.rejected == "too many pixels"
