@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="CIDR",
-        help="allow an internal network (tests only), e.g. 127.0.0.1/32",
+        help="allow an internal network (tests only), e.g. 127.0.0.1/32; "
+        "SCRAPER_ALLOW_NETWORKS and SCRAPER_ALLOW_HOSTS are read too",
     )
     parser.add_argument("--timeout", type=float, default=45.0, help="scrape time limit (s)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,8 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item for item in os.environ.get(name, "").replace(",", " ").split() if item)
+
+
 def _config(args) -> ScrapeConfig:
-    policy = UrlPolicy(allow_networks=tuple(args.allow_network))
+    """The web app's allowlist (SCRAPER_ALLOW_NETWORKS, _HOSTS) plus --allow-network."""
+    policy = UrlPolicy(
+        allow_networks=_env_list("SCRAPER_ALLOW_NETWORKS") + tuple(args.allow_network),
+        allow_hosts=_env_list("SCRAPER_ALLOW_HOSTS"),
+    )
     return ScrapeConfig(
         policy=policy, total_timeout_s=args.timeout, goto_timeout_s=min(20.0, args.timeout)
     )

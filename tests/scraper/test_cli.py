@@ -83,3 +83,14 @@ def test_a_refused_url_exits_non_zero_with_the_reason():
 def test_a_bad_scheme_exits_non_zero():
     result = run("scrape", "file:///etc/passwd")
     assert result.returncode == 2 and "refused_url" in result.stderr
+
+
+def test_the_cli_reads_the_web_apps_allowlist_from_the_environment(monkeypatch):
+    from scraper.__main__ import _config, _parser
+
+    monkeypatch.setenv("SCRAPER_ALLOW_NETWORKS", "127.0.0.1/32, 10.9.0.0/16")
+    monkeypatch.setenv("SCRAPER_ALLOW_HOSTS", "shop.internal")
+    args = _parser().parse_args(["--allow-network", "192.168.5.0/24", "scrape", "http://x.test/"])
+    policy = _config(args).policy
+    assert policy.allow_networks == ("127.0.0.1/32", "10.9.0.0/16", "192.168.5.0/24")
+    assert policy.allow_hosts == ("shop.internal",)
