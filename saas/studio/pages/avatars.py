@@ -102,9 +102,11 @@ HINTS = {
 
 
 def _hint(issue: dict) -> dict:
+    """One problem as a person reads it, said once: our title and fix where we have
+    them (the checker's own sentence said the same again under it), else its sentence."""
     code = issue.get("code") or "invalid"
     title, fix = HINTS.get(code, (issue.get("message", ""), ""))
-    return {"code": code, "title": title, "fix": fix, "detail": issue.get("message", "")}
+    return {"code": code, "title": title, "fix": fix, "detail": ""}
 
 
 def feedback(report: dict) -> dict:
