@@ -7,6 +7,7 @@
 (() => {
   const DATA = JSON.parse(document.getElementById("editor-data").textContent);
   const root = document.getElementById("editor");
+  const MAX_SCRIPT_CHARS = DATA.limits.script_chars; // the API refuses longer scripts
   const canEdit = DATA.canEdit;
   let draft = DATA.draft;
   let req = normalise(draft.request);
@@ -333,10 +334,19 @@
     const path = `scenes.${index}`;
     const last = scenes().length - 1;
     const headingId = nextId("scene-h");
-    const script = h("textarea", { rows: 4, maxlength: 5000, "data-field": `${path}.script`, disabled: !canEdit, placeholder: "What the presenter says in this scene…" });
+    // No maxlength: a pasted script longer than the limit is kept whole and the count
+    // says what to do, instead of being cut off without a word.
+    const script = h("textarea", { rows: 4, "data-field": `${path}.script`, disabled: !canEdit, placeholder: "What the presenter says in this scene…" });
     script.value = scene.script || "";
-    const count = h("span", { class: "muted count" });
-    const updateCount = () => { count.textContent = `${wordsOf(scene.script)} words · about ${App.formatSeconds(secondsOf(scene))}`; };
+    const count = h("span", { class: "muted count", "aria-live": "polite" });
+    const updateCount = () => {
+      const length = (scene.script || "").length;
+      const over = length > MAX_SCRIPT_CHARS;
+      count.className = over ? "field-error count" : "muted count";
+      count.textContent = over
+        ? `${length.toLocaleString()} characters: a scene holds at most ${MAX_SCRIPT_CHARS.toLocaleString()}. Split it into two scenes (⧉ duplicates this one).`
+        : `${wordsOf(scene.script)} words · about ${App.formatSeconds(secondsOf(scene))}`;
+    };
     script.addEventListener("input", () => { scene.script = script.value; updateCount(); changed(); });
     updateCount();
 

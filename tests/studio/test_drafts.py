@@ -220,6 +220,24 @@ def test_the_link_page_names_a_bad_url(funded):
     assert not Draft.objects.exists()
 
 
+def test_a_link_pasted_without_https_gets_it_added():
+    from saas.studio.pages.editor import with_scheme
+
+    assert with_scheme("shop.example/products/mug") == "https://shop.example/products/mug"
+    assert with_scheme("www.shop.example") == "https://www.shop.example"
+    assert with_scheme("//cdn.shop.example/p") == "https://cdn.shop.example/p"
+    assert with_scheme("http://shop.example/") == "http://shop.example/"
+    assert with_scheme("not a link") == "not a link"  # still refused, by name
+
+
+def test_the_link_page_reads_a_link_without_its_scheme(funded):
+    client = web_client(funded.creator, funded.workspace_a)
+    response = client.post("/create/link/", {"url": "169.254.169.254/latest/", "aspect": "9:16"})
+    assert response.status_code == 400  # refused for where it points, not for its form
+    assert b"Paste the full address" not in response.content
+    assert b'value="https://169.254.169.254/latest/"' in response.content
+
+
 def test_another_workspace_cannot_open_or_delete_a_draft(funded):
     draft = drafts.create_draft(funded.membership(funded.creator), {"scenes": [SCENE]})
     outsider = web_client(funded.outsider, funded.workspace_b)

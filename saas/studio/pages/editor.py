@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from avatar.pipeline import MAX_SCRIPT_CHARS
 from saas.errors import ServiceError
 from saas.web import found, run_service
 from saas.workspaces.models import Role, role_at_least
@@ -93,6 +94,7 @@ def create_from_link(request):
     error = None
     if request.method == "POST":
         form.update({k: request.POST.get(k, v).strip() for k, v in form.items()})
+        form["url"] = with_scheme(form["url"])
         try:
             draft = drafts.draft_from_link(request.membership, _link_request(form))
         except ServiceError as exc:
@@ -102,6 +104,15 @@ def create_from_link(request):
     context = {"form": form, "error": error, "can_edit": _can_edit(request)}
     context.update(tones=drafts.TONES, lengths=drafts.LENGTHS)
     return render(request, "studio/link.html", context, status=400 if error else 200)
+
+
+def with_scheme(url: str) -> str:
+    """A pasted link without its scheme ("shop.example/p/1", "www.shop.example") gets
+    https://, as a browser's address bar would; anything else is left for the checks."""
+    bare = url.removeprefix("//")
+    if bare and "://" not in bare and " " not in bare and "." in bare.split("/", 1)[0]:
+        return "https://" + bare
+    return url
 
 
 def _link_request(form: dict) -> dict:
@@ -128,6 +139,7 @@ def editor(request, pk):
             "layouts": [{"id": i, "name": n, "help": h} for i, n, h in LAYOUTS],
             "music": _music(),
             "defaults": {"voice": DEFAULT_VOICE, "avatar": DEFAULT_AVATAR},
+            "limits": {"script_chars": MAX_SCRIPT_CHARS},
             "urls": {
                 "draft": reverse("api_draft", args=[draft.pk]),
                 "render": reverse("api_draft_render", args=[draft.pk]),
