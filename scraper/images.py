@@ -14,6 +14,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -200,10 +201,33 @@ def fetch_images(
     chosen = choose_images(tried, rules)
     if not chosen:
         reasons = "; ".join(f"{i.url}: {i.rejected}" for i in tried[:5]) or "no image URLs"
-        raise NoImages(f"No usable product image was found ({reasons})")
+        error = NoImages(f"No usable product image was found ({reasons})")
+        error.tried = tried
+        raise error
     if out_dir is not None:
         _save(chosen, Path(out_dir))
     return chosen, tried
+
+
+def why_no_images(tried: list[ImageInfo], found: int) -> str:
+    """Why none of a page's images could be used, for the seller (no error codes)."""
+    if not found:
+        return "We found no product images on this page."
+    reasons = [info.rejected or "" for info in tried]
+    host = urlsplit(tried[0].url).hostname if tried else None
+    where = f" ({host})" if host else ""
+    if all(r.startswith(("network", "timeout")) for r in reasons):
+        return (f"We found {found} product images but could not download them: the shop's "
+                f"image server{where} did not answer.")  # fmt: skip
+    if all(r.startswith(("refused_url",)) for r in reasons):
+        return (f"We found {found} product images, but they are on addresses we do not "
+                f"download from for safety{where}.")  # fmt: skip
+    if all(r.startswith(("blocked", "not_found")) for r in reasons):
+        return (
+            f"We found {found} product images, but the shop{where} would not let us download them."
+        )
+    return (f"We found {found} product images, but none was a photo we could use "
+            "(too small, broken or a logo).")  # fmt: skip
 
 
 def _save(chosen: list[ImageInfo], out_dir: Path) -> None:

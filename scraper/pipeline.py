@@ -7,9 +7,9 @@ from pathlib import Path
 
 from .browser import Page, scrape
 from .config import DownloadLimits, ScrapeConfig
-from .errors import NotProductPage
+from .errors import NoImages, NotProductPage
 from .extract import Product, extract
-from .images import ImageInfo, ImageRules, fetch_images
+from .images import ImageInfo, ImageRules, fetch_images, why_no_images
 
 
 @dataclass
@@ -19,6 +19,8 @@ class ScrapeResult:
     product: Product
     page: Page
     images: list[ImageInfo] = field(default_factory=list)
+    # Why no image could be used, in words for the seller ("" when some were).
+    images_problem: str = ""
 
 
 def product_from_page(page: Page) -> Product:
@@ -53,13 +55,18 @@ def scrape_product(
 
     Raises:
         RefusedUrl, NotFound, Blocked, Timeout, TooLarge, NetworkError,
-        NotProductPage, NoImages (only with ``image_dir``).
+        NotProductPage. Images that cannot be downloaded or used do not fail the
+        scrape: ``images`` is then empty and ``images_problem`` says why.
     """
     config = config or ScrapeConfig()
     page = scrape(url, config)
     product = product_from_page(page)
     result = ScrapeResult(product=product, page=page)
     if image_dir is not None:
-        chosen, _ = fetch_images(product.images, config.policy, limits, rules, image_dir)
-        result.images = chosen
+        try:
+            chosen, _ = fetch_images(product.images, config.policy, limits, rules, image_dir)
+        except NoImages as exc:
+            result.images_problem = why_no_images(exc.tried, len(product.images))
+        else:
+            result.images = chosen
     return result

@@ -43,6 +43,10 @@ def import_product(workspace_id, url: str, progress: Callable[[float], None] | N
     product = result.product.to_dict(full=True)
     product["image_assets"] = [str(asset.pk) for asset, _ in kept]
     product["image_urls"] = [url for _, url in kept]
+    if not kept:  # the ad goes on with the presenter; the seller can add images
+        product["images_problem"] = result.images_problem or (
+            "None of this page's images could be used."
+        )
     return product
 
 

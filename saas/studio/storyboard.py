@@ -33,11 +33,22 @@ def scrape_config():
 _browser_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser")
 
 
+# Product images are small and the page already loaded: an image server that does not
+# answer within seconds will not, and the seller can upload images instead.
+IMAGE_TIMEOUT_S = 8.0
+IMAGE_CONNECT_TIMEOUT_S = 3.0
+
+
 def scrape(url: str, image_dir: Path | None = None):
-    """Scrape URL under the SSRF policy; with IMAGE_DIR also download the best images."""
+    """Scrape URL under the SSRF policy; with IMAGE_DIR also download the best images
+    (none usable is not an error: the result's ``images_problem`` says why)."""
+    from scraper.config import DownloadLimits
     from scraper.pipeline import scrape_product
 
-    future = _browser_thread.submit(scrape_product, url, scrape_config(), image_dir=image_dir)
+    limits = DownloadLimits(timeout_s=IMAGE_TIMEOUT_S, connect_timeout_s=IMAGE_CONNECT_TIMEOUT_S)
+    future = _browser_thread.submit(
+        scrape_product, url, scrape_config(), image_dir=image_dir, limits=limits
+    )
     return future.result()
 
 

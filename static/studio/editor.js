@@ -236,9 +236,20 @@
         h("img", { src: image.url, alt: `Product image ${index + 1}`, loading: "lazy" }),
         h("label", { for: box.id }, box, ` Use image ${index + 1}`)));
     });
-    const upload = uploadControl("Add your own images", (asset) => {
+    const upload = uploadControl("Add your own images", async (asset) => {
+      const first = draft.images.length === 0;
       draft.images.push({ asset: asset.id, url: asset.url, selected: true });
       link.images.push(asset.id);
+      if (first && canEdit) {
+        // The page gave no images: write the scenes again so they show this one.
+        try {
+          await save();
+          await rewriteScript({ tone: link.tone || "energetic", length: Number(link.length || 30), seed: link.seed || 0, images: link.images });
+        } catch (error) {
+          App.showError(error, root);
+        }
+        return;
+      }
       changed();
       rerender();
     });
@@ -252,8 +263,8 @@
           h("p", { class: "product-price", text: price }),
           bullets.length ? h("ul", { class: "muted" }, bullets.map((b) => h("li", { text: b }))) : null,
           draft.source_url ? h("p", {}, h("a", { href: draft.source_url, target: "_blank", rel: "noopener noreferrer", text: "Open the product page" })) : null)),
-      h("p", { class: "muted", text: "Untick images you don't want in the video. New images are used when you regenerate the script, or add them to a scene below." }),
-      draft.images.length ? grid : h("p", { class: "empty", text: "No usable images were found on the page. Add your own." }),
+      draft.images.length ? h("p", { class: "muted", text: "Untick images you don't want in the video. New images are used when you regenerate the script, or add them to a scene below." }) : null,
+      draft.images.length ? grid : h("p", { class: "empty", role: "status", text: `${p.images_problem || "No usable images were found on the page."} Add your own: the scenes are written again to show them.` }),
       canEdit ? upload : null);
   }
 

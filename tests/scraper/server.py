@@ -12,6 +12,7 @@ Routes:
     /bot                a bot wall (503, "Just a moment...")
     /static/<path>      files from a directory given to the server (fixtures)
     /unit-price         a product whose only prices are a per-unit price and a former price
+    /lost-images        a product whose images are on a host that does not exist
 """
 
 from __future__ import annotations
@@ -84,6 +85,23 @@ UNIT_PRICE_HTML = """<!doctype html>
   <div class="description"><p>Slow-roasted arabica beans from small mountain farms.</p>
   <ul><li>Roasted every Monday</li><li>Chocolate and hazelnut notes</li>
   <li>Whole beans in a resealable bag</li></ul></div>
+</main></body></html>"""
+
+LOST_IMAGES_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Harbor Rain Jacket | Northwind Shop</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+ "name": "Harbor Rain Jacket", "image": ["http://cdn.northwind.invalid/jacket-front.jpg",
+ "http://cdn.northwind.invalid/jacket-back.jpg"],
+ "offers": {"@type": "Offer", "price": "89.00", "priceCurrency": "USD"}}</script>
+</head><body><main class="product">
+  <h1>Harbor Rain Jacket</h1>
+  <div class="gallery"><img src="http://cdn.northwind.invalid/jacket-front.jpg" alt="Front">
+  <img src="http://cdn.northwind.invalid/jacket-back.jpg" alt="Back"></div>
+  <p class="price">$89.00</p>
+  <button class="add-to-cart">Add to cart</button>
+  <div class="description"><p>A light, fully taped rain jacket that packs into its pocket.</p>
+  <ul><li>Waterproof to 20,000 mm</li><li>Packs into its own pocket</li>
+  <li>Two zipped hand pockets</li></ul></div>
 </main></body></html>"""
 
 PRODUCT_JSON = {
@@ -175,6 +193,7 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/redirect-private": lambda: self._redirect("http://10.0.0.1/admin"),
             "/big": lambda: self._send(200, b"x" * 200_000, "application/octet-stream"),
             "/unit-price": lambda: self._send(200, UNIT_PRICE_HTML, "text/html; charset=utf-8"),
+            "/lost-images": lambda: self._send(200, LOST_IMAGES_HTML, "text/html; charset=utf-8"),
         }
         if path in routes:
             routes[path]()

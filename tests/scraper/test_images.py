@@ -98,3 +98,16 @@ def test_an_image_over_pillows_pixel_limit_is_skipped_not_a_crash(monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 40,000 px is over twice that
     info = inspect(buffer.getvalue(), "https://shop.example/huge.png", 0)
     assert info.rejected == "too many pixels"
+
+
+def test_why_no_images_says_it_in_words():
+    from scraper.images import ImageInfo, why_no_images
+
+    raw = "network: Cannot resolve cdn.shop.invalid: [Errno -2] Name or service not known"
+    lost = [
+        ImageInfo(url=f"http://cdn.shop.invalid/{n}.jpg", index=n, rejected=raw) for n in range(2)
+    ]
+    said = why_no_images(lost, 2)
+    assert "could not download them" in said and "cdn.shop.invalid" in said
+    assert "Errno" not in said and "network" not in said
+    assert why_no_images([], 0) == "We found no product images on this page."
