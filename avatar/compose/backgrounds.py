@@ -66,3 +66,47 @@ def brand_gradient(background: str, primary: str, size: tuple[int, int]) -> np.n
 def presenter_blur(presenter: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """The walking skeleton's backdrop: the presenter photo blurred and darkened."""
     return make_background(presenter, size[0], size[1])
+
+
+EXTEND_DOWNSCALE = 6  # the extension is blurred at 1/6 size (cheap, and soft at any size)
+EXTEND_BLUR = 9.0
+EXTEND_DARKEST = 0.62  # brightness far from the photo, so text over it stays readable
+
+
+def extended_photo(
+    photo: np.ndarray, size: tuple[int, int], box: tuple[int, int, int, int], crop=None
+) -> np.ndarray:
+    """The canvas SIZE filled by the photo's own surroundings, continued past its edges.
+
+    The photo, as fitted at BOX (x, y, w, h; CROP is the source box it shows), is
+    stretched outwards by repeating its border pixels, blurred, and darkened with the
+    distance from it. A fitted presenter then sits in its own setting (the wall, the
+    sky, the studio) and its feathered edges meet matching colours: no bars beside it
+    and no seam above it.
+    """
+    width, height = size
+    x, y, w, h = box
+    small = (max(2, width // EXTEND_DOWNSCALE), max(2, height // EXTEND_DOWNSCALE))
+    sx, sy = small[0] / width, small[1] / height
+    inner = (max(1, round(w * sx)), max(1, round(h * sy)))
+    picture = Image.fromarray(photo).resize(inner, Image.Resampling.BILINEAR, box=crop)
+    px, py = round(x * sx), round(y * sy)
+    top, left = max(0, py), max(0, px)
+    bottom = max(0, small[1] - (py + inner[1]))
+    right = max(0, small[0] - (px + inner[0]))
+    # Its border repeated outwards (a mirror would put a blurred second face beside it).
+    padded = np.pad(np.asarray(picture), ((top, bottom), (left, right), (0, 0)), mode="edge")
+    cut_y, cut_x = max(0, -py), max(0, -px)
+    padded = padded[cut_y : cut_y + small[1], cut_x : cut_x + small[0]]
+    blurred = Image.fromarray(np.ascontiguousarray(padded)).filter(
+        ImageFilter.GaussianBlur(EXTEND_BLUR)
+    )
+    big = np.asarray(blurred.resize(size, Image.Resampling.BICUBIC), dtype=np.float32)
+    # Darker with the distance from the photo (in photo heights), never below EXTEND_DARKEST.
+    yy = np.arange(height, dtype=np.float32)[:, None]
+    xx = np.arange(width, dtype=np.float32)[None, :]
+    dy = np.maximum(np.maximum(y - yy, yy - (y + h)), 0)
+    dx = np.maximum(np.maximum(x - xx, xx - (x + w)), 0)
+    distance = np.hypot(dx, dy) / max(h, 1)
+    light = EXTEND_DARKEST + (1 - EXTEND_DARKEST) * np.exp(-distance * 6)
+    return np.clip(big * light[..., None] + 0.5, 0, 255).astype(np.uint8)

@@ -144,11 +144,11 @@ class PresenterView:
         edge = max(4, int(min(w, h) * FEATHER))
         alpha = np.ones((h, w), np.float32)
         ramp = np.clip(np.arange(edge, dtype=np.float32) / edge, 0, 1)
-        if self.pos[1] > self.rect.y:
+        if self.pos[1] > 0:
             alpha[:edge] *= ramp[:, None]
-        if self.pos[0] > self.rect.x:
+        if self.pos[0] > 0:
             alpha[:, :edge] *= ramp[None, :]
-        if self.pos[0] + w < self.rect.x + self.rect.w:
+        if self.pos[0] + w < self.canvas_width:
             alpha[:, w - edge :] *= ramp[::-1][None, :]
         return None if alpha.min() >= 1 else np.rint(alpha * 255).astype(np.uint8)
 

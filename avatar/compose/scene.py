@@ -48,15 +48,16 @@ class SceneInputs:
 def build(inputs: SceneInputs) -> Stage:
     """The scene's :class:`Stage`."""
     g = inputs.geometry
-    backdrop = _backdrop(inputs)
     media_track = _media(inputs) if g.media is not None and inputs.scene.media else None
-    presenter = None
+    presenter = view = None
     if inputs.track is not None and g.presenter is not None:
         chosen = inputs.scene.background
-        blurred = (chosen or _default_background(inputs)).type == "presenter_blur"
-        cutout = chosen is not None and not blurred  # a backdrop asked for: cut the person out
-        view = PresenterView(inputs.track, g, soft_edges=not blurred, cutout=cutout)
+        cutout = chosen is not None and chosen.type != "presenter_blur"  # cut out over a backdrop
+        # A fitted photo's inner edges fade into what is around it: its own continuation
+        # (the default) or the backdrop asked for.
+        view = PresenterView(inputs.track, g, soft_edges=True, cutout=cutout)
         presenter = PresenterTrack(inputs.track, view, inputs.timer)
+    backdrop = _backdrop(inputs, view)
     layers = place_overlays(inputs)
     return Stage(backdrop, inputs.fps, media_track, presenter, layers)
 
@@ -65,11 +66,13 @@ def _background_field(inputs: SceneInputs) -> str:
     return f"scenes[{inputs.index}].background"
 
 
-def _backdrop(inputs: SceneInputs):
+def _backdrop(inputs: SceneInputs, view: PresenterView | None = None):
     g, bg = inputs.geometry, inputs.scene.background
     size = (g.width, g.height)
     if bg is None:
         bg = _default_background(inputs)
+    if bg.type == "presenter_blur" and _fitted(view) and inputs.presenter_image is not None:
+        return Frame.from_planes(planes_from_rgb(_continued(inputs, view, size)))
     if bg.type == "video":
         source = VideoSource(
             inputs.resolve(bg.src, f"{_background_field(inputs)}.src"),
@@ -81,11 +84,25 @@ def _backdrop(inputs: SceneInputs):
 
 
 def _default_background(inputs: SceneInputs) -> Background:
-    """The walking skeleton's blurred photo for a lone presenter; else the brand gradient."""
-    scene = inputs.scene
-    if scene.layout == "presenter" and not scene.overlays:
+    """The presenter's own photo, continued past its edges, for a presenter layout (no
+    empty bars, no seam); else the brand gradient."""
+    if inputs.scene.layout == "presenter":
         return Background(type="presenter_blur")
     return Background(type="gradient", colors=())
+
+
+def _fitted(view: PresenterView | None) -> bool:
+    return view is not None and view.shape == "fit"
+
+
+def _continued(inputs: SceneInputs, view: PresenterView, size) -> np.ndarray:
+    """The photo's surroundings continued to the whole frame around the fitted presenter."""
+    photo = inputs.presenter_image
+    track = inputs.track
+    sx, sy = photo.shape[1] / track.width, photo.shape[0] / track.height
+    x0, y0, x1, y1 = view.crop
+    crop = (x0 * sx, y0 * sy, x1 * sx, y1 * sy)
+    return backgrounds.extended_photo(photo, size, (*view.pos, *view.size), crop)
 
 
 def _still_backdrop(inputs: SceneInputs, bg: Background, size) -> np.ndarray:
