@@ -68,10 +68,12 @@ def is_transient(exc: Exception) -> bool:
 
 
 def _storage_unreachable(exc: Exception) -> bool:
-    """S3-compatible storage that cannot be reached (botocore's connection errors,
-    which are not Python's ConnectionError): it comes back, so the stage is retried."""
+    """S3-compatible storage or the broker out of reach (botocore's and redis-py's
+    connection errors, which are not Python's ConnectionError): they come back, so the
+    stage is retried."""
     return any(
-        cls.__module__.startswith("botocore") and cls.__name__ in STORAGE_OUTAGES
+        (cls.__module__.startswith("botocore") and cls.__name__ in STORAGE_OUTAGES)
+        or (cls.__module__.startswith("redis") and cls.__name__ in BROKER_OUTAGES)
         for cls in type(exc).__mro__
     )
 
@@ -79,6 +81,7 @@ def _storage_unreachable(exc: Exception) -> bool:
 STORAGE_OUTAGES = frozenset(
     {"EndpointConnectionError", "ConnectionClosedError", "ConnectTimeoutError", "ReadTimeoutError"}
 )
+BROKER_OUTAGES = frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError"})
 
 
 def worker_id() -> str:
@@ -239,7 +242,7 @@ def complete_stage(pipeline: Pipeline, job, owner: str, **fields) -> str:
         if not updated:
             raise LeaseLost(f"{pipeline.name} {job.pk} changed while {job.stage} ran")
         if not waiting:
-            transaction.on_commit(lambda: enqueue(pipeline, job.pk, following))
+            _send_after_commit(pipeline, job.pk, following)
         _after_commit_refresh_parent(job)
     return following
 
@@ -266,7 +269,7 @@ def resume(pipeline: Pipeline, job_id, **fields) -> bool:
         )
         if updated:
             stage = job.stage
-            transaction.on_commit(lambda: enqueue(pipeline, job_id, stage))
+            _send_after_commit(pipeline, job_id, stage)
         return bool(updated)
 
 
@@ -302,6 +305,26 @@ def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
             job.credits_charged = charged
         _announce(pipeline, job, pipeline.completed_event)
         _after_commit_end_hooks(pipeline, job)
+
+
+def _send_after_commit(pipeline: Pipeline, job_id, stage: str) -> None:
+    """Send STAGE once the transaction that moved the job there commits.
+
+    The job's state is already saved by then, so a broker that cannot be reached
+    (restarting, full) must not fail the job or the request: the message is logged as
+    unsent and the sweeper sends it again (a queued job, or one left between stages).
+    """
+
+    def send() -> None:
+        try:
+            enqueue(pipeline, job_id, stage)
+        except Exception as exc:  # any broker error: the sweeper re-sends it
+            log.warning(
+                "%s %s: %s not sent (%s: %s); the sweeper will re-send it",
+                pipeline.name, job_id, stage, type(exc).__name__, exc,
+            )  # fmt: skip
+
+    transaction.on_commit(send)
 
 
 def enqueue(pipeline: Pipeline, job_id, stage: str) -> None:
@@ -344,7 +367,7 @@ def submit(pipeline: Pipeline, job) -> None:
             records(pipeline).filter(pk=job.pk).update(held=True)
             job.held = True
             return
-        transaction.on_commit(lambda: enqueue(pipeline, job.pk, first))
+        _send_after_commit(pipeline, job.pk, first)
 
 
 def free_slots(pipeline: Pipeline, workspace_id, exclude=None) -> int:
@@ -376,7 +399,7 @@ def release_held(pipeline: Pipeline, workspace_id) -> int:
         released = 0
         for job in waiting.order_by("created_at")[:free]:
             if records(pipeline).filter(pk=job.pk, held=True).update(held=False):
-                transaction.on_commit(partial(enqueue, pipeline, job.pk, job.stage))
+                _send_after_commit(pipeline, job.pk, job.stage)
                 released += 1
         return released
 

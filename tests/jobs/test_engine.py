@@ -240,3 +240,30 @@ def test_outages_that_pass_are_retried_and_mistakes_are_not():
     assert not engine.is_transient(OSError(errno.EACCES, "Permission denied"))
     assert not engine.is_transient(InvalidInput("script", "empty"))
     assert not engine.is_transient(ValueError("a bug"))
+
+
+def test_a_broker_out_of_reach_when_a_stage_ends_leaves_the_job_to_the_sweeper(team, monkeypatch):
+    """`make run`'s restart test found it: the next stage's message failed to send (Redis
+    had just died) and that failure ended the finished stage's job as failed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from redis.exceptions import ConnectionError as RedisDown
+
+    def down(pipeline, job_id, stage):
+        raise RedisDown("Error 111 connecting to redis.sock. Connection refused.")
+
+    monkeypatch.setattr(engine, "enqueue", down)
+    job = toy.submit_toy(team.workspace_a)  # the first message is not sent either
+    job.refresh_from_db()
+    assert job.status == "queued"
+    claimed = engine.claim(toy.TOY, job.pk, "prepare", "worker-1")
+    assert engine.complete_stage(toy.TOY, claimed, "worker-1") != "prepare"
+    job.refresh_from_db()
+    assert job.status == "running" and not job.error_code  # between stages, not failed
+
+    sent = []
+    monkeypatch.setattr(engine, "enqueue", lambda p, job_id, stage: sent.append(stage))
+    engine.sweep(timezone.now() + timedelta(hours=1))
+    assert sent == [job.stage]  # the sweeper sends it once the broker is back
+    assert engine.is_transient(RedisDown("down"))
