@@ -21,7 +21,7 @@ from ..prices import (
     hints_from,
     parse_number,
 )
-from . import dom, heuristics, structured
+from . import dom, heuristics, language, structured
 from .gallery import absolute, gallery_images, merge_images, script_images
 from .model import CORE_KEYS, Facts, Product
 from .platforms import detect_platform, json_response_facts, shopify_facts, woocommerce_facts
@@ -42,6 +42,7 @@ class _Page:
         self.language = dom.page_language(self.root, self.meta)
         self.regions = dom.Regions()
         data = structured.extract_syntaxes(html, url)
+        self.declared_languages = language.declared(self.root, self.meta, data)
         self.og = structured.opengraph_facts(data, self.meta)
         self.platform = detect_platform(self.root, html)
         self.platform_facts = json_response_facts(json_responses)
@@ -95,7 +96,7 @@ def extract(html: str, url: str | None = None, json_responses=()) -> Product:
         A :class:`Product`; fields the page does not state are None or empty.
     """
     page = _Page(html, url, json_responses)
-    product = Product(url=url, language=page.language, platform=page.platform)
+    product = Product(url=url, platform=page.platform)
     _pick_title(page, product)
     _pick_price(page, product)
     _pick_brand(page, product)
@@ -103,7 +104,16 @@ def extract(html: str, url: str | None = None, json_responses=()) -> Product:
     _pick_rating(page, product)
     _pick_text(page, product)
     _pick_images(page, product)
+    _pick_language(page, product)
     return product
+
+
+def _pick_language(page: _Page, product: Product) -> None:
+    """The product text's language, where the page's declaration does not bear it out."""
+    text = "\n".join([product.title or "", product.description or "", *product.features])
+    product.language, source = language.decide(page.declared_languages, text)
+    if product.language:
+        product.sources["language"] = source
 
 
 def _pick_title(page: _Page, product: Product) -> None:

@@ -27,7 +27,10 @@ class Product:
     ``currency`` ISO 4217, ``availability`` a schema.org value (``InStock``,
     ``OutOfStock``, ``PreOrder``, ``BackOrder``, ``Discontinued``) or None,
     ``images`` absolute, deduplicated product-image URLs (best first),
-    ``rating`` a decimal string on the page's scale (``rating_scale``).
+    ``rating`` a decimal string on the page's scale (``rating_scale``),
+    ``language`` the ISO 639-1 code of the language the product is written in
+    (the page's declaration checked against its text; ``sources["language"]``
+    says which decided).
     ``uncertain`` names the fields a person should confirm, with the reason
     ("price": "The page shows no price."): a doubtful value is left out rather
     than guessed, so that a wrong price never reaches an ad unseen.

@@ -13,6 +13,8 @@ Routes:
     /static/<path>      files from a directory given to the server (fixtures)
     /unit-price         a product whose only prices are a per-unit price and a former price
     /lost-images        a product whose images are on a host that does not exist
+    /pt-product         a Brazilian shop's product page whose theme declares English
+    /it-product         an Italian product page (a language the script writer does not write)
 """
 
 from __future__ import annotations
@@ -104,6 +106,72 @@ LOST_IMAGES_HTML = """<!doctype html>
   <li>Two zipped hand pockets</li></ul></div>
 </main></body></html>"""
 
+# A Brazilian shop on an English theme: <html lang="en"> and og:locale en_US, while
+# every word of the product is Portuguese (the page a customer reported).
+PT_PRODUCT_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Mochila Impermeável Trilha 25 L | Loja Serra Azul</title>
+<meta property="og:locale" content="en_US">
+<meta property="og:site_name" content="Loja Serra Azul">
+<meta name="description" content="Mochila impermeável de 25 litros para trilhas e viagens.">
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+ "name": "Mochila Impermeável Trilha 25 L", "brand": {"@type": "Brand", "name": "Serra Azul"},
+ "image": ["/img/photo1.png", "/img/photo2.png", "/img/photo3.png"],
+ "description": "DESCRIPTION",
+ "aggregateRating": {"@type": "AggregateRating", "ratingValue": "4.8", "reviewCount": "1234"},
+ "offers": {"@type": "Offer", "price": "249.90", "priceCurrency": "BRL",
+  "availability": "https://schema.org/InStock"}}</script>
+</head><body>
+<header><nav><a href="/">Início</a> <a href="/mochilas">Mochilas</a>
+  <a href="/carrinho">Carrinho</a></nav></header>
+<main class="product">
+  <nav class="breadcrumbs"><a href="/">Início</a> / <a href="/mochilas">Mochilas</a></nav>
+  <h1>Mochila Impermeável Trilha 25 L</h1>
+  <p class="brand">Marca: Serra Azul</p>
+  <div class="gallery"><img src="/img/photo1.png" alt="Mochila Trilha de frente">
+  <img src="/img/photo2.png" alt="Mochila Trilha de lado">
+  <img src="/img/photo3.png" alt="Mochila Trilha aberta"></div>
+  <p class="price">R$ 249,90</p>
+  <p class="installments">ou 10x de R$ 24,99 sem juros</p>
+  <button class="add-to-cart">Adicionar ao carrinho</button>
+  <div class="description"><p>A Mochila Trilha foi feita para quem não para. O tecido de
+  náilon resinado protege suas coisas da chuva, e as alças acolchoadas distribuem o peso
+  mesmo nas caminhadas mais longas. Tem espaço para o notebook, a garrafa e o casaco.</p>
+  <ul><li>Tecido impermeável que aguenta chuva forte</li>
+  <li>Compartimento acolchoado para notebook de até 15 polegadas</li>
+  <li>Alças ergonômicas com ajuste no peito e na cintura</li>
+  <li>Bolsos laterais para garrafa e guarda-chuva</li></ul></div>
+</main>
+<footer><p>Loja Serra Azul · Atendimento de segunda a sexta, das 9h às 18h</p></footer>
+</body></html>""".replace(
+    "DESCRIPTION",
+    "A Mochila Trilha foi feita para quem não para. O tecido de náilon resinado protege suas "
+    "coisas da chuva, e as alças acolchoadas distribuem o peso mesmo nas caminhadas mais "
+    "longas. Tem espaço para o notebook, a garrafa e o casaco.",
+)
+
+IT_PRODUCT_HTML = """<!doctype html>
+<html lang="it"><head><meta charset="utf-8"><title>Caffettiera Moka Aurora 6 tazze</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+ "name": "Caffettiera Moka Aurora 6 tazze", "image": ["/img/photo1.png", "/img/photo2.png"],
+ "description": "DESCRIPTION",
+ "offers": {"@type": "Offer", "price": "34.90", "priceCurrency": "EUR"}}</script>
+</head><body><main class="product">
+  <h1>Caffettiera Moka Aurora 6 tazze</h1>
+  <div class="gallery"><img src="/img/photo1.png" alt="Moka Aurora">
+  <img src="/img/photo2.png" alt="Moka Aurora aperta"></div>
+  <p class="price">34,90 €</p>
+  <button class="add-to-cart">Aggiungi al carrello</button>
+  <div class="description"><p>La moka in alluminio che prepara un caffè cremoso in pochi
+  minuti. Il manico resta freddo e la valvola di sicurezza è facile da pulire.</p>
+  <ul><li>Adatta a fornelli a gas, elettrici e in vetroceramica</li>
+  <li>Guarnizione di ricambio inclusa nella confezione</li></ul></div>
+</main></body></html>""".replace(
+    "DESCRIPTION",
+    "La moka in alluminio che prepara un caffè cremoso in pochi minuti. Il manico resta "
+    "freddo e la valvola di sicurezza è facile da pulire.",
+)
+
 PRODUCT_JSON = {
     "title": "Northwind Trail Mug",
     "price": "24.99",
@@ -194,6 +262,8 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/big": lambda: self._send(200, b"x" * 200_000, "application/octet-stream"),
             "/unit-price": lambda: self._send(200, UNIT_PRICE_HTML, "text/html; charset=utf-8"),
             "/lost-images": lambda: self._send(200, LOST_IMAGES_HTML, "text/html; charset=utf-8"),
+            "/pt-product": lambda: self._send(200, PT_PRODUCT_HTML, "text/html; charset=utf-8"),
+            "/it-product": lambda: self._send(200, IT_PRODUCT_HTML, "text/html; charset=utf-8"),
         }
         if path in routes:
             routes[path]()
