@@ -1,14 +1,18 @@
 """Phrase banks of the offline writer, per language and tone.
 
 Templates use ``{title}``, ``{brand}``, ``{short}`` (a short product name),
-``{feature}``, ``{price}``, ``{rating}``, ``{count}``. ``[a|b|c]`` picks one
-alternative, so each line expands to many sentences; the seed decides.
+``{feature}``, ``{price}``, ``{rating}``, ``{count}``, and ``{n_reviews}`` /
+``{n_buyers}``: the count with the bank's ``nouns`` in agreement ("1 avaliação",
+"120 avaliações"). ``[a|b|c]`` picks one alternative, so each line expands to
+many sentences; the seed decides. ``generic`` holds benefits any product has
+(for pages with too few, and for pages in another language than the script's),
+and ``product`` what to call a product without a name.
 """
 
 from __future__ import annotations
 
 TONES = ("energetic", "professional", "friendly")
-LANGUAGES = ("en", "de", "fr", "es")
+LANGUAGES = ("en", "de", "fr", "es", "pt")
 
 EN = {
     "hook": {
@@ -106,6 +110,8 @@ EN = {
         "cta": "[Shop now|Link below|Get yours]",
         "proof": "★ {rating}",
     },
+    "generic": ["Made for everyday use", "Looks great and works even better"],
+    "product": "this product",
 }
 
 DE = {
@@ -160,6 +166,8 @@ DE = {
         "friendly": ["[Schau über den Link vorbei|Gönn dir was] – [heute noch|jetzt]!"],
     },
     "overlay": {"offer": "{price}", "cta": "[Jetzt kaufen|Link unten]", "proof": "★ {rating}"},
+    "generic": ["Ideal für jeden Tag", "Qualität und Komfort bis ins Detail"],
+    "product": "dieses Produkt",
 }
 
 FR = {
@@ -212,6 +220,8 @@ FR = {
         "friendly": ["[Jette un œil au lien|Fais-toi plaisir] [aujourd'hui|dès maintenant]!"],
     },
     "overlay": {"offer": "{price}", "cta": "[Acheter|Lien ci-dessous]", "proof": "★ {rating}"},
+    "generic": ["Idéal au quotidien", "Qualité et praticité jusque dans les détails"],
+    "product": "ce produit",
 }
 
 ES = {
@@ -264,6 +274,114 @@ ES = {
         "friendly": ["[Pásate por el enlace|Date un gusto] [hoy|ahora]."],
     },
     "overlay": {"offer": "{price}", "cta": "[Compra ya|Enlace abajo]", "proof": "★ {rating}"},
+    "generic": ["Ideal para el día a día", "Calidad y practicidad en cada detalle"],
+    "product": "este producto",
 }
 
-BANKS = {"en": EN, "de": DE, "fr": FR, "es": ES}
+# Brazilian Portuguese, "você" throughout. The product's grammatical gender is unknown
+# (a cama, um tênis), so no line puts an article or an agreeing adjective next to the
+# product's name: it stands alone after a colon or a verb ("Conheça {short}").
+PT = {
+    "hook": {
+        "energetic": [
+            "[Pare tudo|Espera aí|Olha só]! [Chegou|Conheça|Apresentamos] {short}!",
+            "[Você precisa ver isso|Prepare-se|Anota aí]: {short}!",
+            "[Ainda se contentando com pouco|Quer mais do seu dia a dia]? "
+            "[Conheça|Descubra] {short}!",
+            "[Isso muda tudo|Esse é o novo padrão]: {short}!",
+        ],
+        "professional": [
+            "[Apresentamos|Conheça] {title}.",
+            "[Procurando qualidade|Quer qualidade de verdade]? [Conheça|Descubra] {short}.",
+            "{short}: [qualidade para quem exige mais|a escolha de quem valoriza os detalhes].",
+        ],
+        "friendly": [
+            "[Oi|Olá|Oi, gente]! Já conhece {short}?",
+            "[Olha o que eu achei|Você vai amar isso|Achei uma coisa incrível]: {short}.",
+            "[Apresento|Conheça] {short}, [seu novo xodó|seu novo favorito].",
+        ],
+    },
+    "benefit": {
+        "energetic": [
+            "{feature}!",
+            "[E tem mais|E não para por aí|Além disso]: {feature_lc}!",
+            "[A melhor parte|O melhor de tudo|Presta atenção nisso]: {feature_lc}!",
+        ],
+        "professional": [
+            "{feature}.",
+            "[Além disso|Outro destaque|Vale destacar]: {feature_lc}.",
+            "[O resultado|Ponto-chave|Na prática]: {feature_lc}.",
+        ],
+        "friendly": [
+            "[O que eu mais amo|Um detalhe que eu adoro|O mais legal]: {feature_lc}.",
+            "{feature}. [Prático, né|Muito útil, não acha]?",
+            "[E ainda|E também|Ah, e mais]: {feature_lc}.",
+        ],
+    },
+    "extend": {
+        "energetic": [
+            "[Isso muda o jogo|Sensacional|É demais]!",
+            "[Todos os dias|Sempre que você precisar]!",
+            "[Você vai sentir a diferença|Funciona de verdade]!",
+        ],
+        "professional": [
+            "[Isso faz toda a diferença|Um detalhe pensado com cuidado].",
+            "[Qualidade para durar|Qualidade em que você pode confiar].",
+        ],
+        "friendly": [
+            "[Deixa a vida um pouco mais fácil|Coisa pequena, diferença enorme].",
+            "[Sinceramente, vale a pena|São os pequenos detalhes que contam].",
+        ],
+    },
+    "proof": {
+        "energetic": [
+            "Nota {rating} de 5 segundo {n_buyers}!",
+            "{n_reviews} e nota {rating} de 5!",
+        ],
+        "professional": [
+            "[Os clientes dão nota|Nota média dos clientes:] {rating} de 5{count_phrase}."
+        ],
+        "friendly": ["[A galera adora|Todo mundo ama]: nota {rating}{count_phrase}."],
+    },
+    "count_phrase": " em {n_reviews}",
+    "nouns": {
+        "reviews": ("avaliação", "avaliações"),
+        "buyers": ("cliente satisfeito", "clientes satisfeitos"),
+    },
+    "offer": {
+        "energetic": [
+            "[Tudo isso por apenas|Tudo por só] {price}!",
+            "[Só|Apenas] {price}. [Isso mesmo|É sério]!",
+        ],
+        "professional": ["[Disponível agora por|Disponível por|Por apenas] {price}."],
+        "friendly": ["[E custa só|Tudo isso por só|E sai por apenas] {price}."],
+    },
+    "offer_no_price": {
+        "energetic": ["[Já disponível|Disponível agora]!"],
+        "professional": ["[Disponível agora|Já à venda]."],
+        "friendly": ["[Já está disponível|Você já pode comprar hoje]."],
+    },
+    "cta": {
+        "energetic": [
+            "[Toque no link|Clique no link] e [garanta já|compre agora]!",
+            "[Não perca tempo|Corre]: toque no link [já|hoje mesmo]!",
+        ],
+        "professional": [
+            "[Acesse o link|Confira no link] [para saber mais|e faça seu pedido].",
+            "[Faça seu pedido|Saiba mais] [pelo link|no link].",
+        ],
+        "friendly": [
+            "[Toque no link|Confira o link] e [aproveite|se presenteie].",
+            "[Vai lá|Aproveita] e confere [no link|hoje mesmo]!",
+        ],
+    },
+    "overlay": {
+        "offer": "{price}",
+        "cta": "[Compre já|Link abaixo|Aproveite]",
+        "proof": "★ {rating}",
+    },
+    "generic": ["Ideal para o dia a dia", "Qualidade e praticidade em cada detalhe"],
+    "product": "este produto",
+}
+
+BANKS = {"en": EN, "de": DE, "fr": FR, "es": ES, "pt": PT}

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from ..extract import language as languages
 from ..extract.model import Product
 from .grammar import BANKS, LANGUAGES, TONES
 
@@ -32,6 +33,11 @@ CURRENCY_SYMBOLS = {
     "CLP": "$",
     "MXN": "$",
 }
+# Per language: (thousands separator, decimal separator) of numbers in the script, and
+# currency symbols that differ from CURRENCY_SYMBOLS ("US$" in Brazil). German, French
+# and Spanish keep "1 299,90 €"; Portuguese writes "R$ 1.299,90" (Brazil) and "24,99 €".
+NUMBER_STYLE = {"en": (",", "."), "pt": (".", ",")}
+LOCAL_SYMBOLS = {"pt": {"USD": "US$", "EUR": "€"}}
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
 _MODEL_CODE = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{5,}\b")
 
@@ -63,6 +69,9 @@ class Script:
     seed: int
     writer: str = "template"
     notes: list[str] = field(default_factory=list)
+    # Set when the page's language has no writer or voice: says so in words and names
+    # the languages there are (the script is then wholly in ``language``).
+    language_note: str | None = None
 
     @property
     def text(self) -> str:
@@ -96,9 +105,9 @@ def expand(template: str, rng: random.Random, **values) -> str:
     return re.sub(r"\s+([!?.,:])", r"\1", template.format(**values)).strip()
 
 
-def short_name(product: Product, max_words: int) -> str:
+def short_name(product: Product, max_words: int, unnamed: str = "this product") -> str:
     """A speakable product name: the title before separators, a few words long."""
-    title = product.title or product.brand or "this product"
+    title = product.title or product.brand or unnamed
     head = re.split(r"\s[-–|—]\s|,|\(|\[|/", title)[0].strip() or title
     head = _MODEL_CODE.sub("", head)
     words = head.split()
@@ -123,7 +132,8 @@ DANGLING = frozenset(
     "a an the of to for with and or that which when lets is are has have its it's their your "
     "from by in on at as so but can will may might could would should be been you we they "
     "who where while if than der die das und mit für von zu le la les de des et pour avec "
-    "el los las del y con para por".split()
+    "el los las del y con para por que o os um uma do da dos das no na nos nas em ao pelo pela "
+    "e como seu sua".split()
 )
 
 
@@ -146,23 +156,51 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def local_number(value, language: str, decimals: int | None = None) -> str:
+    """VALUE written the way LANGUAGE writes numbers: 1,299.9 (en), 1.299,9 (pt),
+    1 299,9 (the others). DECIMALS fixes the decimal places (None: as given)."""
+    number = Decimal(str(value))
+    if decimals is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimals))
+    text = f"{number:,f}"
+    thousands, point = NUMBER_STYLE.get(language, (" ", ","))
+    return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
+
+
 def speakable_price(product: Product, language: str) -> str | None:
-    """'$24.99' in English, '24,99 €' in German, French and Spanish."""
+    """'$24.99' in English, 'R$ 1.299,90' and '24,99 €' in Portuguese, '24,99 €' in
+    German, French and Spanish."""
     if product.price is None:
         return None
     amount = Decimal(product.price)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    symbol = CURRENCY_SYMBOLS.get(product.currency or "", "")
+    text = local_number(amount, language, 0 if amount == amount.to_integral_value() else 2)
     code = product.currency or ""
+    symbol = LOCAL_SYMBOLS.get(language, {}).get(code) or CURRENCY_SYMBOLS.get(code, "")
     if language == "en":
         return f"{symbol}{text}" if symbol else f"{text} {code}".strip()
-    text = text.replace(",", " ").replace(".", ",")
+    if language == "pt" and symbol and code != "EUR":
+        return f"{symbol.strip()} {text}"
     return f"{text} {symbol.strip() or code}".strip()
+
+
+def _spoken_number(value, language: str) -> str:
+    """A rating or a count as LANGUAGE writes it ('4,5' and '1.234' in Portuguese); the
+    other languages keep the page's digits."""
+    if language not in NUMBER_STYLE or language == "en":
+        return str(value)
+    return local_number(value, language)
+
+
+def _counted(plan: _Plan, noun: str, count: int) -> str:
+    """'1 avaliação', '1.234 avaliações': COUNT with the bank's NOUN in agreement."""
+    one, many = plan.bank.get("nouns", {}).get(noun, (noun, noun))
+    return f"{_spoken_number(count, plan.language)} {one if count == 1 else many}"
 
 
 NOT_A_BENEFIT = re.compile(
     r"\b(sku|isbn|ean|art(ikel)?-?nr|item (no|number)|model (no|number)|vat|mwst|versand|"
-    r"shipping|verkaufspreis|price|preis|prix|precio)\b|[€$£]\s?\d|\d\s?[€$£]",
+    r"shipping|verkaufspreis|price|preis|prix|precio|preço|frete|cód(igo)?)\b"
+    r"|[€$£]\s?\d|\d\s?[€$£]",
     re.I,
 )
 
@@ -199,6 +237,9 @@ class _Plan:
     rng: random.Random
     benefits: int
     feature_words: int
+    # The page is in another language than the script: its sentences are left out (a
+    # script is in one language, never a mix) and the benefits are the bank's own.
+    foreign: bool = False
 
 
 def _pick(plan: _Plan, key: str, **values) -> str:
@@ -216,12 +257,16 @@ def _filler(plan: _Plan, used: set[str]) -> str | None:
     return None
 
 
+def _name(plan: _Plan, max_words: int) -> str:
+    return short_name(plan.product, max_words, plan.bank.get("product", "this product"))
+
+
 def _hook(plan: _Plan) -> str:
     words = 3 if plan.aspect == "9:16" else 6
-    title = plan.product.title or short_name(plan.product, 8)
+    title = plan.product.title or _name(plan, 8)
     if plan.aspect != "16:9":
-        title = short_name(plan.product, 8)
-    return _pick(plan, "hook", short=short_name(plan.product, words), title=title)
+        title = _name(plan, 8)
+    return _pick(plan, "hook", short=_name(plan, words), title=title)
 
 
 def _benefit(plan: _Plan, source: str) -> str:
@@ -238,18 +283,22 @@ def _proof(plan: _Plan) -> str | None:
         rating = f"{Decimal(rating) * 5 / Decimal(product.rating_scale):.1f}".rstrip("0")
         rating = rating.rstrip(".")
     count = product.review_count
-    count_phrase = " " + expand(plan.bank["count_phrase"], plan.rng, count=count) if count else ""
+    counts = {"count": _spoken_number(count, plan.language) if count else ""}
+    if count:
+        counts.update(n_reviews=_counted(plan, "reviews", count))
+        counts.update(n_buyers=_counted(plan, "buyers", count))
+    count_phrase = " " + expand(plan.bank["count_phrase"], plan.rng, **counts) if count else ""
     options = plan.bank["proof"][plan.tone]
     if not count:
-        options = [o for o in options if "{count}" not in o] or [
+        options = [o for o in options if "{count}" not in o and "{n_" not in o] or [
             "{rating} / 5 ★" if plan.language != "en" else "Rated {rating} out of five."
         ]
     return expand(
         plan.rng.choice(options),
         plan.rng,
-        rating=rating,
-        count=count or "",
+        rating=_spoken_number(rating, plan.language),
         count_phrase=count_phrase,
+        **counts,
     )
 
 
@@ -272,10 +321,10 @@ def _overlay(plan: _Plan, role: str, text: str) -> str:
             templates[role],
             plan.rng,
             price=speakable_price(product, plan.language),
-            rating=product.rating,
+            rating=_spoken_number(product.rating, plan.language) if product.rating else None,
         )
     elif role == "hook":
-        value = short_name(product, 4)
+        value = _name(plan, 4)
     else:
         value = " ".join(re.sub(r"[!?.,:]", "", text).split()[:4])
     return value.upper() if plan.aspect == "9:16" else value
@@ -324,14 +373,15 @@ def _pad(
 
 
 def _generic_sources(plan: _Plan) -> list[str]:
-    name = short_name(plan.product, 4)
-    return [f"{name} is made for everyday use", f"{name} looks great and works even better"]
+    """Benefits any product has, in the script's language, for pages with too few."""
+    return list(plan.bank["generic"])
 
 
 def _fit(plan: _Plan, budget: int) -> list[Scene]:
     """Scenes whose words add up to about ``budget``."""
     hook, tail = _fixed_scenes(plan)
-    sources = benefit_sources(plan.product, plan.benefits) or _generic_sources(plan)
+    sources = [] if plan.foreign else benefit_sources(plan.product, plan.benefits)
+    sources = sources or _generic_sources(plan)
     if len(sources) < 2:
         sources += _generic_sources(plan)[: 2 - len(sources)]
     plan.benefits = max(2, min(plan.benefits, len(sources)))
@@ -371,14 +421,38 @@ def _assign_images(scenes: list[Scene], images: list[str], plan: _Plan, wps: flo
         scene.duration_s = round(max(1.5, count_words(scene.text) / wps), 2)
 
 
+def usable_languages(available=None) -> list[str]:
+    """The languages the writer writes and (with AVAILABLE, the voices' languages) a voice
+    speaks, in the writer's order."""
+    return [lang for lang in LANGUAGES if available is None or lang in available]
+
+
 def resolve_language(product: Product, language: str | None, available=None):
     """(language to write in, notes): the page's language when a writer and a voice exist."""
     wanted = (language or product.language or "en").replace("_", "-").split("-")[0].lower()
-    usable = [lang for lang in LANGUAGES if available is None or lang in available]
+    usable = usable_languages(available)
     if wanted in usable:
         return wanted, []
     fallback = "en" if "en" in usable or not usable else usable[0]
     return fallback, [f"no writer or voice for language '{wanted}'; wrote {fallback}"]
+
+
+def language_note(language: str | None, available=None) -> str | None:
+    """In words, for the seller: the page's LANGUAGE has no writer or voice, which
+    languages there are, and what the script is written in (None when it has both)."""
+    wanted = languages.primary(language)
+    usable = usable_languages(available)
+    if wanted is None or wanted in usable:
+        return None
+    fallback = "en" if "en" in usable or not usable else usable[0]
+    names = [languages.name(code) for code in usable]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    return (
+        f"This page is in {languages.name(wanted)}, which the script writer does not write "
+        f"yet. Scripts can be written in {listed}, so this one is in "
+        f"{languages.name(fallback)}: edit the scenes to say it in your own words, or use "
+        f"a product page in one of those languages."
+    )
 
 
 def validate(length_s: int, tone: str, aspect: str, voice_wps: float) -> None:
@@ -419,7 +493,12 @@ def write_template_script(
         rng,
         benefits=min(4, BENEFIT_SCENES[length_s] + extra),
         feature_words=max(6, budget // 6),
+        foreign=languages.primary(product.language) not in (None, lang),
     )
+    if plan.foreign:
+        notes.append(
+            f"the page's sentences are in '{product.language}': left out of a {lang} script"
+        )
     scenes = _fit(plan, budget)
     images = images if images is not None else product.images
     _assign_images(scenes, images, plan, voice_wps)
@@ -428,6 +507,8 @@ def write_template_script(
     script = Script(
         lang, tone, aspect, ASPECTS[aspect], length_s, voice_wps, budget, scenes, seed, notes=notes
     )
+    if language is None:  # the page's own language was wanted
+        script.language_note = language_note(product.language, available_languages)
     if script.word_count < 0.85 * budget:
         notes.append(
             f"the page has too little content for {length_s} s: "
