@@ -24,7 +24,7 @@ def import_product(workspace_id, url: str, progress: Callable[[float], None] | N
     """
     from django.core.files import File
 
-    from .storyboard import scrape
+    from .storyboard import language_note, scrape
 
     with tempfile.TemporaryDirectory(prefix="scrape-") as tmp:
         result = scrape(url, Path(tmp))
@@ -47,6 +47,9 @@ def import_product(workspace_id, url: str, progress: Callable[[float], None] | N
         product["images_problem"] = result.images_problem or (
             "None of this page's images could be used."
         )
+    note = language_note(product.get("language"))
+    if note:  # a page in a language without a writer: the script is wholly English
+        product["language_note"] = note
     return product
 
 

@@ -426,8 +426,10 @@ def draft_from_url(actor: Membership, request: dict) -> dict:
         aspect=request.get("aspect", "9:16"), voice=voice, images=product.images,
     )  # fmt: skip
     avatar = request.get("avatar") or specs.DEFAULT_AVATAR
+    data = product.to_dict(full=True)
+    data["language_note"] = storyboard.language_note(product.language)
     return {
-        "product": product.to_dict(full=True),
+        "product": data,
         "script": storyboard.script_data(script),
         "scenes": storyboard.scenes_for(script, product, product.images, avatar, voice),
         "voice": voice,

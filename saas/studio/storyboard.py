@@ -52,13 +52,38 @@ def scrape(url: str, image_dir: Path | None = None):
     return future.result()
 
 
+def voice_languages() -> list[str]:
+    """Every language a voice of this installation speaks (primary subtags)."""
+    from avatar.voices import catalogue
+
+    return sorted({v.primary_language for v in catalogue()})
+
+
+def script_language(language: str | None) -> str:
+    """The language a script for a page in LANGUAGE is written in: the page's own when
+    the writer writes it and a voice speaks it, else the writer's fallback (English)."""
+    from scraper.extract import Product
+    from scraper.script.writer import resolve_language
+
+    return resolve_language(Product(language=language), None, voice_languages())[0]
+
+
+def language_note(language: str | None) -> str | None:
+    """For the seller, in words: the page's language has no script writer or voice, the
+    languages there are, and that the script is in English (None when all is well)."""
+    from scraper.script.writer import language_note as note
+
+    return note(language, voice_languages())
+
+
 def voice_for(language: str | None, requested: str | None) -> str:
-    """The requested voice, or the best voice for the page's language."""
+    """The requested voice, or the best voice for the language the page's script is
+    written in (an English voice for a page in a language the writer does not write)."""
     from avatar.voices import DEFAULT_VOICE_ID, catalogue
 
     if requested:
         return requested
-    primary = (language or "en").split("-")[0].lower()
+    primary = script_language(language)
     for voice in catalogue():  # best quality first
         if voice.primary_language == primary:
             return voice.id
@@ -67,13 +92,11 @@ def voice_for(language: str | None, requested: str | None) -> str:
 
 def write(product, *, length: int, tone: str, aspect: str, voice: str, images, seed: int = 0):
     """The script and storyboard for PRODUCT (a scraper Product)."""
-    from avatar.voices import catalogue
     from scraper.script import write_script
 
-    languages = sorted({v.primary_language for v in catalogue()})
     return write_script(
         product, length=length, tone=tone, aspect=aspect, seed=seed, images=list(images),
-        language=None, available_languages=languages,
+        language=None, available_languages=voice_languages(),
     )  # fmt: skip
 
 
@@ -97,14 +120,16 @@ def scenes_for(script, product, refs: list, avatar: str, voice: str) -> list[dic
             item["layout"] = "presenter"
         if media:
             item["media"] = media
-        item["overlays"] = _overlays(scene, product)
+        item["overlays"] = _overlays(scene, product, script.language)
         scenes.append(item)
     return scenes
 
 
-def _overlays(scene, product) -> list[dict]:
+def _overlays(scene, product, language: str = "en") -> list[dict]:
     if scene.role == "offer" and price_text(product):
-        return [{"type": "price", "price": price_text(product)}]
+        # the price card reads as the script does: "R$ 249,90" in a Portuguese ad
+        shown = scene.on_screen_text if language != "en" else ""
+        return [{"type": "price", "price": shown or price_text(product)}]
     if scene.role == "cta":
         return [{"type": "cta", "text": scene.on_screen_text or "Shop now"}]
     text = scene.on_screen_text or (product.title if scene.role == "hook" else "")

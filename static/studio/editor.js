@@ -257,6 +257,7 @@
     return h("section", { id: "product", class: "card step", "aria-labelledby": "product-h" },
       h("h2", { id: "product-h" }, h("span", { class: "step-no", text: "2" }), "Product"),
       priceInDoubt() ? priceConfirm() : null,
+      p.language_note ? h("p", { class: "language-note", role: "status", text: p.language_note }) : null,
       h("div", { class: "product-summary" },
         h("div", {},
           h("p", { class: "product-title", text: p.title || "Untitled product" }),

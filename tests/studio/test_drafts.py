@@ -182,6 +182,44 @@ def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, sho
     assert made.status_code == 201, made.content
 
 
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_portuguese_page_declared_as_english_gets_a_portuguese_draft(funded, shop):
+    from avatar.voices import get_voice
+
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/pt-product", "length": 30, "save": True}
+    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    assert draft["product"]["language"] == "pt"
+    assert not draft["product"].get("language_note")
+    scenes = draft["request"]["scenes"]
+    words = " ".join(s["script"] for s in scenes)
+    assert "R$ 249,90" in words and " the " not in f" {words.lower()} ", words
+    assert {get_voice(s["voice"]).primary_language for s in scenes} == {"pt"}
+    prices = [o["price"] for s in scenes for o in s.get("overlays", []) if o["type"] == "price"]
+    assert prices == ["R$ 249,90"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_page_in_a_language_without_a_writer_says_so_and_is_wholly_english(funded, shop):
+    from avatar.voices import get_voice
+
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/it-product", "length": 15, "save": True}
+    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    product = draft["product"]
+    assert product["language"] == "it"
+    note = product["language_note"]
+    assert "Italian" in note and "English, German, French, Spanish and Portuguese" in note
+    scenes = draft["request"]["scenes"]
+    words = " ".join(s["script"] for s in scenes).lower()
+    assert "moka" in words and not {"il", "che", "manico"} & set(words.split()), words
+    assert {get_voice(s["voice"]).primary_language for s in scenes} == {"en"}
+    preview = client.post("/api/v1/drafts/from-url", {**body, "save": False}, format="json")
+    assert preview.json()["product"]["language_note"] == note
+
+
 def test_rewriting_refuses_another_workspaces_image(funded):
     creator = funded.membership(funded.creator)
     draft = drafts.create_draft(creator, {"scenes": [SCENE]}, product={"title": "Mug"})
