@@ -205,11 +205,28 @@ NOT_A_BENEFIT = re.compile(
 )
 
 
+# A page's section heading run into the text after it ("Product Description A lot of
+# people..."): read as a heading, never spoken.
+HEADING = re.compile(
+    r"^\s*(?:product\s+)?(?:description|details|overview|features|key features|highlights|"
+    r"specifications|about this (?:item|product)|produktbeschreibung|beschreibung|"
+    r"description du produit|descripción(?: del producto)?|descrição(?: do produto)?)"
+    r"\s*[:\-–]?\s+(?=[A-ZÀ-Ý0-9])",
+    re.I,
+)
+
+
+def without_heading(text: str) -> str:
+    return HEADING.sub("", text, count=1)
+
+
 def benefit_sources(product: Product, count: int) -> list[str]:
     """Feature bullets, then description sentences: spoken benefits, not spec codes."""
-    items = [f for f in product.features if len(f.split()) >= 3 and not NOT_A_BENEFIT.search(f)]
+    features = [without_heading(f) for f in product.features]
+    items = [f for f in features if len(f.split()) >= 3 and not NOT_A_BENEFIT.search(f)]
     if product.description:
-        sentences = re.split(r"(?<=[.!?])\s+|\n", product.description)
+        description = without_heading(product.description)
+        sentences = [without_heading(s) for s in re.split(r"(?<=[.!?])\s+|\n", description)]
         items += [
             s
             for s in sentences
@@ -283,6 +300,8 @@ def _proof(plan: _Plan) -> str | None:
         rating = f"{Decimal(rating) * 5 / Decimal(product.rating_scale):.1f}".rstrip("0")
         rating = rating.rstrip(".")
     count = product.review_count
+    if count is not None and count < 2 and "nouns" not in plan.bank:
+        count = None  # a bank without singular nouns would say "by 1 fans": leave it out
     counts = {"count": _spoken_number(count, plan.language) if count else ""}
     if count:
         counts.update(n_reviews=_counted(plan, "reviews", count))
