@@ -19,11 +19,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from smoke import request  # noqa: E402 (deploy/smoke.py, beside this script)
 
 VIDEOS_PER_FAULT = 2
 SCRIPTS = (
@@ -33,24 +33,16 @@ SCRIPTS = (
 
 
 def api(base: str, key: str, path: str, body: dict | None = None, timeout: float = 15):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
-        base + path, data=data, method="POST" if data else "GET"
-    )
-    request.add_header("Authorization", f"Bearer {key}")
-    if data:
-        request.add_header("Content-Type", "application/json")
+    """(status, JSON) of one API call through smoke.py's request; a web tier that is
+    itself down answers status 0, an HTML error page {"error": its first words}."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        body = exc.read()
-        try:
-            return exc.code, json.loads(body or b"{}")
-        except ValueError:  # an HTML error page
-            return exc.code, {"error": body[:200].decode("utf-8", "replace")}
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:  # the web tier itself
+        status, _, data = request(base + path, token=key, body=body, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
         return 0, {"error": str(exc)}
+    try:
+        return status, json.loads(data or b"{}")
+    except ValueError:
+        return status, {"error": data[:200].decode("utf-8", "replace")}
 
 
 class Suite:
@@ -144,7 +136,7 @@ class Suite:
     def restart_redis(self) -> None:
         pidfile = self.work / "redis.pid"
         os.kill(int(pidfile.read_text()), signal.SIGTERM)
-        _wait_closed(self.args.redis_port)
+        _wait_port(self.args.redis_port, open_=False)
         subprocess.run(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.args.redis_port),
              "--save", "", "--appendonly", "no", "--daemonize", "yes",
@@ -164,7 +156,7 @@ class Suite:
         self.args.s3_pid = process.pid
         with open(self.work / "extra.pids", "a") as pids:
             pids.write(f"{process.pid}\n")
-        _wait_open(self.args.s3_port)
+        _wait_port(self.args.s3_port, open_=True)
         import boto3  # moto keeps nothing: the bucket comes back empty
 
         boto3.client(
@@ -256,22 +248,13 @@ class Suite:
         Path(tiny, "filler").unlink(missing_ok=True)
 
 
-def _wait_closed(port: int) -> None:
-    import socket
-
-    for _ in range(100):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return
-        time.sleep(0.1)
-
-
-def _wait_open(port: int) -> None:
+def _wait_port(port: int, open_: bool) -> None:
+    """Until 127.0.0.1:PORT accepts connections (OPEN_) or refuses them, 30 s at most."""
     import socket
 
     for _ in range(300):
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
+            if (probe.connect_ex(("127.0.0.1", port)) == 0) == open_:
                 return
         time.sleep(0.1)
 

@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, settings
 from saas.wsgi import application
 
 from .conftest import api_client_for
+from .studio import conftest as studio_conftest
 
+shop = studio_conftest.shop  # the local shop, with 127.0.0.1 allowed for scraping
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application)
 SKIP = r"(from-url|/preview|/test$|/replay$)"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
@@ -68,16 +70,6 @@ def _local(value, shop_base: str):
     return value
 
 
-@pytest.fixture
-def local_shop(settings):
-    from .scraper.server import ShopServer
-
-    settings.SCRAPER_ALLOW_NETWORKS = ["127.0.0.1/32"]
-    server = ShopServer().start()
-    yield server
-    server.stop()
-
-
 @pytest.mark.slow
 @schema.include(path_regex=SKIP).parametrize()
 @settings(
@@ -85,13 +77,13 @@ def local_shop(settings):
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_input_to_an_operation_that_fetches_urls_causes_a_server_error(case, bearer, local_shop):
+def test_no_input_to_an_operation_that_fetches_urls_causes_a_server_error(case, bearer, shop):
     if isinstance(case.body, dict):
-        case.body = _local(case.body, local_shop.base)
+        case.body = _local(case.body, shop.base)
         for key in ("url", "source_url", "product_url"):
             if key in case.body and not isinstance(case.body[key], str):
                 continue
             if key in case.body:
-                case.body[key] = local_shop.base + "/product"
+                case.body[key] = shop.base + "/product"
     response = case.call(headers={"Authorization": bearer})
     assert response.status_code < 500, (case.method, case.path, response.text[:500])

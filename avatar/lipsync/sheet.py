@@ -60,13 +60,13 @@ def mouth_crop_box(points: np.ndarray, shape) -> tuple[int, int, int, int]:
 def presenter_sheet(presenter: str, voice: str | None = None, tile: int = 240) -> Image.Image:
     """One row of twelve close-ups (plus the photo's own mouth) for PRESENTER."""
     from avatar import lipsync, voices
-    from avatar.presenters import resolve_presenter, stock_avatars
+    from avatar.presenters import load_presenter_image, resolve_presenter, stock_avatars
 
     stock = {s.id: s for s in stock_avatars()}
     image = (
         stock[presenter].image()
         if presenter in stock
-        else np.asarray(Image.open(resolve_presenter(presenter).image_path).convert("RGB"))
+        else load_presenter_image(resolve_presenter(presenter).image_path)
     )
     avatar, report = lipsync.prepare_image(image)
     if avatar is None:

@@ -264,6 +264,17 @@ def settle_credits(workspace, video_id, actual_credits: int) -> None:
         )
 
 
+def charged_credits(workspace, video_id) -> int | None:
+    """What a settled video was charged (its reservation less what settling gave back);
+    None while it is not settled, or when its reservation was released."""
+    key = _video_key(video_id)
+    reservation = _entry(workspace, key, Kind.RESERVATION)
+    settlement = _entry(workspace, key, Kind.SETTLEMENT)
+    if reservation is None or settlement is None:
+        return None
+    return -reservation.amount - settlement.amount
+
+
 def release_credits(workspace, video_id, *, reason: str = "") -> None:
     """Give back the whole reservation of a failed or cancelled render.
 

@@ -63,11 +63,11 @@ def is_transient(exc: Exception) -> bool:
     return (
         isinstance(exc, TRANSIENT)
         or (isinstance(exc, DatabaseError) and "deadlock" in str(exc).lower())
-        or _storage_unreachable(exc)
+        or _service_unreachable(exc)
     )
 
 
-def _storage_unreachable(exc: Exception) -> bool:
+def _service_unreachable(exc: Exception) -> bool:
     """S3-compatible storage or the broker out of reach (botocore's and redis-py's
     connection errors, which are not Python's ConnectionError): they come back, so the
     stage is retried."""
@@ -298,9 +298,8 @@ def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
         if pipeline.price is not None:
             from saas.billing import services as billing
 
-            price = pipeline.price(job)
-            billing.settle_credits(job.workspace, job.pk, price)
-            charged = min(max(int(price), 0), job.credits_reserved)  # as settle_credits does
+            billing.settle_credits(job.workspace, job.pk, pipeline.price(job))
+            charged = billing.charged_credits(job.workspace, job.pk)
             records(pipeline).filter(pk=job.pk).update(credits_charged=charged)
             job.credits_charged = charged
         _announce(pipeline, job, pipeline.completed_event)

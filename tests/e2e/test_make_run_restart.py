@@ -23,10 +23,10 @@ import urllib.request
 import pytest
 
 from ..conftest import REPO, free_port, wait_for_http
+from ..test_make_run import EMBEDDED_ENV_DROPS
 
 pytestmark = pytest.mark.slow
 
-EMBEDDED_ENV_DROPS = ("DATABASE_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE", "S3_BUCKET")
 SCENE = {"voice": "espeak:en-us", "avatar": "grace", "layout": "presenter"}
 
 
