@@ -219,7 +219,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 
 if env("S3_BUCKET"):
     _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, reusing each file's presigned URL for a while (saas/s3.py)
+        "BACKEND": "saas.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("S3_BUCKET"),
             "endpoint_url": env("S3_ENDPOINT_URL") or None,

@@ -84,7 +84,7 @@ def test_production_services_come_from_the_environment(tmp_path):
     )
     assert s["broker"] == "dramatiq.brokers.redis.RedisBroker"
     assert s["broker_url"] == "redis://redis.internal:6379/0"
-    assert s["storage"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s["storage"]["BACKEND"] == "saas.s3.S3Storage"
     assert s["storage"]["OPTIONS"]["endpoint_url"] == "http://minio.internal:9000"
     assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["hosts"] == ["app.example.com", "www.example.com"]
