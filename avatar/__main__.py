@@ -171,7 +171,9 @@ def _talk_presenter(args: argparse.Namespace) -> str:
         if (folder / "avatar.json").is_file():
             return str(folder / "image.png")
         return args.avatar
-    return args.presenter or "grace"
+    from avatar.presenters import DEFAULT_PRESENTER
+
+    return args.presenter or DEFAULT_PRESENTER
 
 
 def prepare(args: argparse.Namespace) -> dict | str:

@@ -34,7 +34,7 @@ class TalkingVideoRequest:
 
     script: str
     voice: str = voices.DEFAULT_VOICE_ID
-    presenter: str = "grace"
+    presenter: str = presenters.DEFAULT_PRESENTER
     aspect: str = "16:9"
     resolution: str = "720p"
     fps: int = 25

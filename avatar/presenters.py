@@ -80,7 +80,48 @@ def _generator(name: str) -> Callable[[], np.ndarray]:
     return generate
 
 
+_INTER_FACES = (
+    "inter-faces avatar set (github.com/cjdowner/interfaces, commit "
+    "2166b2273fd050699e112e95a251f0519cce58c3, '1000 x 1000/{file}'), from {origin}; "
+    "see avatar/stock/LICENCES.md"
+)
+_REAL_MODEL = (
+    "; a real, identifiable model with no model release on file: never present them as "
+    "endorsing a product"
+)
+
+# Catalogue order is gallery order: the default presenter first.
 STOCK: dict[str, _Stock] = {
+    "daniel": _Stock(
+        name="Daniel",
+        licence="CC0 1.0 (stock photo, Pexels 2017, as published by inter-faces)" + _REAL_MODEL,
+        source=_INTER_FACES.format(
+            file="047.jpg", origin="pexels.com/photo/portrait-of-smiling-man-325682"
+        ),
+        locate=lambda: _bundled("daniel.jpg"),
+    ),
+    "clara": _Stock(
+        name="Clara",
+        licence="CC0 1.0 (stock photo, Pexels 2016, as published by inter-faces)" + _REAL_MODEL,
+        source=_INTER_FACES.format(
+            file="001.jpg", origin="pexels.com/photo/blonde-haired-woman-in-blue-shirt-y-27411"
+        ),
+        locate=lambda: _bundled("clara.jpg"),
+    ),
+    "marcus": _Stock(
+        name="Marcus",
+        licence="CC0 1.0 or the Unsplash License (stock photo, Unsplash, as published by "
+        "inter-faces); both allow commercial use without attribution" + _REAL_MODEL,
+        source=_INTER_FACES.format(file="084.jpg", origin="unsplash.com/photos/ZGa9d1a_4tA"),
+        locate=lambda: _bundled("marcus.jpg"),
+    ),
+    "naomi": _Stock(
+        name="Naomi",
+        licence="CC0 1.0 or the Unsplash License (stock photo, Unsplash, as published by "
+        "inter-faces); both allow commercial use without attribution" + _REAL_MODEL,
+        source=_INTER_FACES.format(file="080.jpg", origin="unsplash.com/photos/ciLAii9yZEo"),
+        locate=lambda: _bundled("naomi.jpg"),
+    ),
     "grace": _Stock(
         name="Grace Hopper",
         licence="Public domain (U.S. Navy photograph, work of the U.S. federal government)",
@@ -109,6 +150,10 @@ STOCK: dict[str, _Stock] = {
         generator=_generator("theo"),
     ),
 }
+
+
+# The presenter a video gets when none is named: a neutral, contemporary stock photo.
+DEFAULT_PRESENTER = "daniel"
 
 
 @dataclass(frozen=True)
@@ -171,7 +216,7 @@ def check_presenter_ref(ref: str) -> None:
 
 
 def resolve_presenter(ref: str) -> Presenter:
-    """Turn a stock id (``"grace"``) or an image path into a :class:`Presenter`.
+    """Turn a stock id (``"daniel"``) or an image path into a :class:`Presenter`.
 
     Raises:
         InvalidInput: see :func:`check_presenter_ref`.

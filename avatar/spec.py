@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from avatar.errors import InvalidInput
+from avatar.presenters import DEFAULT_PRESENTER
 
 SPEC_VERSION = 1
 ASPECTS = ("9:16", "16:9", "1:1")
@@ -391,7 +392,7 @@ class Scene:
     """
 
     speech: Speech
-    avatar: str | None = "grace"
+    avatar: str | None = DEFAULT_PRESENTER
     layout: str = "presenter"
     presenter_side: str = "right"
     background: Background | None = None
@@ -410,7 +411,7 @@ class Scene:
         transition = obj.take("transition", None)
         scene = cls(
             speech=Speech.read(obj.take("speech"), obj.at("speech")),
-            avatar=_ref(obj.take("avatar", "grace"), obj.at("avatar"), optional=True),
+            avatar=_ref(obj.take("avatar", DEFAULT_PRESENTER), obj.at("avatar"), optional=True),
             layout=layout,
             presenter_side=_choice(
                 obj.take("presenter_side", "right"), obj.at("presenter_side"), SIDES

@@ -314,7 +314,7 @@ ANNOUNCEMENT = Builtin(
 BUILTINS = {
     t.slug: t
     for t in (
-        _product_ad("product-ad-vertical", "Product ad (9:16)", "9:16", "corner", "grace"),
+        _product_ad("product-ad-vertical", "Product ad (9:16)", "9:16", "corner", DEFAULT_AVATAR),
         _product_ad("product-ad-wide", "Product ad (16:9)", "16:9", "split", "maya"),
         SALE,
         WALKTHROUGH,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 
 from avatar.errors import InvalidInput
+from avatar.presenters import DEFAULT_PRESENTER
 from avatar.spec import RenderSpec
 from saas.errors import ServiceError
 
 DEFAULT_VOICE = "piper:en_US-joe-medium"
-DEFAULT_AVATAR = "grace"
+DEFAULT_AVATAR = DEFAULT_PRESENTER
 ASSET = "asset:"
 AVATAR = "asset:avatar/"
 WATERMARK = {"text": "Made with Talking Ads", "position": "top-right", "opacity": 0.55}

@@ -46,7 +46,7 @@ def test_a_minimal_spec_gets_the_documented_defaults():
     assert (spec.audio.loudness_lufs, spec.audio.peak_dbfs) == (-14.0, -1.0)
     scene = spec.scenes[0]
     assert (scene.avatar, scene.layout, scene.speech.voice) == (
-        "grace",
+        "daniel",
         "presenter",
         "piper:en_US-joe-medium",
     )

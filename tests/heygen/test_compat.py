@@ -76,7 +76,9 @@ def test_avatars_and_voices_list_ours_in_heygens_fields(personas):
     client = heygen_client(personas.viewer, personas.workspace_a)
     avatars = client.get("/v2/avatars").json()
     assert avatars["error"] is None
-    assert {"grace", "astronaut"} <= {a["avatar_id"] for a in avatars["data"]["avatars"]}
+    listed = [a["avatar_id"] for a in avatars["data"]["avatars"]]
+    assert listed[0] == "daniel"  # the default presenter comes first
+    assert {"clara", "marcus", "naomi", "grace", "astronaut"} <= set(listed)
     photos = {p["talking_photo_id"] for p in avatars["data"]["talking_photos"]}
     assert str(mine.pk) in photos and str(theirs.pk) not in photos
     voices = client.get("/v2/voices").json()["data"]["voices"]
@@ -236,7 +238,7 @@ def test_templates_are_listed_and_described_in_heygens_shapes(funded):
     detail = client.get("/v2/template/training-lesson").json()["data"]["variables"]
     assert detail["lesson"] == {"name": "lesson", "type": "text", "properties": {"content": ""}}
     assert detail["presenter"]["type"] == "character"
-    assert detail["presenter"]["properties"]["character_id"] == "grace"
+    assert detail["presenter"]["properties"]["character_id"] == "daniel"  # the default
     assert detail["voice"]["type"] == "voice"
     v3 = client.get("/v3/template/training-lesson").json()["data"]
     assert v3["name"] == "Training lesson" and {v["name"] for v in v3["variables"]} == set(detail)

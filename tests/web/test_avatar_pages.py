@@ -21,7 +21,7 @@ from ..conftest import actors_on, web_client
 from ..studio import conftest as studio_conftest
 
 stub_worker = studio_conftest.stub_worker
-STOCK_IDS = ("grace", "astronaut", "maya", "theo")
+STOCK_IDS = ("daniel", "clara", "marcus", "naomi", "grace", "astronaut", "maya", "theo")
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
@@ -88,7 +88,8 @@ def test_it_lists_the_stock_presenters_and_this_workspaces_avatars_only(personas
     page = response.content.decode()
     for stock_id in STOCK_IDS:
         assert reverse("stock_portrait", args=[stock_id]) in page
-    assert "Grace Hopper" in page and "Maya (illustrated)" in page
+    assert "Grace Hopper" in page and "Maya (illustrated)" in page and "Naomi" in page
+    assert page.index("Daniel") < page.index("Grace Hopper")  # the default comes first
     assert "Acme presenter" in page
     assert "Globex secret" not in page
 

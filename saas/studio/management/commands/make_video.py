@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from avatar.errors import AvatarError
+from avatar.presenters import DEFAULT_PRESENTER
 
 # avatar's field names -> this command's options
 OPTION_FOR_FIELD = {"presenter": "avatar"}
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         source.add_argument("--url", help="a product page to turn into a video")
         parser.add_argument("--out", required=True, type=Path, help="the MP4 to write")
         parser.add_argument("--voice", default=None, help="voice id (default: by language)")
-        parser.add_argument("--avatar", default="grace", help="stock presenter id or image path")
+        parser.add_argument(
+            "--avatar", default=DEFAULT_PRESENTER, help="stock presenter id or image path"
+        )
         parser.add_argument("--aspect", default=None, choices=["16:9", "9:16", "1:1"])
         parser.add_argument("--resolution", default="720p", choices=["720p", "1080p"])
         parser.add_argument("--length", type=int, default=30, choices=[15, 30, 60])
