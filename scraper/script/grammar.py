@@ -1,7 +1,8 @@
 """Phrase banks of the offline writer, per language and tone.
 
 Templates use ``{title}``, ``{brand}``, ``{short}`` (a short product name),
-``{feature}``, ``{price}``, ``{rating}``, ``{count}``, and ``{n_reviews}`` /
+``{feature}``, ``{price}``, ``{regular}`` (the price before a reduction), ``{rating}`` (out
+of 5), ``{count}``, and ``{n_reviews}`` /
 ``{n_buyers}``: the count with the bank's ``nouns`` in agreement ("1 avaliação",
 "120 avaliações"). ``[a|b|c]`` picks one alternative, so each line expands to
 many sentences; the seed decides. ``generic`` holds benefits any product has
@@ -19,8 +20,8 @@ EN = {
         "energetic": [
             "[Stop scrolling|Wait|Hold on|Look at this]! [This is|Meet] {short}.",
             "[Still|Are you still] [settling for less|making do]? [Meet|Say hello to] {short}!",
-            "[You need to see|Check out|Get ready for] {short}. [Seriously|Trust me|No joke].",
-            "[This|Here's the thing that] [changes everything|just raised the bar]: {short}!",
+            "[You need to see|Check out|Get ready for] {short}!",
+            "[Here's something new|Look what just landed]: {short}!",
         ],
         "professional": [
             "[Introducing|Presenting|Meet] {title}.",
@@ -29,62 +30,62 @@ EN = {
             "{short}: [designed|built|made] for people who [expect more|value quality].",
         ],
         "friendly": [
-            "[Hey there|Hi friends|Hello]! [Let me show you|Have you met] {short}?",
+            "[Hey there|Hi friends|Hello]! Have you met {short}?",
             "[Guess what I found|Look what I found|You're going to love this]: {short}.",
             "[Say hello to|Meet] {short}, [your new favourite|a little everyday upgrade].",
         ],
     },
     "benefit": {
         "energetic": [
-            "{feature}!",
-            "[Plus|And|On top of that], {feature_lc}!",
+            "{feature}.",
+            "[Plus|On top of that], {feature_lc}.",
             "[Here's the best part|Get this|Even better]: {feature_lc}!",
         ],
         "professional": [
             "{feature}.",
             "[In addition|What's more|Notably], {feature_lc}.",
-            "[It is designed so that|The result:|Key point:] {feature_lc}.",
+            "[Key point:|Worth noting:] {feature_lc}.",
         ],
         "friendly": [
-            "[I love that|You'll love that|The nice thing is,] {feature_lc}.",
-            "{feature}. [So handy|Pretty great, right|Such a nice touch].",
-            "[And|Also|Oh, and] {feature_lc}.",
+            "{feature}.",
+            "[What I love:|The nice thing:] {feature_lc}.",
+            "[Oh, and|Also,] {feature_lc}.",
         ],
     },
     "extend": {
-        "energetic": [
-            "[That's a game changer|Total win|Huge]!",
-            "[Every single time|Day after day]!",
-            "[You'll feel the difference|It just works]!",
-        ],
-        "professional": [
-            "[That makes a real difference|It is a considered detail].",
-            "[It is built to last|Quality you can rely on].",
-        ],
-        "friendly": [
-            "[It makes life a little easier|Small thing, big difference].",
-            "[Honestly, it's lovely|It's the little things].",
-        ],
+        "energetic": ["[Take a closer look|See every detail] in the video."],
+        "professional": ["[Every detail is shown|The details are shown] in the video."],
+        "friendly": ["[Have a closer look|Take a look at the details] in the video."],
     },
     "proof": {
         "energetic": [
-            "[Rated|Scoring] {rating} [stars|out of five] by {count} [happy buyers|fans]!",
-            "{count} [reviews|buyers] [agree|can't be wrong]: {rating} stars!",
+            "Rated {rating} out of 5 from {n_reviews}!",
+            "{rating} out of 5 stars from {n_reviews}!",
         ],
         "professional": [
-            "[Customers rate it|It holds a rating of] {rating} [out of five|stars]{count_phrase}."
+            "[Customers rate it|It holds a rating of] {rating} out of 5{count_phrase}."
         ],
-        "friendly": ["[People really like it|Folks love it]: {rating} stars{count_phrase}."],
+        "friendly": ["[People really like it|Buyers like it]: {rating} out of 5{count_phrase}."],
     },
-    "proof_no_count": "",
-    "count_phrase": " [from|across] {count} reviews",
+    "proof_no_count": {
+        "energetic": ["Rated {rating} out of 5 by buyers!"],
+        "professional": ["Customers rate it {rating} out of 5."],
+        "friendly": ["Buyers rate it {rating} out of 5."],
+    },
+    "count_phrase": "[from|across] {n_reviews}",
+    "nouns": {"reviews": ("review", "reviews"), "buyers": ("buyer", "buyers")},
     "offer": {
         "energetic": [
             "[All that|And it's] [for just|for only] {price}!",
-            "[Only|Just] {price}. [Seriously|Yes, really]!",
+            "[Yours for|Get it for] {price}!",
         ],
         "professional": ["[Available now for|It is available for|Priced at] {price}."],
         "friendly": ["[And it's only|All for just|Best of all, it's] {price}."],
+    },
+    "offer_reduced": {
+        "energetic": ["Now just {price} instead of {regular}!"],
+        "professional": ["Now {price}, reduced from {regular}."],
+        "friendly": ["And right now it's {price} instead of {regular}."],
     },
     "offer_no_price": {
         "energetic": ["[Available right now|It's ready for you now]!"],
@@ -94,7 +95,7 @@ EN = {
     "cta": {
         "energetic": [
             "[Tap the link|Hit the link] and [grab yours|get yours] [now|today]!",
-            "[Don't wait|Go go go]: [tap the link|shop now] [before it's gone|today]!",
+            "Don't wait: tap the link [and grab yours|today]!",
         ],
         "professional": [
             "[Visit the link|Follow the link] [to learn more|to order yours].",
@@ -102,7 +103,7 @@ EN = {
         ],
         "friendly": [
             "[Tap the link|Check the link] and [treat yourself|grab one for you].",
-            "[Go on|Why not], [take a look|treat yourself] [via the link|today]!",
+            "[Go on, take a look|Why not take a look|Why not treat yourself] [via the link|today]!",
         ],
     },
     "overlay": {
@@ -130,26 +131,35 @@ DE = {
         ],
     },
     "benefit": {
-        "energetic": ["{feature}!", "[Und|Außerdem|Dazu]: {feature_lc}!"],
+        "energetic": ["{feature}.", "[Außerdem|Dazu]: {feature_lc}!"],
         "professional": ["{feature}.", "[Außerdem|Zudem|Darüber hinaus]: {feature_lc}."],
         "friendly": [
+            "{feature}.",
             "[Richtig schön|Besonders toll]: {feature_lc}.",
-            "{feature}. [Praktisch, oder]?",
         ],
     },
     "extend": {
-        "energetic": ["[Einfach genial|Der Hammer]!", "[Jeden Tag|Immer wieder]!"],
-        "professional": ["[Das macht den Unterschied|Ein durchdachtes Detail]."],
-        "friendly": ["[Das macht den Alltag leichter|Kleine Sache, große Wirkung]."],
+        "energetic": ["[Schau dir jedes Detail im Video an|Alle Details siehst du im Video]."],
+        "professional": ["Alle Details sehen Sie im Video."],
+        "friendly": ["Schau dir die Details im Video an."],
     },
     "proof": {
-        "energetic": ["{rating} Sterne von {count} [begeisterten Kunden|Käufern]!"],
-        "professional": [
-            "Kunden bewerten es mit {rating} [von fünf Sternen|Sternen]{count_phrase}."
-        ],
-        "friendly": ["[Die Leute lieben es|Alle sind begeistert]: {rating} Sterne{count_phrase}."],
+        "energetic": ["{rating} von 5 Sternen bei {n_reviews}!"],
+        "professional": ["Kunden bewerten es mit {rating} von 5 Sternen{count_phrase}."],
+        "friendly": ["[Die Kundschaft mag es|Gut bewertet]: {rating} von 5 Sternen{count_phrase}."],
     },
-    "count_phrase": " bei {count} Bewertungen",
+    "proof_no_count": {
+        "energetic": ["{rating} von 5 Sternen!"],
+        "professional": ["Kunden bewerten es mit {rating} von 5 Sternen."],
+        "friendly": ["Gut bewertet: {rating} von 5 Sternen."],
+    },
+    "count_phrase": "bei {n_reviews}",
+    "nouns": {"reviews": ("Bewertung", "Bewertungen"), "buyers": ("Käufer", "Käufern")},
+    "offer_reduced": {
+        "energetic": ["Jetzt nur {price} statt {regular}!"],
+        "professional": ["Jetzt {price} statt {regular}."],
+        "friendly": ["Und gerade nur {price} statt {regular}."],
+    },
     "offer": {
         "energetic": ["[Und das für nur|Alles für nur] {price}!"],
         "professional": ["[Erhältlich für|Jetzt erhältlich für] {price}."],
@@ -186,24 +196,35 @@ FR = {
         ],
     },
     "benefit": {
-        "energetic": ["{feature}!", "[Et en plus|Mieux encore]: {feature_lc}!"],
+        "energetic": ["{feature}.", "[Et en plus|Mieux encore]: {feature_lc}!"],
         "professional": ["{feature}.", "[De plus|Par ailleurs|En outre]: {feature_lc}."],
         "friendly": [
+            "{feature}.",
             "[Ce que j'adore|Le petit plus]: {feature_lc}.",
-            "{feature}. [Pratique, non]?",
         ],
     },
     "extend": {
-        "energetic": ["[Génial|Incroyable]!", "[À chaque fois|Tous les jours]!"],
-        "professional": ["[Cela fait la différence|Un détail bien pensé]."],
-        "friendly": ["[Ça simplifie la vie|Petit détail, grande différence]."],
+        "energetic": ["Regarde chaque détail dans la vidéo."],
+        "professional": ["Tous les détails sont dans la vidéo."],
+        "friendly": ["Jette un œil aux détails dans la vidéo."],
     },
     "proof": {
-        "energetic": ["{rating} étoiles [selon|d'après] {count} clients [ravis|conquis]!"],
-        "professional": ["Les clients lui donnent {rating} sur cinq{count_phrase}."],
-        "friendly": ["[Tout le monde l'adore|Les gens l'adorent]: {rating} étoiles{count_phrase}."],
+        "energetic": ["{rating} sur 5 [selon|d'après] {n_reviews}!"],
+        "professional": ["Les clients lui donnent {rating} sur 5{count_phrase}."],
+        "friendly": ["[Les clients l'aiment|Bien noté]: {rating} sur 5{count_phrase}."],
     },
-    "count_phrase": " sur {count} avis",
+    "proof_no_count": {
+        "energetic": ["Noté {rating} sur 5!"],
+        "professional": ["Les clients lui donnent {rating} sur 5."],
+        "friendly": ["Bien noté: {rating} sur 5."],
+    },
+    "count_phrase": "sur {n_reviews}",
+    "nouns": {"reviews": ("avis", "avis"), "buyers": ("client", "clients")},
+    "offer_reduced": {
+        "energetic": ["Maintenant {price} au lieu de {regular}!"],
+        "professional": ["Désormais {price} au lieu de {regular}."],
+        "friendly": ["Et en ce moment, c'est {price} au lieu de {regular}."],
+    },
     "offer": {
         "energetic": ["[Tout ça pour seulement|Et seulement] {price}!"],
         "professional": ["[Disponible pour|Proposé à] {price}."],
@@ -240,24 +261,35 @@ ES = {
         ],
     },
     "benefit": {
-        "energetic": ["¡{feature}!", "[¡Y además|¡Y encima]: {feature_lc}!"],
+        "energetic": ["{feature}.", "[¡Y además|¡Y encima]: {feature_lc}!"],
         "professional": ["{feature}.", "[Además|Asimismo|También]: {feature_lc}."],
         "friendly": [
-            "[Me encanta que|Lo mejor es que] {feature_lc}.",
-            "{feature}. ¿[Práctico, no]?",
+            "{feature}.",
+            "[Lo que me encanta|Lo mejor]: {feature_lc}.",
         ],
     },
     "extend": {
-        "energetic": ["[¡Increíble|¡Una pasada]!", "[¡Cada día|¡Siempre]!"],
-        "professional": ["[Eso marca la diferencia|Un detalle bien pensado]."],
-        "friendly": ["[Te hace la vida más fácil|Pequeño detalle, gran diferencia]."],
+        "energetic": ["Mira cada detalle en el video."],
+        "professional": ["Todos los detalles están en el video."],
+        "friendly": ["Echa un vistazo a los detalles en el video."],
     },
     "proof": {
-        "energetic": ["¡{rating} estrellas de {count} [clientes felices|compradores]!"],
-        "professional": ["Los clientes lo valoran con {rating} de cinco{count_phrase}."],
-        "friendly": ["[A la gente le encanta|Todos lo adoran]: {rating} estrellas{count_phrase}."],
+        "energetic": ["¡{rating} de 5 en {n_reviews}!"],
+        "professional": ["Los clientes lo valoran con {rating} de 5{count_phrase}."],
+        "friendly": ["[A los clientes les gusta|Bien valorado]: {rating} de 5{count_phrase}."],
     },
-    "count_phrase": " en {count} opiniones",
+    "proof_no_count": {
+        "energetic": ["¡Valorado con {rating} de 5!"],
+        "professional": ["Los clientes lo valoran con {rating} de 5."],
+        "friendly": ["Bien valorado: {rating} de 5."],
+    },
+    "count_phrase": "en {n_reviews}",
+    "nouns": {"reviews": ("opinión", "opiniones"), "buyers": ("comprador", "compradores")},
+    "offer_reduced": {
+        "energetic": ["¡Ahora solo {price} en vez de {regular}!"],
+        "professional": ["Ahora {price}, antes {regular}."],
+        "friendly": ["Y ahora cuesta {price} en vez de {regular}."],
+    },
     "offer": {
         "energetic": ["[¡Todo por solo|¡Y por solo] {price}!"],
         "professional": ["[Disponible por|A un precio de] {price}."],
@@ -303,47 +335,47 @@ PT = {
     },
     "benefit": {
         "energetic": [
-            "{feature}!",
+            "{feature}.",
             "[E tem mais|E não para por aí|Além disso]: {feature_lc}!",
             "[A melhor parte|O melhor de tudo|Presta atenção nisso]: {feature_lc}!",
         ],
         "professional": [
             "{feature}.",
             "[Além disso|Outro destaque|Vale destacar]: {feature_lc}.",
-            "[O resultado|Ponto-chave|Na prática]: {feature_lc}.",
+            "[Ponto-chave|Na prática]: {feature_lc}.",
         ],
         "friendly": [
+            "{feature}.",
             "[O que eu mais amo|Um detalhe que eu adoro|O mais legal]: {feature_lc}.",
-            "{feature}. [Prático, né|Muito útil, não acha]?",
             "[E ainda|E também|Ah, e mais]: {feature_lc}.",
         ],
     },
     "extend": {
-        "energetic": [
-            "[Isso muda o jogo|Sensacional|É demais]!",
-            "[Todos os dias|Sempre que você precisar]!",
-            "[Você vai sentir a diferença|Funciona de verdade]!",
-        ],
-        "professional": [
-            "[Isso faz toda a diferença|Um detalhe pensado com cuidado].",
-            "[Qualidade para durar|Qualidade em que você pode confiar].",
-        ],
-        "friendly": [
-            "[Deixa a vida um pouco mais fácil|Coisa pequena, diferença enorme].",
-            "[Sinceramente, vale a pena|São os pequenos detalhes que contam].",
-        ],
+        "energetic": ["[Veja cada detalhe no vídeo|Confira todos os detalhes no vídeo]."],
+        "professional": ["Todos os detalhes estão no vídeo."],
+        "friendly": ["Dá uma olhada nos detalhes no vídeo."],
     },
     "proof": {
         "energetic": [
-            "Nota {rating} de 5 segundo {n_buyers}!",
+            "Nota {rating} de 5 em {n_reviews}!",
             "{n_reviews} e nota {rating} de 5!",
         ],
         "professional": [
             "[Os clientes dão nota|Nota média dos clientes:] {rating} de 5{count_phrase}."
         ],
-        "friendly": ["[A galera adora|Todo mundo ama]: nota {rating}{count_phrase}."],
+        "friendly": ["[A galera adora|Todo mundo ama]: nota {rating} de 5{count_phrase}."],
     },
-    "count_phrase": " em {n_reviews}",
+    "proof_no_count": {
+        "energetic": ["Nota {rating} de 5!"],
+        "professional": ["Nota média dos clientes: {rating} de 5."],
+        "friendly": ["A galera aprova: nota {rating} de 5."],
+    },
+    "offer_reduced": {
+        "energetic": ["De {regular} por apenas {price}!"],
+        "professional": ["De {regular} por {price}."],
+        "friendly": ["E agora sai de {regular} por só {price}."],
+    },
+    "count_phrase": "em {n_reviews}",
     "nouns": {
         "reviews": ("avaliação", "avaliações"),
         "buyers": ("cliente satisfeito", "clientes satisfeitos"),
@@ -351,7 +383,7 @@ PT = {
     "offer": {
         "energetic": [
             "[Tudo isso por apenas|Tudo por só] {price}!",
-            "[Só|Apenas] {price}. [Isso mesmo|É sério]!",
+            "[Seu por|Leve já por] {price}!",
         ],
         "professional": ["[Disponível agora por|Disponível por|Por apenas] {price}."],
         "friendly": ["[E custa só|Tudo isso por só|E sai por apenas] {price}."],

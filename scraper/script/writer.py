@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from ..extract import language as languages
 from ..extract.model import Product
+from .facts import DANGLING, Fact, facts, is_headline, is_latin
 from .grammar import BANKS, LANGUAGES, TONES
 
 LENGTHS = (15, 30, 60)
 ASPECTS = {"9:16": "tiktok_reels", "16:9": "youtube", "1:1": "square"}
-BENEFIT_SCENES = {15: 2, 30: 3, 60: 4}
+BENEFIT_SCENES = {15: 2, 30: 3, 60: 3}
 CURRENCY_SYMBOLS = {
     "USD": "$",
     "EUR": "€",
@@ -106,53 +107,55 @@ def expand(template: str, rng: random.Random, **values) -> str:
 
 
 def short_name(product: Product, max_words: int, unnamed: str = "this product") -> str:
-    """A speakable product name: the title before separators, a few words long."""
+    """A speakable product name, a whole phrase: the title's first part (before a dash,
+    comma, bracket, slash or plus), model codes left out, at most MAX_WORDS words and
+    cut before a preposition rather than after one ("Grande Persian Brass Chess Set",
+    not "... Chess Set with")."""
     title = product.title or product.brand or unnamed
-    head = re.split(r"\s[-–|—]\s|,|\(|\[|/", title)[0].strip() or title
-    head = _MODEL_CODE.sub("", head)
-    words = head.split()
-    return " ".join(words[:max_words]) if words else title
-
-
-def spoken_feature(text: str, max_words: int) -> str:
-    """A bullet rewritten as a short spoken sentence: specs, codes and asides trimmed."""
-    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text)
-    text = _MODEL_CODE.sub("", text)
-    head, _, body = text.partition(":")
-    if body.strip() and len(head.split()) <= 5 and len(body.split()) >= 3:
-        text = body
-    text = re.sub(r"\s+", " ", text).strip(" -–•*.;,")
-    words = text.split()
-    if len(words) > max_words:
-        text = _cut(words, max_words)
-    return text[:1].upper() + text[1:] if text else text
-
-
-DANGLING = frozenset(
-    "a an the of to for with and or that which when lets is are has have its it's their your "
-    "from by in on at as so but can will may might could would should be been you we they "
-    "who where while if than der die das und mit für von zu le la les de des et pour avec "
-    "el los las del y con para por que o os um uma do da dos das no na nos nas em ao pelo pela "
-    "e como seu sua".split()
-)
-
-
-def _cut(words: list[str], max_words: int) -> str:
-    """The first ``max_words`` words, ending at a clause boundary when one is near and
-    never on a dangling article, preposition or conjunction."""
-    cut = words[:max_words]
-    for index in range(len(cut) - 1, max(2, max_words // 2) - 1, -1):
-        if cut[index].endswith((",", ";")) or words[index + 1].lower() in DANGLING:
-            cut = cut[: index + 1]
+    if not is_latin(title) and product.brand and is_latin(product.brand):
+        return product.brand  # a name in another script than the script's language
+    for part in re.split(r"\s[-–|—+/]\s|,|\(|\[", title):
+        words = _MODEL_CODE.sub("", part).split()
+        if words:
             break
-    while len(cut) > 2 and cut[-1].lower().strip(",;") in DANGLING:
-        cut.pop()
-    return " ".join(cut).rstrip(",;")
+    else:
+        return title
+    for index, word in enumerate(words[1 : max_words + 2], start=1):
+        if word.lower() in DANGLING and index >= 2:
+            words = words[:index]  # "Grande Persian Brass Chess Set" (before "with")
+            break
+    while len(words) > max_words and words[-1][:1].islower():
+        words.pop()  # a trailing descriptor ("... Stone Cellars lieblich")
+    if len(words) > max_words + 1:
+        words = words[: max_words - 1] + words[-1:]  # keep the noun at the end
+    while len(words) > 1 and words[-1].lower() in DANGLING:
+        words.pop()
+    return " ".join(words)
 
 
-def lower_first(text: str) -> str:
-    if len(text) > 1 and text[1].isupper():
-        return text  # an acronym or a shouted brand: leave it
+# Words a sentence may start with that are lower-cased after a lead-in ("Plus, the
+# table..."); any other first word (a name, a German noun) keeps its capital.
+_LOWERABLE = frozenset(
+    "a an the this these that those it its each every our your all any some one two "
+    "with from for in on at by made designed built ideal perfect great "
+    "der die das dieser diese dieses ein eine es er mit für jede jeder jedes "
+    "le la les ce cet cette un une il elle avec pour chaque "
+    "el la los las este esta un una con para cada "
+    "o a os as este esta um uma com para cada ideal there here based crafted handmade "
+    "suitable durable easy perfect good".split()
+)
+# An English bullet that starts with a verb ("Helps to...", "Allows you...").
+_VERB_FORM = re.compile(r"^(?:[a-z]+(?:s|es))$|^(?:[A-Z][a-z]+(?:s|es))$")
+
+
+def lower_first(text: str, force: bool = False) -> str:
+    """TEXT with its first letter lower-cased when the first word is a common word
+    (never a name, an acronym or a German noun), or with FORCE (the bank's own text)."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1].isupper():
+        return text
+    if not force and first.lower() not in _LOWERABLE and not _VERB_FORM.match(first):
+        return text
     return text[:1].lower() + text[1:]
 
 
@@ -167,12 +170,12 @@ def local_number(value, language: str, decimals: int | None = None) -> str:
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
-def speakable_price(product: Product, language: str) -> str | None:
+def speakable_price(product: Product, language: str, amount=None) -> str | None:
     """'$24.99' in English, 'R$ 1.299,90' and '24,99 €' in Portuguese, '24,99 €' in
     German, French and Spanish."""
-    if product.price is None:
+    if amount is None and product.price is None:
         return None
-    amount = Decimal(product.price)
+    amount = Decimal(product.price if amount is None else amount)
     text = local_number(amount, language, 0 if amount == amount.to_integral_value() else 2)
     code = product.currency or ""
     symbol = LOCAL_SYMBOLS.get(language, {}).get(code) or CURRENCY_SYMBOLS.get(code, "")
@@ -183,63 +186,23 @@ def speakable_price(product: Product, language: str) -> str | None:
     return f"{text} {symbol.strip() or code}".strip()
 
 
+# Ratings and review counts as each language writes them: "4.6" and "6,536" in English,
+# "4,6" and "6.536" in German, Spanish and Portuguese, "4,6" and "6 536" in French.
+SPOKEN_NUMBER_STYLE = {"en": (",", "."), "de": (".", ","), "es": (".", ","), "pt": (".", ",")}
+
+
 def _spoken_number(value, language: str) -> str:
-    """A rating or a count as LANGUAGE writes it ('4,5' and '1.234' in Portuguese); the
-    other languages keep the page's digits."""
-    if language not in NUMBER_STYLE or language == "en":
-        return str(value)
-    return local_number(value, language)
+    """A rating or a count as LANGUAGE writes it ('4,5' and '1.234' in Portuguese)."""
+    number = Decimal(str(value))
+    text = f"{number:,f}"
+    thousands, point = SPOKEN_NUMBER_STYLE.get(language, (" ", ","))
+    return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
 def _counted(plan: _Plan, noun: str, count: int) -> str:
     """'1 avaliação', '1.234 avaliações': COUNT with the bank's NOUN in agreement."""
     one, many = plan.bank.get("nouns", {}).get(noun, (noun, noun))
     return f"{_spoken_number(count, plan.language)} {one if count == 1 else many}"
-
-
-NOT_A_BENEFIT = re.compile(
-    r"\b(sku|isbn|ean|art(ikel)?-?nr|item (no|number)|model (no|number)|vat|mwst|versand|"
-    r"shipping|verkaufspreis|price|preis|prix|precio|preço|frete|cód(igo)?)\b"
-    r"|[€$£]\s?\d|\d\s?[€$£]",
-    re.I,
-)
-
-
-# A page's section heading run into the text after it ("Product Description A lot of
-# people..."): read as a heading, never spoken.
-HEADING = re.compile(
-    r"^\s*(?:product\s+)?(?:description|details|overview|features|key features|highlights|"
-    r"specifications|about this (?:item|product)|produktbeschreibung|beschreibung|"
-    r"description du produit|descripción(?: del producto)?|descrição(?: do produto)?)"
-    r"\s*[:\-–]?\s+(?=[A-ZÀ-Ý0-9])",
-    re.I,
-)
-
-
-def without_heading(text: str) -> str:
-    return HEADING.sub("", text, count=1)
-
-
-def benefit_sources(product: Product, count: int) -> list[str]:
-    """Feature bullets, then description sentences: spoken benefits, not spec codes."""
-    features = [without_heading(f) for f in product.features]
-    items = [f for f in features if len(f.split()) >= 3 and not NOT_A_BENEFIT.search(f)]
-    if product.description:
-        description = without_heading(product.description)
-        sentences = [without_heading(s) for s in re.split(r"(?<=[.!?])\s+|\n", description)]
-        items += [
-            s
-            for s in sentences
-            if 5 <= len(s.split()) <= 40 and s not in items and not NOT_A_BENEFIT.search(s)
-            and not _repeats_a_feature(s, product.features)
-        ]  # fmt: skip
-    return items
-
-
-def _repeats_a_feature(sentence: str, features: list[str]) -> bool:
-    """A description "sentence" that is really the feature list run together."""
-    text = sentence.lower()
-    return any(len(f.split()) >= 2 and f.lower() in text for f in features)
 
 
 @dataclass
@@ -253,7 +216,7 @@ class _Plan:
     aspect: str
     rng: random.Random
     benefits: int
-    feature_words: int
+    lead_in: int = 0  # which benefit lead-in comes first (each is used once)
     # The page is in another language than the script: its sentences are left out (a
     # script is in one language, never a mix) and the benefits are the bank's own.
     foreign: bool = False
@@ -264,14 +227,10 @@ def _pick(plan: _Plan, key: str, **values) -> str:
     return expand(plan.rng.choice(options), plan.rng, **values)
 
 
-def _filler(plan: _Plan, used: set[str]) -> str | None:
-    """An elaboration not used yet in this script (None when all are used)."""
-    for _ in range(8):
-        text = _pick(plan, "extend")
-        if text not in used:
-            used.add(text)
-            return text
-    return None
+def _filler(plan: _Plan) -> str | None:
+    """One elaboration for a page with too few facts (at most one per script)."""
+    options = plan.bank.get("extend", {}).get(plan.tone)
+    return expand(plan.rng.choice(options), plan.rng) if options else None
 
 
 def _name(plan: _Plan, max_words: int) -> str:
@@ -279,73 +238,93 @@ def _name(plan: _Plan, max_words: int) -> str:
 
 
 def _hook(plan: _Plan) -> str:
-    words = 3 if plan.aspect == "9:16" else 6
-    title = plan.product.title or _name(plan, 8)
-    if plan.aspect != "16:9":
-        title = _name(plan, 8)
-    return _pick(plan, "hook", short=_name(plan, words), title=title)
+    return _pick(plan, "hook", short=_name(plan, 4), title=_name(plan, 7))
 
 
-def _benefit(plan: _Plan, source: str) -> str:
-    feature = spoken_feature(source, plan.feature_words)
-    return _pick(plan, "benefit", feature=feature, feature_lc=lower_first(feature))
+def _benefit(plan: _Plan, fact: Fact, index: int) -> str:
+    """The first benefit is said plainly; the others each with a lead-in of their own
+    (never the same one twice in a script)."""
+    options = plan.bank["benefit"][plan.tone]
+    if index == 0 or len(options) == 1:
+        template = options[0]
+    else:
+        others = options[1:]
+        template = others[(index - 1 + plan.lead_in) % len(others)]
+        if index > len(others):
+            template = options[0]
+    lowered = lower_first(fact.text, force=fact.generic)
+    return expand(template, plan.rng, feature=fact.text, feature_lc=lowered)
+
+
+MIN_PROOF_RATING = Decimal("3.5")  # out of 5: a lower average is no selling point
+
+
+def proof_rating(product: Product) -> Decimal | None:
+    """The page's rating on a five-star scale, to one decimal (None without one)."""
+    if not product.rating:
+        return None
+    try:
+        rating = Decimal(product.rating)
+        scale = Decimal(product.rating_scale or 5)
+    except ArithmeticError:
+        return None
+    if scale <= 0 or rating <= 0 or rating > scale:
+        return None
+    return (rating * 5 / scale).quantize(Decimal("0.1")).normalize()
+
+
+def _rating_text(plan: _Plan, rating: Decimal) -> str:
+    text = f"{rating:f}"
+    return _spoken_number(text, plan.language)
 
 
 def _proof(plan: _Plan) -> str | None:
-    product = plan.product
-    if not product.rating:
+    """The rating and, when the page gives it, how many reviews it is from; None when
+    the page has no rating or one under MIN_PROOF_RATING."""
+    rating = proof_rating(plan.product)
+    if rating is None or rating < MIN_PROOF_RATING:
         return None
-    rating = product.rating
-    if product.rating_scale and product.rating_scale not in ("5", "5.0"):
-        rating = f"{Decimal(rating) * 5 / Decimal(product.rating_scale):.1f}".rstrip("0")
-        rating = rating.rstrip(".")
-    count = product.review_count
-    if count is not None and count < 2 and "nouns" not in plan.bank:
-        count = None  # a bank without singular nouns would say "by 1 fans": leave it out
-    counts = {"count": _spoken_number(count, plan.language) if count else ""}
+    count = plan.product.review_count
+    values = {"rating": _rating_text(plan, rating), "count_phrase": ""}
     if count:
-        counts.update(n_reviews=_counted(plan, "reviews", count))
-        counts.update(n_buyers=_counted(plan, "buyers", count))
-    count_phrase = " " + expand(plan.bank["count_phrase"], plan.rng, **counts) if count else ""
-    options = plan.bank["proof"][plan.tone]
-    if not count:
-        options = [o for o in options if "{count}" not in o and "{n_" not in o] or [
-            "{rating} / 5 ★" if plan.language != "en" else "Rated {rating} out of five."
-        ]
-    return expand(
-        plan.rng.choice(options),
-        plan.rng,
-        rating=_spoken_number(rating, plan.language),
-        count_phrase=count_phrase,
-        **counts,
-    )
+        values.update(count=_spoken_number(count, plan.language))
+        values.update(n_reviews=_counted(plan, "reviews", count))
+        values.update(n_buyers=_counted(plan, "buyers", count))
+        values["count_phrase"] = " " + expand(plan.bank["count_phrase"], plan.rng, **values)
+        options = plan.bank["proof"][plan.tone]
+    else:
+        options = plan.bank["proof_no_count"][plan.tone]
+    return expand(plan.rng.choice(options), plan.rng, **values)
 
 
 def _offer(plan: _Plan) -> str:
     price = speakable_price(plan.product, plan.language)
     if price is None:
         return _pick(plan, "offer_no_price")
+    regular = plan.product.regular_price
+    try:
+        reduced = regular is not None and Decimal(regular) > Decimal(plan.product.price)
+    except ArithmeticError:
+        reduced = False
+    if reduced and "offer_reduced" in plan.bank:
+        was = speakable_price(plan.product, plan.language, amount=regular)
+        return _pick(plan, "offer_reduced", price=price, regular=was)
     return _pick(plan, "offer", price=price)
 
 
-def _overlay(plan: _Plan, role: str, text: str) -> str:
+def _overlay(plan: _Plan, role: str) -> str:
     product = plan.product
     templates = plan.bank["overlay"]
-    if (
-        role in templates
-        and (role != "offer" or product.price)
-        and (role != "proof" or product.rating)
-    ):
+    rating = proof_rating(product)
+    if role in templates and (role != "offer" or product.price) and (role != "proof" or rating):
         value = expand(
             templates[role],
             plan.rng,
             price=speakable_price(product, plan.language),
-            rating=_spoken_number(product.rating, plan.language) if product.rating else None,
+            rating=_rating_text(plan, rating) if rating else None,
         )
-    elif role == "hook":
+    else:  # the hook, and a benefit without a headline of its own
         value = _name(plan, 4)
-    else:
-        value = " ".join(re.sub(r"[!?.,:]", "", text).split()[:4])
     return value.upper() if plan.aspect == "9:16" else value
 
 
@@ -359,59 +338,74 @@ def _fixed_scenes(plan: _Plan) -> tuple[Scene, list[Scene]]:
     return Scene("hook", _hook(plan)), tail
 
 
-def _benefit_scenes(plan: _Plan, sources: list[str], allowance: int):
-    """One scene per source of about ``allowance`` words; returns (scenes, spare sources)."""
-    plan.feature_words = max(5, allowance - 3)
-    picked, spare = sources[: plan.benefits], list(sources[plan.benefits :])
-    scenes = []
-    for source in picked:
-        scene = Scene("benefit", _benefit(plan, source))
-        scene.on_screen_text = " ".join(spoken_feature(source, 4).split()[:4])
-        scenes.append(scene)
-    return scenes, spare
+def _benefit_scene(plan: _Plan, fact: Fact, index: int) -> Scene:
+    scene = Scene("benefit", _benefit(plan, fact, index))
+    if fact.headline and is_headline(fact.headline):
+        scene.on_screen_text = fact.headline
+    return scene
 
 
-def _pad(
-    plan: _Plan, scenes: list[Scene], benefits: list[Scene], spare: list[str], budget: int
-) -> None:
-    """Top up the shortest benefit scenes with spare facts, then with elaborations."""
-    used: set[str] = set()
-    for _ in range(16):
-        missing = round(budget * 0.97) - _total(scenes)
-        if missing < 3 or not benefits:
-            return
-        scene = min(benefits, key=lambda s: count_words(s.text))
-        if spare:
-            extra = spoken_feature(spare.pop(0), max(4, min(missing, plan.feature_words)))
-            scene.text = f"{scene.text} {extra}."
-            continue
-        filler = _filler(plan, used)
-        if filler is None:
-            return
-        scene.text = f"{scene.text} {filler}"
-
-
-def _generic_sources(plan: _Plan) -> list[str]:
+def _generic_facts(plan: _Plan) -> list[Fact]:
     """Benefits any product has, in the script's language, for pages with too few."""
-    return list(plan.bank["generic"])
+    bank = plan.bank["generic"]
+    return [Fact(text, text, False, 1000 + i, generic=True) for i, text in enumerate(bank)]
 
 
-def _fit(plan: _Plan, budget: int) -> list[Scene]:
-    """Scenes whose words add up to about ``budget``."""
+def _choose(pool: list[Fact], wanted: int, room: int) -> tuple[list[Fact], list[Fact]]:
+    """Up to WANTED facts, best first, whose words (with a lead-in each) fit ROOM."""
+    chosen: list[Fact] = []
+    spare: list[Fact] = []
+    used = 0
+    longest = max(10, round(1.6 * room / max(1, wanted)))
+    for fact in pool:
+        cost = fact.words + 2
+        if len(chosen) < wanted and fact.words <= longest and used + cost <= room * 1.1:
+            chosen.append(fact)
+            used += cost
+        else:
+            spare.append(fact)
+    shortest = min(pool, key=lambda f: f.words, default=None)
+    if not chosen and shortest is not None and shortest.words <= room + 8:
+        chosen, spare = [shortest], [f for f in pool if f is not shortest]
+    return chosen, spare
+
+
+def _fit(plan: _Plan, budget: int, length_s: int) -> list[Scene]:
+    """Hook, benefits, proof, offer and call to action, about ``budget`` words long.
+
+    The benefits are whole sentences of the page: as many as the length takes (one or
+    two in 15 s, two or three in 30 s and 60 s), then spare facts as second sentences
+    while they fit, then at most one elaboration. A page with too few facts gives a
+    shorter script (and a note) rather than filler.
+    """
     hook, tail = _fixed_scenes(plan)
-    sources = [] if plan.foreign else benefit_sources(plan.product, plan.benefits)
-    sources = sources or _generic_sources(plan)
-    if len(sources) < 2:
-        sources += _generic_sources(plan)[: 2 - len(sources)]
-    plan.benefits = max(2, min(plan.benefits, len(sources)))
-    fixed = count_words(hook.text) + sum(count_words(s.text) for s in tail)
-    allowance = max(4, (budget - fixed) // plan.benefits)
-    benefits, spare = _benefit_scenes(plan, sources, allowance)
-    while _total([hook, *benefits, *tail]) > budget * 1.1 and allowance > 4:
-        allowance -= 2
-        benefits, spare = _benefit_scenes(plan, sources, allowance)
+    plan.lead_in = plan.rng.randrange(12)
+    pool = [] if plan.foreign else facts(plan.product)
+    room = budget - count_words(hook.text) - _total(tail)
+    chosen, spare = _choose(pool, plan.benefits, room)
+    minimum = 1 if length_s <= 15 else 2
+    generic = _generic_facts(plan)
+    while len(chosen) < minimum and generic:
+        chosen.append(generic.pop(0))
+    benefits = [_benefit_scene(plan, fact, i) for i, fact in enumerate(chosen)]
     scenes = [hook, *benefits, *tail]
-    _pad(plan, scenes, benefits, spare, budget)
+    while _total(scenes) > budget * 1.1 and len(benefits) > minimum:
+        scenes.remove(benefits.pop())
+    sentences = {id(scene): 1 for scene in benefits}
+    for fact in spare:
+        if _total(scenes) >= budget * 0.9:
+            break
+        if _total(scenes) + fact.words + 1 > budget * 1.05:
+            continue
+        scene = min(benefits, key=lambda b: (sentences[id(b)], count_words(b.text)))
+        if sentences[id(scene)] >= 4:
+            break
+        scene.text = f"{scene.text} {fact.text}."
+        sentences[id(scene)] += 1
+    if _total(scenes) < budget * 0.85 and length_s >= 30 and benefits:
+        filler = _filler(plan)
+        if filler:
+            benefits[-1].text = f"{benefits[-1].text} {filler}"
     return scenes
 
 
@@ -434,7 +428,7 @@ def _assign_images(scenes: list[Scene], images: list[str], plan: _Plan, wps: flo
         scene.images = [index] if index is not None else []
         scene.image_urls = [images[index]] if index is not None else []
         if not scene.on_screen_text:
-            scene.on_screen_text = _overlay(plan, scene.role, scene.text)
+            scene.on_screen_text = _overlay(plan, scene.role)
         elif plan.aspect == "9:16":
             scene.on_screen_text = scene.on_screen_text.upper()
         scene.duration_s = round(max(1.5, count_words(scene.text) / wps), 2)
@@ -502,7 +496,6 @@ def write_template_script(
     lang, notes = resolve_language(product, language, available_languages)
     budget = round(length_s * voice_wps)
     rng = random.Random(f"{seed}:{lang}:{tone}:{aspect}:{length_s}")
-    extra = 1 if aspect == "16:9" and length_s >= 30 else 0
     plan = _Plan(
         product,
         BANKS[lang],
@@ -510,19 +503,21 @@ def write_template_script(
         lang,
         aspect,
         rng,
-        benefits=min(4, BENEFIT_SCENES[length_s] + extra),
-        feature_words=max(6, budget // 6),
+        benefits=BENEFIT_SCENES[length_s],
         foreign=languages.primary(product.language) not in (None, lang),
     )
     if plan.foreign:
         notes.append(
             f"the page's sentences are in '{product.language}': left out of a {lang} script"
         )
-    scenes = _fit(plan, budget)
+    scenes = _fit(plan, budget, length_s)
     images = images if images is not None else product.images
     _assign_images(scenes, images, plan, voice_wps)
-    if not product.rating:
+    rating = proof_rating(product)
+    if rating is None:
         notes.append("no rating on the page: no social-proof scene")
+    elif rating < MIN_PROOF_RATING:
+        notes.append(f"the page's rating ({rating} of 5) is not said: no social-proof scene")
     script = Script(
         lang, tone, aspect, ASPECTS[aspect], length_s, voice_wps, budget, scenes, seed, notes=notes
     )
