@@ -48,18 +48,23 @@ def sentences(text: str) -> list[str]:
     return found
 
 
-# Words no finished sentence ends on: articles, conjunctions, the prepositions that
-# always take an object.
-CUT_WORDS = frozenset(
-    "a an the and or nor but of with from than into onto whose for to at by "
-    "der die das den dem des ein eine einen einem einer und oder mit von zum zur "
-    "le la les un une des du et ou avec "
-    "el los las del y con "
-    "os um uma dos das e com pelo pela für zu pour para por".split()
-)
+# Words no finished sentence ends on, per language: articles, conjunctions, the
+# prepositions that always take an object (German "an" and "zu" end sentences as verb
+# particles, so they are not here).
+CUT_WORDS = {
+    "en": frozenset(
+        "a an the and or nor but of with from than into onto whose for to at by".split()
+    ),
+    "de": frozenset(
+        "der die das den dem des ein eine einen einem einer und oder mit von für".split()
+    ),
+    "fr": frozenset("le la les un une des du de et ou avec pour".split()),
+    "es": frozenset("el la los las un una del de y o con para por".split()),
+    "pt": frozenset("o a os as um uma do da dos das de e ou com pelo pela para por".split()),
+}
 
 
-def cut_off(sentence: str) -> bool:
+def cut_off(sentence: str, language: str = "en") -> bool:
     """SENTENCE stops before it is finished: no terminal punctuation, an ellipsis, or a
     last word that needs more after it (an article, a preposition, a conjunction)."""
     text = sentence.strip()
@@ -70,7 +75,8 @@ def cut_off(sentence: str) -> bool:
         return True
     if len(words) == 1:
         return not text.endswith("!")  # "Wait!", "¡Para!"
-    return words[-1].lower() in CUT_WORDS or words[-1].endswith("-")
+    cut_words = CUT_WORDS.get(language) or frozenset().union(*CUT_WORDS.values())
+    return words[-1].lower() in cut_words or words[-1].endswith("-")
 
 
 def count_mismatches(text: str) -> list[str]:
@@ -137,7 +143,8 @@ def problems(script: Script, product=None) -> list[str]:
     said: set[str] = set()
     short_exclamations = 0
     for index, scene in enumerate(script.scenes):
-        found += _scene_problems(f"scene {index + 1} ({scene.role})", scene, said)
+        where = f"scene {index + 1} ({scene.role})"
+        found += _scene_problems(where, scene, said, script.language)
         for sentence in sentences(scene.text):
             words = re.findall(r"\w+", sentence)
             if len(words) <= SHORT_EXCLAMATION_WORDS and sentence.endswith("!"):
@@ -147,12 +154,12 @@ def problems(script: Script, product=None) -> list[str]:
     return found + _structure(script, product)
 
 
-def _scene_problems(where: str, scene, said: set[str]) -> list[str]:
+def _scene_problems(where: str, scene, said: set[str], language: str) -> list[str]:
     found = []
     if HEADING_WORDS.search(scene.text):
         found.append(f"{where}: a page heading is spoken: {scene.text!r}")
     for sentence in sentences(scene.text):
-        if cut_off(sentence):
+        if cut_off(sentence, language):
             found.append(f"{where}: a sentence is cut off: {sentence!r}")
         key = sentence.lower().strip(" .!?")
         if key in said and len(key.split()) > 1:

@@ -220,3 +220,21 @@ def test_the_willow_is_sold_in_whole_sentences():
         assert "Description" not in text and "passed it" not in text, text
         assert "1 fans" not in text and "1 reviews" not in text, text
         assert "This bean bag will literally swallow you" in text, text
+
+
+@pytest.mark.slow
+def test_generated_shop_pages_scripts_have_no_problems():
+    """The 198 generated shop pages (25 markets, every platform style), every tone and
+    length: 1782 scripts."""
+    from .shops import pages as shop_pages
+
+    found = []
+    corpus = shop_pages()
+    assert len(corpus) >= 190
+    for name, html, url, _ in corpus:
+        product = extract(html, url)
+        for tone in TONES:
+            for length in LENGTHS:
+                script = write_script(product, length, tone, seed=1)
+                found += [f"{name} {length}s {tone}: {p}" for p in problems(script, product)]
+    assert found == [], "\n".join(found[:20])
