@@ -72,7 +72,7 @@ EN = {
         "professional": ["Customers rate it {rating} out of 5."],
         "friendly": ["Buyers rate it {rating} out of 5."],
     },
-    "count_phrase": "[from|across] {n_reviews}",
+    "count_phrase": "from {n_reviews}",
     "nouns": {"reviews": ("review", "reviews"), "buyers": ("buyer", "buyers")},
     "offer": {
         "energetic": [

@@ -253,7 +253,11 @@ def _benefit(plan: _Plan, fact: Fact, index: int) -> str:
         if index > len(others):
             template = options[0]
     lowered = lower_first(fact.text, force=fact.generic)
-    return expand(template, plan.rng, feature=fact.text, feature_lc=lowered)
+    text = expand(template, plan.rng, feature=fact.text, feature_lc=lowered)
+    if lowered[:1].isupper() and f", {lowered}" in text:
+        # "Notably, Connect to..." reads wrong: a capital after a comma is said plainly
+        text = expand(options[0], plan.rng, feature=fact.text, feature_lc=lowered)
+    return text
 
 
 MIN_PROOF_RATING = Decimal("3.5")  # out of 5: a lower average is no selling point
@@ -345,6 +349,23 @@ def _benefit_scene(plan: _Plan, fact: Fact, index: int) -> Scene:
     return scene
 
 
+def title_facts(product: Product, name: str) -> list[Fact]:
+    """What the title says beyond the product's NAME ("Better Off Dead [Exclusive Blu-ray
+    Steelbook]", "MAVIS - Winter coat"): each further part of two or more words, for
+    pages with too few facts."""
+    found = []
+    for part in re.split(r"\s[-–|—+/]\s|,|\(|\)|\[|\]", product.title or ""):
+        words = _MODEL_CODE.sub("", part).split()
+        text = " ".join(words)
+        if len(words) < 2 or not is_latin(text) or text.lower() in name.lower():
+            continue
+        if re.search(r"\d", text) and len(words) < 3:
+            continue  # a size or a pack count ("1 x 200 ml", "235x100 cm")
+        headline = text if is_headline(text) else None
+        found.append(Fact(text[:1].upper() + text[1:], headline, False, 900 + len(found)))
+    return found
+
+
 def _generic_facts(plan: _Plan) -> list[Fact]:
     """Benefits any product has, in the script's language, for pages with too few."""
     bank = plan.bank["generic"]
@@ -384,7 +405,8 @@ def _fit(plan: _Plan, budget: int, length_s: int) -> list[Scene]:
     room = budget - count_words(hook.text) - _total(tail)
     chosen, spare = _choose(pool, plan.benefits, room)
     minimum = 1 if length_s <= 15 else 2
-    generic = _generic_facts(plan)
+    generic = [] if plan.foreign else title_facts(plan.product, _name(plan, 7))
+    generic = [f for f in generic if f not in chosen] + _generic_facts(plan)
     while len(chosen) < minimum and generic:
         chosen.append(generic.pop(0))
     benefits = [_benefit_scene(plan, fact, i) for i, fact in enumerate(chosen)]
