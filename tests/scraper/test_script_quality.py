@@ -238,3 +238,83 @@ def test_generated_shop_pages_scripts_have_no_problems():
                 script = write_script(product, length, tone, seed=1)
                 found += [f"{name} {length}s {tone}: {p}" for p in problems(script, product)]
     assert found == [], "\n".join(found[:20])
+
+
+def _mug(**changes) -> Product:
+    data = dict(
+        title="Trail Mug",
+        price="19.99",
+        currency="USD",
+        features=[
+            "Keeps coffee hot for twelve hours on any trail",
+            "The lid locks with a click, so nothing spills in your bag",
+            "Dishwasher safe stainless steel body",
+        ],
+        rating="4.6",
+        review_count=120,
+        language="en",
+    )
+    data.update(changes)
+    return Product(**data)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "said", "never"),
+    [
+        ("en", 1, "from 1 review", "1 reviews"),
+        ("en", 6536, "from 6,536 reviews", "6536"),
+        ("de", 1, "1 Bewertung", "1 Bewertungen"),
+        ("de", 479, "479 Bewertungen", "479 Bewertung "),
+        ("es", 1, "1 opinión", "1 opiniones"),
+        ("fr", 3, "3 avis", "3 avi "),
+    ],
+)
+def test_the_proof_states_the_count_in_agreement(language, count, said, never):
+    for tone in TONES:
+        script = write_script(_mug(language=language, review_count=count), 30, tone, seed=2)
+        proof = next(s.text for s in script.scenes if s.role == "proof")
+        assert said in proof and never not in proof + " ", proof
+
+
+def test_the_proof_is_the_pages_rating_on_five_stars_or_nothing():
+    ten = write_script(_mug(rating="9", rating_scale="10"), 30, "professional", seed=1)
+    proof = next(s for s in ten.scenes if s.role == "proof")
+    assert "4.5 out of 5" in proof.text and proof.on_screen_text == "★ 4.5", proof
+    low = write_script(_mug(rating="2.9"), 30, seed=1)
+    assert "proof" not in [s.role for s in low.scenes]
+    assert any("2.9 of 5" in note for note in low.notes), low.notes
+    unrated = write_script(_mug(rating=None, review_count=None), 30, seed=1)
+    assert "proof" not in [s.role for s in unrated.scenes]
+    assert not re.search(r"stars?|out of 5|reviews?", unrated.text), unrated.text
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "pt"])
+def test_a_reduced_price_is_said_with_the_price_before(language):
+    product = _mug(language=language, price="19.99", regular_price="29.99")
+    for tone in TONES:
+        offer = next(s for s in write_script(product, 30, tone).scenes if s.role == "offer")
+        assert "19" in offer.text and "29" in offer.text, offer.text
+    plain = write_script(_mug(language=language, regular_price="19.99"), 30)
+    assert "29" not in next(s.text for s in plain.scenes if s.role == "offer")
+
+
+def test_a_page_with_little_text_speaks_what_its_title_says():
+    product = Product(
+        title="Better Off Dead [Exclusive Blu-ray Steelbook]", price="17.99", currency="USD"
+    )
+    script = write_script(product, 30, "professional", "16:9", seed=0)
+    benefits = [s for s in script.scenes if s.role == "benefit"]
+    assert benefits[0].text == "Exclusive Blu-ray Steelbook."
+    assert benefits[0].on_screen_text == "Exclusive Blu-ray Steelbook"
+    assert any("too little content" in note for note in script.notes)
+    assert problems(script, product) == []
+
+
+def test_hype_fillers_never_pile_up_on_a_page_with_no_text():
+    product = Product(title="Plain Thing", price="5", currency="USD", language="en")
+    for tone in TONES:
+        for length in LENGTHS:
+            script = write_script(product, length, tone, seed=4)
+            assert problems(script, product) == [], script.text
+            shouts = re.findall(r"(?:^|[.!?]\s)([^.!?]{1,25}!)", script.text)
+            assert len(shouts) <= 2, (shouts, script.text)
