@@ -117,9 +117,9 @@ STOCK: dict[str, _Stock] = {
     ),
     "naomi": _Stock(
         name="Naomi",
-        licence="CC0 1.0 or the Unsplash License (stock photo, Unsplash, as published by "
-        "inter-faces); both allow commercial use without attribution" + _REAL_MODEL,
-        source=_INTER_FACES.format(file="080.jpg", origin="unsplash.com/photos/ciLAii9yZEo"),
+        licence="CC0 1.0 (stock photo, Visual Hunt 2017, as published by inter-faces)"
+        + _REAL_MODEL,
+        source=_INTER_FACES.format(file="057.jpg", origin="visualhunt.com/photo/198137"),
         locate=lambda: _bundled("naomi.jpg"),
     ),
     "grace": _Stock(
