@@ -71,6 +71,7 @@ class PresenterView:
         self._alpha = self._static_alpha(matte)
         self._ring = self._make_ring() if self.shape == "circle" else None
         self._last: tuple | None = None
+        self._partial = _Partial.plan(track, self.crop, self.size)
 
     def _plan(self, src: tuple[int, int], face, matte: np.ndarray | None = None) -> None:
         r = self.rect
@@ -164,7 +165,10 @@ class PresenterView:
         """What to draw for one presenter frame (cached while the frame object repeats)."""
         if self._last is not None and self._last[0] is frame:
             return self._last[1]
-        picture = resize_planes(frame, self.size, self.crop)
+        if self._partial is not None:
+            picture = self._partial.render(frame)
+        else:
+            picture = resize_planes(frame, self.size, self.crop)
         if self._alpha is not None:
             picture = Layer(picture, *self._alpha)
         result = [(picture, *self.pos)]
@@ -172,6 +176,64 @@ class PresenterView:
             result.insert(0, self._ring)
         self._last = (frame, result)
         return result
+
+
+BICUBIC_REACH = 2.0  # source pixels each side that Pillow's bicubic kernel reads (upscaling)
+WORTH_IT = 0.6  # redo only the changing part when it is under this share of the picture
+
+
+class _Partial:
+    """A lip-sync track's frames, scaled by redoing only the part that changes.
+
+    The track says that outside one box (the face and neck) every frame is its still
+    photo. The still is scaled once; per frame, the box (and as far around it as the
+    kernels reach) is converted and scaled into a copy. The output equals
+    :func:`resize_planes` of the whole frame, but for rounding (a few hundred luma
+    pixels a level or two apart, where the sub-pixel positions round differently).
+    """
+
+    def __init__(self, base: Planes, dest, source, local) -> None:
+        self.base, self.dest, self.source, self.local = base, dest, source, local
+
+    @classmethod
+    def plan(cls, track, crop, size: tuple[int, int]) -> _Partial | None:
+        changes, still = getattr(track, "changes", None), getattr(track, "still", None)
+        if changes is None or still is None or still.shape[:2] != (track.height, track.width):
+            return None
+        cx0, cy0, cx1, cy1 = crop
+        kx, ky = size[0] / (cx1 - cx0), size[1] / (cy1 - cy0)  # output pixels per source pixel
+        rx, ry = BICUBIC_REACH * max(1.0, 1 / kx) + 1, BICUBIC_REACH * max(1.0, 1 / ky) + 1
+        # Output pixels whose kernel reads a changing source pixel, even-aligned (chroma).
+        x0 = max(0, int(np.floor((changes[0] - rx - cx0) * kx)) // 2 * 2)
+        y0 = max(0, int(np.floor((changes[1] - ry - cy0) * ky)) // 2 * 2)
+        x1 = min(size[0], -(-int(np.ceil((changes[2] + rx - cx0) * kx)) // 2) * 2)
+        y1 = min(size[1], -(-int(np.ceil((changes[3] + ry - cy0) * ky)) // 2) * 2)
+        if x1 <= x0 or y1 <= y0 or (x1 - x0) * (y1 - y0) > WORTH_IT * size[0] * size[1]:
+            return None
+        # Their footprint in the source, and the source pixels the kernels read for it.
+        fx0, fy0, fx1, fy1 = cx0 + x0 / kx, cy0 + y0 / ky, cx0 + x1 / kx, cy0 + y1 / ky
+        # (Within the crop, rounded out to even pixels, as resize_planes converts it.)
+        ex0, ey0, ex1, ey1 = _even_crop(crop, track.width, track.height)
+        sx0 = max(ex0, int(np.floor(fx0 - rx - 1)) // 2 * 2)
+        sy0 = max(ey0, int(np.floor(fy0 - ry - 1)) // 2 * 2)
+        sx1 = min(ex1, -(-int(np.ceil(fx1 + rx + 1)) // 2) * 2)
+        sy1 = min(ey1, -(-int(np.ceil(fy1 + ry + 1)) // 2) * 2)
+        base = resize_planes(still, size, crop)
+        local = (fx0 - sx0, fy0 - sy0, fx1 - sx0, fy1 - sy0)
+        return cls(base, (x0, y0, x1, y1), (sx0, sy0, sx1, sy1), local)
+
+    def render(self, frame: np.ndarray) -> Planes:
+        x0, y0, x1, y1 = self.dest
+        sx0, sy0, sx1, sy1 = self.source
+        planes = planes_from_rgb(frame[sy0:sy1, sx0:sx1])
+        out = Planes(self.base.y.copy(), self.base.u.copy(), self.base.v.copy())
+        y = Image.fromarray(planes.y).resize((x1 - x0, y1 - y0), Image.Resampling.BICUBIC,
+                                             box=self.local)  # fmt: skip
+        out.y[y0:y1, x0:x1] = np.asarray(y)
+        half = tuple(c / 2 for c in self.local)
+        zoom_into(planes.u, out.u[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2], half)
+        zoom_into(planes.v, out.v[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2], half)
+        return out
 
 
 def resize_planes(rgb: np.ndarray, size: tuple[int, int], box) -> Planes:
@@ -182,8 +244,7 @@ def resize_planes(rgb: np.ndarray, size: tuple[int, int], box) -> Planes:
     the cheaper bilinear kernel.
     """
     h, w = rgb.shape[:2]
-    x0, y0 = max(0, int(box[0]) // 2 * 2), max(0, int(box[1]) // 2 * 2)
-    x1, y1 = min(w, -(-int(np.ceil(box[2])) // 2) * 2), min(h, -(-int(np.ceil(box[3])) // 2) * 2)
+    x0, y0, x1, y1 = _even_crop(box, w, h)
     planes = planes_from_rgb(rgb[y0:y1, x0:x1])
     local = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
     half = (size[0] // 2, size[1] // 2)
@@ -193,6 +254,13 @@ def resize_planes(rgb: np.ndarray, size: tuple[int, int], box) -> Planes:
     zoom_into(planes.v, v, half_box)
     y = Image.fromarray(planes.y).resize(size, Image.Resampling.BICUBIC, box=local)
     return Planes(np.asarray(y), u, v)
+
+
+def _even_crop(box, w: int, h: int) -> tuple[int, int, int, int]:
+    """BOX rounded out to even pixels, inside a W x H picture."""
+    x0, y0 = max(0, int(box[0]) // 2 * 2), max(0, int(box[1]) // 2 * 2)
+    x1, y1 = min(w, -(-int(np.ceil(box[2])) // 2) * 2), min(h, -(-int(np.ceil(box[3])) // 2) * 2)
+    return x0, y0, x1, y1
 
 
 def _head_top(matte: np.ndarray | None, face) -> float | None:

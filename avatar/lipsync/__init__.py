@@ -66,6 +66,10 @@ class FrameTrack:
     # A static person matte (H, W) float32 in 0..1 (1 = presenter), for layouts
     # that cut the presenter out over product media; None when unavailable.
     matte: np.ndarray | None = None
+    # Outside ``changes`` (x0, y0, x1, y1) every frame is ``still``, pixel for pixel:
+    # consumers may keep their work on the still and redo only that box per frame.
+    still: np.ndarray | None = None
+    changes: tuple[int, int, int, int] | None = None
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return self.frames
@@ -112,9 +116,14 @@ def animate(
     if avatar is None:
         return _still_track(np.asarray(presenter), count, fps)
     track = viseme_track(speech, count, fps)
-    frames = _render_frames(avatar, track, count, fps, device, seed)
+    renderer = _renderer(avatar, device)
+    frames = _render_frames(renderer, track, count, fps, seed)
     height, width = avatar.image.shape[:2]
-    return FrameTrack(frames, count, fps, width, height, avatar.face_box, avatar.matte)
+    roi = renderer.roi
+    return FrameTrack(
+        frames, count, fps, width, height, avatar.face_box, avatar.matte,
+        avatar.image, (roi.x0, roi.y0, roi.x1, roi.y1),
+    )  # fmt: skip
 
 
 def viseme_track(speech: SpeechResult, frame_count: int, fps: float):
@@ -128,11 +137,10 @@ def viseme_track(speech: SpeechResult, frame_count: int, fps: float):
     return a2v.track_from_audio(speech.wav, frame_count, fps)
 
 
-def _render_frames(avatar, track, count: int, fps: int, device: str, seed: int):
+def _render_frames(renderer, track, count: int, fps: int, seed: int):
     from avatar.lipsync import motion
     from avatar.lipsync.geometry import rig_params
 
-    renderer = _renderer(avatar, device)
     blink = motion.blinks(count, fps, seed)
     head = motion.head_motion(count, fps, renderer.rig.face_height, track.open, seed)
     tongue = track.params[:, 3]

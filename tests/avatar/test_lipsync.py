@@ -209,6 +209,43 @@ def test_pixels_outside_the_face_head_and_neck_never_change(talking, grace_avata
         assert np.array_equal(frame[outside], grace_avatar.image[outside])
 
 
+def test_the_track_says_where_its_frames_can_differ_from_the_still(talking, grace_avatar):
+    track, frames, _ = talking
+    x0, y0, x1, y1 = track.changes
+    assert track.still is grace_avatar.image
+    assert (x1 - x0) * (y1 - y0) < 0.8 * track.width * track.height
+    outside = np.ones(track.still.shape[:2], bool)
+    outside[y0:y1, x0:x1] = False
+    for frame in frames:
+        assert np.array_equal(frame[outside], track.still[outside])
+    assert any(not np.array_equal(f[y0:y1, x0:x1], track.still[y0:y1, x0:x1]) for f in frames)
+
+
+@pytest.mark.parametrize("layout", ["presenter", "split", "bottom", "corner"])
+def test_the_presenter_scaled_in_part_matches_it_scaled_whole(talking, layout):
+    """Composition redoes only the changing part of a lip-sync frame: the pictures
+    equal those of scaling the whole frame, but for rounding."""
+    from avatar.compose import layouts
+    from avatar.compose.presenter import PresenterView, resize_planes
+
+    track, frames, _ = talking
+    for size in [(720, 1280), (1280, 720), (1080, 1080)]:
+        view = PresenterView(track, layouts.geometry(layout, *size, "right", True))
+        if layout == "presenter":
+            assert view._partial is not None  # the full-frame presenter is where it pays
+        for frame in frames[::7]:
+            view._last = None
+            shown = view.render(frame)[-1][0]
+            shown = getattr(shown, "planes", shown)
+            whole = resize_planes(frame, view.size, view.crop)
+            for plane in "yuv":
+                a = getattr(shown, plane).astype(int)
+                b = getattr(whole, plane).astype(int)
+                assert a.shape == b.shape
+                differ = np.abs(a - b)
+                assert differ.max() <= 2 and (differ > 0).mean() < 0.02, (size, plane)
+
+
 def test_the_head_moves_a_little_while_the_background_stays(talking, grace_avatar):
     _, frames, _ = talking
     x, y, w, h = grace_avatar.face_box
