@@ -5,7 +5,10 @@ MINUTES RESOLUTION``), so that one render's peak is not another's. The spec is a
 training video written here: the six scenes of avatar/examples/training-16x9.json
 (the stock presenter "grace" talking in presenter, split, corner and bottom
 layouts, a voice-over scene over a chart, bullets and titles, captions, music,
-intro and outro cards) repeated until the video is MINUTES long. Sentences repeat,
+intro and outro cards) in turn, SCENES of them, each script said as many times as
+makes the video MINUTES long. The 5-minute video has 30 scenes (the most a spec
+may have); the 1- and 10-minute ones have the same six, so that only the length
+differs between them. Sentences repeat,
 so the child's speech cache synthesises each only once: speech is not what is
 measured; pictures, lip-sync, the soundtrack and encoding are.
 
@@ -47,16 +50,23 @@ SAMPLE_S = 0.05
 CHILD_TIMEOUT_S = 3600
 
 
-def training_spec(minutes: float, resolution: str):
-    """A training video about MINUTES long: the example's scenes, repeated."""
-    from avatar.spec import RenderSpec
+def training_spec(minutes: float, resolution: str, scenes: int):
+    """A training video about MINUTES long in SCENES scenes: the example's scenes in turn,
+    each saying its script as many times as it takes (the example's six scenes, each about
+    ten seconds, last a minute)."""
+    from avatar.spec import MAX_SCENES, RenderSpec
 
     data = json.loads(TRAINING.read_text())
     data["output"]["resolution"] = resolution
     one_pass = data["scenes"]
-    # About ten seconds a scene; the example's six scenes last about a minute.
-    count = max(1, round(minutes * len(one_pass)))
-    data["scenes"] = [one_pass[i % len(one_pass)] for i in range(count)]
+    scenes = max(1, min(scenes, MAX_SCENES))
+    repeats = max(1, round(minutes * len(one_pass) / scenes))
+    data["scenes"] = []
+    for i in range(scenes):
+        scene = dict(one_pass[i % len(one_pass)])
+        script = scene["speech"]["script"]
+        scene["speech"] = {**scene["speech"], "script": " ".join([script] * repeats)}
+        data["scenes"].append(scene)
     return RenderSpec.from_dict(data)
 
 
@@ -115,12 +125,12 @@ class _Sampler(threading.Thread):
             self.peak_kib = max(self.peak_kib, total)
 
 
-def child(minutes: float, resolution: str) -> dict:
+def child(minutes: float, resolution: str, scenes: int) -> dict:
     """Render the training video in this process; return what it cost."""
     from avatar.render import RenderOptions, render
     from avatar.voices import SpeechCache
 
-    spec = training_spec(minutes, resolution)
+    spec = training_spec(minutes, resolution, scenes)
     sampler = _Sampler()
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         options = RenderOptions(base_dir=EXAMPLES, speech_cache=SpeechCache(Path(tmp) / "cache"),
@@ -147,8 +157,9 @@ def child(minutes: float, resolution: str) -> dict:
     }
 
 
-def _measure(minutes: float, resolution: str) -> dict:
-    command = [sys.executable, "-m", "benchmarks.bench_memory", str(minutes), resolution]
+def _measure(minutes: float, resolution: str, scenes: int) -> dict:
+    command = [sys.executable, "-m", "benchmarks.bench_memory", str(minutes), resolution,
+               str(scenes)]  # fmt: skip
     done = subprocess.run(command, cwd=EXAMPLES.parents[1], capture_output=True, text=True,
                           timeout=CHILD_TIMEOUT_S)  # fmt: skip
     if done.returncode != 0:
@@ -159,10 +170,11 @@ def _measure(minutes: float, resolution: str) -> dict:
     return figures
 
 
-def _record(name: str, minutes: float, resolution: str, **extra) -> tuple[dict, dict | None]:
+def _record(name: str, minutes: float, resolution: str, scenes: int,
+            **extra) -> tuple[dict, dict | None]:  # fmt: skip
     load = round(os.getloadavg()[0], 2)
     try:
-        figures = _measure(minutes, resolution)
+        figures = _measure(minutes, resolution, scenes)
     except Exception as exc:  # a render that cannot run: report it, keep the other figures
         return {"bench": name, "value": None, "unit": "MiB", **extra,
                 "error": f"{type(exc).__name__}: {exc}"[:500]}, None  # fmt: skip
@@ -174,12 +186,13 @@ def _record(name: str, minutes: float, resolution: str, **extra) -> tuple[dict, 
 
 def run() -> Iterator[dict]:
     context = {"cpu_count": os.cpu_count(), "spec": "training-16x9.json scenes repeated"}
-    record, _ = _record("memory.render_5min_1080p_peak_mib", 5, "1080p", goal=GOAL_MIB,
+    record, _ = _record("memory.render_5min_1080p_peak_mib", 5, "1080p", 30, goal=GOAL_MIB,
                         **context)  # fmt: skip
     yield record
-    short_record, short = _record("memory.render_1min_720p_peak_mib", 1, "720p", **context)
+    # The same six scenes at both lengths: only the length differs.
+    short_record, short = _record("memory.render_1min_720p_peak_mib", 1, "720p", 6, **context)
     yield short_record
-    long_record, long = _record("memory.render_10min_720p_peak_mib", 10, "720p", **context)
+    long_record, long = _record("memory.render_10min_720p_peak_mib", 10, "720p", 6, **context)
     yield long_record
     if short and long:
         growth = (long["peak_mib"] - short["peak_mib"]) / (long["video_s"] - short["video_s"]) * 60
@@ -187,9 +200,9 @@ def run() -> Iterator[dict]:
                "from": "1-minute and 10-minute 720p renders", "30min_run": False,
                **context}  # fmt: skip
     if os.environ.get("BENCH_MEMORY_30MIN"):
-        record, _ = _record("memory.render_30min_720p_peak_mib", 30, "720p", **context)
+        record, _ = _record("memory.render_30min_720p_peak_mib", 30, "720p", 30, **context)
         yield record
 
 
 if __name__ == "__main__":
-    print(json.dumps(child(float(sys.argv[1]), sys.argv[2])), flush=True)
+    print(json.dumps(child(float(sys.argv[1]), sys.argv[2], int(sys.argv[3]))), flush=True)
