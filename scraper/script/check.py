@@ -151,6 +151,9 @@ def problems(script: Script, product=None) -> list[str]:
                 short_exclamations += 1
     if short_exclamations > 2:
         found.append(f"{short_exclamations} short exclamations: hype filler piles up")
+    shown = [s.on_screen_text.casefold() for s in script.scenes if s.on_screen_text]
+    for headline in sorted({h for h in shown if shown.count(h) > 1}):
+        found.append(f"the headline {headline.upper()!r} is shown twice")
     return found + _structure(script, product)
 
 

@@ -5,8 +5,9 @@ Templates use ``{title}``, ``{brand}``, ``{short}`` (a short product name),
 of 5), ``{count}``, and ``{n_reviews}`` /
 ``{n_buyers}``: the count with the bank's ``nouns`` in agreement ("1 avaliação",
 "120 avaliações"). ``[a|b|c]`` picks one alternative, so each line expands to
-many sentences; the seed decides. ``generic`` holds benefits any product has
-(for pages with too few, and for pages in another language than the script's),
+many sentences; the seed decides. ``headlines`` are on-screen headlines for a
+benefit whose sentence has no phrase that makes one. ``generic`` holds benefits any
+product has (for pages with too few, and for pages in another language than the script's),
 and ``product`` what to call a product without a name.
 """
 
@@ -109,8 +110,10 @@ EN = {
     "overlay": {
         "offer": "{price}",
         "cta": "[Shop now|Link below|Get yours]",
+        "offer_no_price": "Available now",
         "proof": "★ {rating}",
     },
+    "headlines": ["Good to know", "Standout feature", "Worth a look"],
     "generic": ["Made for everyday use", "Looks great and works even better"],
     "product": "this product",
 }
@@ -175,7 +178,13 @@ DE = {
         "professional": ["[Mehr erfahren|Jetzt bestellen] [über den Link|unter dem Link]."],
         "friendly": ["[Schau über den Link vorbei|Gönn dir was] – [heute noch|jetzt]!"],
     },
-    "overlay": {"offer": "{price}", "cta": "[Jetzt kaufen|Link unten]", "proof": "★ {rating}"},
+    "overlay": {
+        "offer": "{price}",
+        "cta": "[Jetzt kaufen|Link unten]",
+        "offer_no_price": "Jetzt erhältlich",
+        "proof": "★ {rating}",
+    },
+    "headlines": ["Gut zu wissen", "Wichtige Details", "Klarer Vorteil"],
     "generic": ["Ideal für jeden Tag", "Qualität und Komfort bis ins Detail"],
     "product": "dieses Produkt",
 }
@@ -240,7 +249,13 @@ FR = {
         "professional": ["[Commandez|Découvrez-le] [via le lien|sur le lien]."],
         "friendly": ["[Jette un œil au lien|Fais-toi plaisir] [aujourd'hui|dès maintenant]!"],
     },
-    "overlay": {"offer": "{price}", "cta": "[Acheter|Lien ci-dessous]", "proof": "★ {rating}"},
+    "overlay": {
+        "offer": "{price}",
+        "cta": "[Acheter|Lien ci-dessous]",
+        "offer_no_price": "Disponible",
+        "proof": "★ {rating}",
+    },
+    "headlines": ["Bon à savoir", "Point fort", "Détails utiles"],
     "generic": ["Idéal au quotidien", "Qualité et praticité jusque dans les détails"],
     "product": "ce produit",
 }
@@ -305,7 +320,13 @@ ES = {
         "professional": ["[Haga su pedido|Más información] [en el enlace|a través del enlace]."],
         "friendly": ["[Pásate por el enlace|Date un gusto] [hoy|ahora]."],
     },
-    "overlay": {"offer": "{price}", "cta": "[Compra ya|Enlace abajo]", "proof": "★ {rating}"},
+    "overlay": {
+        "offer": "{price}",
+        "cta": "[Compra ya|Enlace abajo]",
+        "offer_no_price": "Ya disponible",
+        "proof": "★ {rating}",
+    },
+    "headlines": ["Dato útil", "Punto fuerte", "Detalles clave"],
     "generic": ["Ideal para el día a día", "Calidad y practicidad en cada detalle"],
     "product": "este producto",
 }
@@ -410,8 +431,10 @@ PT = {
     "overlay": {
         "offer": "{price}",
         "cta": "[Compre já|Link abaixo|Aproveite]",
+        "offer_no_price": "Já disponível",
         "proof": "★ {rating}",
     },
+    "headlines": ["Vale saber", "Ponto forte", "Detalhes importantes"],
     "generic": ["Ideal para o dia a dia", "Qualidade e praticidade em cada detalhe"],
     "product": "este produto",
 }

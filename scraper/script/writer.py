@@ -327,7 +327,9 @@ def _overlay(plan: _Plan, role: str) -> str:
             price=speakable_price(product, plan.language),
             rating=_rating_text(plan, rating) if rating else None,
         )
-    else:  # the hook, and a benefit without a headline of its own
+    elif role == "offer" and "offer_no_price" in templates:
+        value = expand(templates["offer_no_price"], plan.rng)
+    else:  # the hook
         value = _name(plan, 4)
     return value.upper() if plan.aspect == "9:16" else value
 
@@ -343,9 +345,14 @@ def _fixed_scenes(plan: _Plan) -> tuple[Scene, list[Scene]]:
 
 
 def _benefit_scene(plan: _Plan, fact: Fact, index: int) -> Scene:
+    """A benefit scene; its headline is the fact's, else one of the bank's ("Good to
+    know"), never the product's name again."""
     scene = Scene("benefit", _benefit(plan, fact, index))
     if fact.headline and is_headline(fact.headline):
         scene.on_screen_text = fact.headline
+    else:
+        spare = plan.bank.get("headlines") or [_name(plan, 4)]
+        scene.on_screen_text = spare[index % len(spare)]
     return scene
 
 

@@ -79,6 +79,7 @@ BAD = [
     ("benefit", "A book on labour law.", "LIVROS > DIREITO >", "fragment"),
     ("benefit", "Soft. Every single time! Total win! Huge!", "SOFT", "short exclamations"),
     ("benefit", "Tap the link and grab yours now!", "SHOP NOW", "said twice"),
+    ("benefit", "The Willow swallows you whole.", "THE WILLOW", "shown twice"),
 ]
 
 
@@ -101,6 +102,14 @@ def test_the_structure_check_finds_missing_and_invented_parts():
     assert any("benefits in a 15 s ad" in p for p in problems(_script(*many, length=15)))
     priceless = _with(4, "offer", "Available right now!", "BUY")
     assert any("does not state the price" in p for p in problems(priceless, RATED))
+
+
+def test_the_banks_spare_headlines_are_headlines():
+    from scraper.script.grammar import BANKS
+
+    for language, bank in BANKS.items():
+        for headline in bank["headlines"]:
+            assert is_headline(headline), (language, headline)
 
 
 def test_headlines_are_whole_phrases():
