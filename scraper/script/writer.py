@@ -1,9 +1,15 @@
 """The offline script writer: templates plus a small grammar, deterministic per seed.
 
-Structure: a hook; two to four benefit scenes drawn from the features; social
-proof when the product has a rating; the price or offer; a call to action. The
-word budget is ``length_s * voice_wps`` and the text is fitted to it (within
-about 10 %) by trimming feature sentences or adding short elaborations.
+Structure: a hook; benefit scenes (one or two in 15 s, two or three in 30 s and 60 s),
+each a whole sentence from the page's cleaned facts (:mod:`scraper.script.facts`: no
+headings, spec rows, boilerplate or cut-off sentences) with its headline; in longer ads
+further facts follow as whole sentences; social proof when the page has a rating of 3.5
+of 5 or more (the count in agreement with its noun); the price, or the reduction when the
+product has a higher regular price; a call to action. The word budget is ``length_s *
+voice_wps`` and the script keeps within about 10 % of it where the page has the facts; a
+page with too few gets a shorter script and a note, with at most one elaboration, rather
+than piled-up filler. :mod:`scraper.script.check` names what would make a script
+unpublishable.
 """
 
 from __future__ import annotations
