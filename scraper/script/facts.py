@@ -284,9 +284,13 @@ def is_headline(text: str) -> bool:
     return not _HEADING_INSIDE.search(text)
 
 
-# Words a noun phrase does not end on: trailing adjectives and adverbs ("... data rates
-# ideal", "... encryption easily").
-_TRAILING = re.compile(r"^(?:ideal|perfect|suitable|great|easy|good|available|\w+ly)$", re.I)
+# Words a noun phrase does not end on: trailing adjectives, participles and adverbs
+# ("... data rates ideal", "Bean-to-bar chocolate made", "... encryption easily").
+_TRAILING = re.compile(
+    r"^(?:ideal|perfect|suitable|great|easy|good|available|made|designed|built|crafted|based|"
+    r"hergestellt|gefertigt|feito|feita|hecho|hecha|fabriqué|fabriquée|\w+ly)$",
+    re.I,
+)
 
 
 def headline_for(sentence: str, label: str | None = None, language: str | None = None):
@@ -296,7 +300,7 @@ def headline_for(sentence: str, label: str | None = None, language: str | None =
     if label and is_headline(label) and not _HEADING_INSIDE.search(label):
         return " ".join(_clean_words(label))
     words = _clean_words(sentence)
-    if len(words) <= 5 and is_headline(" ".join(words)):
+    if len(words) <= 5 and "," not in sentence and is_headline(" ".join(words)):
         return " ".join(words)
     german = (language or "").lower().startswith("de")
     for run in _phrases(sentence):
