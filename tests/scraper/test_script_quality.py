@@ -120,6 +120,18 @@ def test_headlines_are_whole_phrases():
     assert headline_for("Vitalisiert die Haut", "Belebt die Haut und spendet Feuchtigkeit") == (
         "Belebt die Haut und spendet Feuchtigkeit"
     )
+    assert headline_for("Bean-to-bar chocolate made from Ecuadorian cacao") == (
+        "Bean-to-bar chocolate"
+    )
+    assert (
+        headline_for("Fine-gauge merino wool knit, mulesing-free") == "Fine-gauge merino wool knit"
+    )
+    assert headline_for("150Mbps wireless data rates ideal for video streaming") == (
+        "150Mbps wireless data rates"
+    )
+    assert headline_for("Die Beringer Vinery gehört zu den alten Häusern", language="de") == (
+        "Beringer Vinery"
+    )
     for bad in ("A lot of people", "This bean bag", "Memory for", "Based", "Mit der kühlenden"):
         assert not is_headline(bad), bad
 
