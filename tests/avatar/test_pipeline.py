@@ -141,7 +141,8 @@ def test_the_frame_shows_the_presenter_undistorted_in_the_middle(rendered):
     from PIL import Image
 
     frame = np.asarray(Image.open(frame_png).convert("RGB"), dtype=np.float64)
-    image = presenters.load_presenter_image(presenters.resolve_presenter("grace").image_path)
+    default = presenters.resolve_presenter(presenters.DEFAULT_PRESENTER)  # the request's
+    image = presenters.load_presenter_image(default.image_path)
     box = compose.fit_box(image.shape[1], image.shape[0], out.width, out.height)
     # Frames are composited in YUV 4:2:0, so the picture sits on even pixels.
     x, w, h = box.x // 2 * 2, box.width // 2 * 2, box.height // 2 * 2
