@@ -46,3 +46,11 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logger_class = "saas.ops.gunicorn.AccessLogger"
 proc_name = "talkingads-web"
+
+
+def when_ready(server):
+    """In the master, after the preload: import the views and storage once for all workers."""
+    if server.cfg.preload_app:
+        from saas.ops.gunicorn import warm_up
+
+        warm_up()

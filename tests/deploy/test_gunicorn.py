@@ -55,3 +55,43 @@ def test_gunicorn_serves_the_app_and_logs_json_access_lines(tmp_path):
     assert entry["method"] == "GET" and entry["path"] == "/healthz" and entry["query"] == "probe=1"
     assert entry["status"] == 200 and entry["duration_ms"] > 0 and entry["bytes"] > 0
     assert any("Worker exiting" in line or "Shutting down" in line for line in lines)
+
+
+WARM_UP = """
+import sys, django
+django.setup()
+from django.db import connections
+from saas.ops.gunicorn import warm_up
+assert "saas.api.video_views" not in sys.modules and "storages.backends.s3" not in sys.modules
+warm_up()
+assert "saas.api.video_views" in sys.modules  # every view, as a first request would
+assert "storages.backends.s3" in sys.modules  # the media storage's backend
+assert all(c.connection is None for c in connections.all()), "a connection would be shared"
+heavy = sorted(n for n in ("torch", "onnxruntime", "librosa") if n in sys.modules)
+assert not heavy, heavy
+print("ok")
+"""
+
+
+def test_the_master_imports_what_a_workers_first_request_would_and_opens_no_connection(
+    tmp_path,
+):
+    """gunicorn.conf.py's when_ready runs saas.ops.gunicorn.warm_up in the master after
+    the preload, so forked workers do not each import the views on their first request."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "saas.settings",
+        "DEBUG": "1",
+        "BROKER_URL": "stub://",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "S3_BUCKET": "media",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WARM_UP], cwd=REPO, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
+    config = (REPO / "deploy" / "gunicorn.conf.py").read_text()
+    assert "def when_ready(server)" in config and "warm_up()" in config
