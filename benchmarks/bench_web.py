@@ -5,7 +5,9 @@ Runs ``deploy/prod-smoke.sh`` with ``SMOKE_LOAD=1``: PostgreSQL, Redis, S3, guni
 ``deploy/load.py`` sends a video's status at 200 requests/s for 30 s and creates
 videos at 20 requests/s for 15 s, open loop, from this machine's same 2 cores.
 Records: ``web.video_status.p99_ms`` (goal 50), ``web.video_create.p99_ms`` (goal
-150), their errors, and ``web.*.queries`` (database queries per request).
+150), their errors, and ``web.*.queries`` (database queries per request); the p99
+records also carry p50, the rate achieved, the server's and the load client's CPU
+per request and the load average (other jobs on the machine slow every figure).
 """
 
 from __future__ import annotations

@@ -5,7 +5,12 @@ production runs them. Requests are sent on a fixed schedule (RATE a second, what
 the answers), and each latency is measured from when the request was due, so a slow
 server cannot hide its queue (no coordinated omission). At most MAX_IN_FLIGHT
 requests are open at once; a request that finds no free slot is counted late.
-Prints one JSON record per line: p50/p99/max in ms, errors, the rate achieved.
+Prints one JSON record per line: p50/p99/max in ms, errors, the rate achieved, and
+the CPU each request cost: the server's (--cpu-pid: gunicorn's master and
+PostgreSQL's postmaster count their children, Redis itself) and this client's own,
+with the load average, since the client shares the machine with the server (and
+whatever else runs there): over 2 cores, 1000 / (server + client ms a request) is
+the most requests a second the machine could answer.
 
     python deploy/load.py --base-url http://127.0.0.1:8000 --key tak_... [--seconds 30]
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -23,6 +29,24 @@ import aiohttp
 
 MAX_IN_FLIGHT = 64
 SCRIPT = "Meet the Northwind travel mug: hot coffee all day."
+
+
+def cpu_seconds(pids) -> float:
+    """CPU time of PIDS and of their children, live or exited (Linux /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        try:
+            children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        except OSError:
+            children = []
+        total += cpu_seconds(children) if children else 0.0
+    return total
 
 
 async def _one(session, method: str, url: str, body, due: float, out: list, errors: list):
@@ -36,8 +60,10 @@ async def _one(session, method: str, url: str, body, due: float, out: list, erro
     out.append((time.perf_counter() - due) * 1000)
 
 
-async def phase(base: str, key: str, method: str, path: str, body, rate: float, seconds: float):
+async def phase(base: str, key: str, method: str, path: str, body, rate: float, seconds: float,
+                server_pids=()):  # fmt: skip
     """Send RATE requests a second for SECONDS; return the figures."""
+    server_before, client_before = cpu_seconds(server_pids), time.process_time()
     headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
     limits = aiohttp.TCPConnector(limit=MAX_IN_FLIGHT, keepalive_timeout=30)
     timeout = aiohttp.ClientTimeout(total=10)
@@ -62,7 +88,10 @@ async def phase(base: str, key: str, method: str, path: str, body, rate: float, 
             tasks.append(asyncio.create_task(run()))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - started
+    server_cpu = cpu_seconds(server_pids) - server_before
+    client_cpu = time.process_time() - client_before
     ordered = sorted(latencies)
+    per_request = 1000 / max(len(latencies), 1)
     return {
         "requests": len(latencies),
         "errors": len(errors),
@@ -72,6 +101,9 @@ async def phase(base: str, key: str, method: str, path: str, body, rate: float, 
         "p50_ms": round(statistics.median(ordered), 1),
         "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1], 1),
         "max_ms": round(ordered[-1], 1),
+        "server_cpu_ms_per_request": round(server_cpu * per_request, 2) if server_pids else None,
+        "client_cpu_ms_per_request": round(client_cpu * per_request, 2),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
@@ -85,12 +117,12 @@ def _records(name: str, target_rps: float, figures: dict, goal_p99: float):
 
 async def main_async(args) -> None:
     status = await phase(args.base_url, args.key, "GET", f"/api/v1/videos/{args.video}", None,
-                         args.status_rate, args.seconds)  # fmt: skip
+                         args.status_rate, args.seconds, args.cpu_pid)  # fmt: skip
     for record in _records("video_status", args.status_rate, status, 50):
         print(json.dumps(record), flush=True)
     body = {"scenes": [{"script": SCRIPT, "voice": "espeak:en-us", "avatar": "grace"}]}
     create = await phase(args.base_url, args.key, "POST", "/api/v1/videos", body,
-                         args.create_rate, args.create_seconds)  # fmt: skip
+                         args.create_rate, args.create_seconds, args.cpu_pid)  # fmt: skip
     for record in _records("video_create", args.create_rate, create, 150):
         print(json.dumps(record), flush=True)
 
@@ -104,6 +136,8 @@ def main(argv=None) -> int:
     parser.add_argument("--status-rate", type=float, default=200)
     parser.add_argument("--create-rate", type=float, default=20)
     parser.add_argument("--create-seconds", type=float, default=15)
+    parser.add_argument("--cpu-pid", action="append", default=[],
+                        help="a server process: its CPU and its children's")  # fmt: skip
     asyncio.run(main_async(parser.parse_args(argv)))
     return 0
 

@@ -163,8 +163,10 @@ in_fg "$PY" deploy/smoke.py --base-url "http://127.0.0.1:$web_port" --key "$key"
 if [ -n "${SMOKE_LOAD:-}" ]; then
   kill -TERM "$pid_worker_cpu" "$pid_worker_gpu" 2>/dev/null || true  # queue only, no renders
   in_fg "$PY" deploy/load_setup.py --key "$key" --id-file "$work/video-id"
+  # The server's CPU is counted: gunicorn (its workers), PostgreSQL (its backends), Redis.
   in_fg "$PY" deploy/load.py --base-url "http://127.0.0.1:$web_port" --key "$key" \
-    --video "$(cat "$work/video-id")"
+    --video "$(cat "$work/video-id")" --cpu-pid "$pid_web" \
+    --cpu-pid "$(head -n 1 "$work/pg/postmaster.pid")" --cpu-pid "$(cat "$work/redis.pid")"
   say "load test done"
 fi
 
