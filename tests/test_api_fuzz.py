@@ -20,6 +20,7 @@ from .conftest import api_client_for
 from .studio import conftest as studio_conftest
 
 shop = studio_conftest.shop  # the local shop, with 127.0.0.1 allowed for scraping
+stub_worker = studio_conftest.stub_worker  # link drafts are read by a worker
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", application)
 SKIP = r"(from-url|/preview|/test$|/replay$)"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
@@ -71,13 +72,16 @@ def _local(value, shop_base: str):
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the worker's thread reads what the request wrote
 @schema.include(path_regex=SKIP).parametrize()
 @settings(
     max_examples=max(2, EXAMPLES // 4),  # each example may read a page or speak
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_input_to_an_operation_that_fetches_urls_causes_a_server_error(case, bearer, shop):
+def test_no_input_to_an_operation_that_fetches_urls_causes_a_server_error(
+    case, bearer, shop, stub_worker
+):
     if isinstance(case.body, dict):
         case.body = _local(case.body, shop.base)
         for key in ("url", "source_url", "product_url"):

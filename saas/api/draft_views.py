@@ -49,7 +49,7 @@ class DraftList(generics.ListAPIView):
     serializer_class = DraftSerializer
 
     def get_queryset(self):
-        return Draft.objects.filter(workspace=self.request.membership.workspace)
+        return Draft.objects.filter(workspace=self.request.membership.workspace, preview=False)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset().order_by("-created_at"))
@@ -65,7 +65,8 @@ class DraftList(generics.ListAPIView):
 class DraftDetail(APIView):
     @returns()
     def get(self, request, pk):
-        return Response(drafts.draft_data(drafts.get_draft(request.membership, pk)))
+        draft = drafts.reading_state(drafts.get_draft(request.membership, pk))
+        return Response(drafts.draft_data(draft))
 
     @returns(200, DraftSerializer)
     def put(self, request, pk):
@@ -97,7 +98,7 @@ class DraftRender(APIView):
     @returns(201)
     @idempotent
     def post(self, request, pk):
-        draft = drafts.get_draft(request.membership, pk)
+        draft = drafts.editable_draft(request.membership, pk)
         drafts.check_renderable(draft)
         serializer = VideoCreateSerializer(data=draft.request)
         serializer.is_valid(raise_exception=True)
@@ -108,8 +109,10 @@ class DraftRender(APIView):
 class DraftFromUrl(APIView):
     """The scraped product and a script, for review before rendering.
 
-    With `save`, the draft is kept (201) and the page's images become assets;
-    without, nothing is stored (200).
+    With `save`, the draft is made at once (201) with `status: "reading"`; a worker
+    reads the page, keeps its images as assets and writes the script, and the draft
+    becomes `ready` (or `failed`, with `error`): poll `GET /api/v1/drafts/{id}`.
+    Without `save`, the answer waits for the worker and nothing is kept (200).
     """
 
     @returns(200, DraftFromUrlSerializer)
@@ -119,4 +122,4 @@ class DraftFromUrl(APIView):
         if data.pop("save"):
             draft = drafts.draft_from_link(request.membership, data)
             return Response(drafts.draft_data(draft), status=status.HTTP_201_CREATED)
-        return Response(studio.draft_from_url(request.membership, data))
+        return Response(drafts.preview_link(request.membership, data))

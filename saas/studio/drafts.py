@@ -8,9 +8,12 @@ checks it in full, through the same path as the API.
 from __future__ import annotations
 
 import json
+import logging
 
 from django.db import transaction
+from django.utils import timezone
 
+from saas import queueing
 from saas.errors import NotFound, ServiceError, parse_uuid
 from saas.validation import has_nul
 from saas.workspaces.models import Membership, Role
@@ -73,9 +76,21 @@ def get_draft(membership: Membership, draft_id) -> Draft:
     return draft
 
 
+def editable_draft(membership: Membership, draft_id) -> Draft:
+    """The draft, refused while its page is being read or when reading it failed."""
+    draft = reading_state(get_draft(membership, draft_id))
+    if draft.status == Draft.Status.READING:
+        raise ServiceError("The product page is still being read. Try again in a moment.",
+                           code="reading")  # fmt: skip
+    if draft.status == Draft.Status.FAILED:
+        raise ServiceError(f"This draft's page could not be read: {draft.error['message']}",
+                           field="url", code="unreadable")  # fmt: skip
+    return draft
+
+
 def update_draft(actor: Membership, draft_id, request: dict, *, title: str = "") -> Draft:
     require_role(actor, Role.CREATOR)
-    draft = get_draft(actor, draft_id)
+    draft = editable_draft(actor, draft_id)
     draft.request = _clean_request(request)
     draft.title = _title(title, draft.request)
     draft.save(update_fields=["request", "title", "updated_at"])
@@ -126,32 +141,176 @@ def _script_options(options: dict) -> dict:
     return {"tone": tone, "length": length, "seed": int(options.get("seed") or 0)}
 
 
-def draft_from_link(actor: Membership, request: dict) -> Draft:
-    """Scrape the page, keep its images as assets, write a script: a draft to review.
+def draft_from_link(actor: Membership, request: dict, *, preview: bool = False) -> Draft:
+    """A link draft, made at once: its page is read on a worker (web processes run no
+    browser). The draft is `reading` until :func:`read_link` makes it `ready` (the
+    product, its images as assets, a script) or `failed` (`error` says why).
 
     REQUEST is the API's from-url request (url, length, tone, aspect, avatar, voice...).
+    A URL the SSRF policy refuses, or whose host does not exist, is refused here,
+    before anything is stored. With PREVIEW the draft is hidden from lists (see
+    :func:`preview_link`).
     """
-    from scraper.errors import ScrapeError
-
-    from .products import import_product, storyboard
-
     require_role(actor, Role.CREATOR)
     options = _script_options(request)
-    try:
-        product = import_product(actor.workspace_id, request["url"])
-    except ScrapeError as exc:
-        raise ServiceError(exc.message, field="url", code=exc.code) from None
+    url = request["url"]
+    _check_link(url)
     video = {k: request[k] for k in ("aspect", "resolution", "captions", "project") if k in request}
     video.setdefault("aspect", "9:16")
     video["music"] = request.get("music", "upbeat")
-    video["title"] = (request.get("title") or product.get("title") or "Product video")[:200]
-    script_request = {**options, "aspect": video["aspect"]}
-    script_request.update({k: request[k] for k in ("voice", "avatar") if request.get(k)})
-    _, video["scenes"] = storyboard(product, script_request, seed=options["seed"])
-    video["link"] = {**options, "images": list(product["image_assets"])}
-    return create_draft(
-        actor, video, title=video["title"], source_url=request["url"], product=product
+    video["link"] = {**options, "images": []}
+    reading = {k: request[k] for k in ("url", "title", "voice", "avatar") if request.get(k)}
+    video["reading"] = reading  # what read_link needs; removed when the page is read
+    draft = Draft.objects.create(
+        workspace=actor.workspace,
+        title=(request.get("title") or _host(url) or "Product video")[:200],
+        request=_clean_request(video),
+        source_url=url,
+        created_by=actor.user,
+        status=Draft.Status.READING,
+        preview=preview,
     )
+    _send_read(draft.pk, actor)
+    return draft
+
+
+READ_ACTOR = "read_link_draft"  # saas.studio.tasks
+READ_TIMEOUT_S = 150  # a page still `reading` after this failed (its worker died twice)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or ""
+
+
+def _check_link(url: str) -> None:
+    """Refuse now what the worker would refuse: a scheme, an internal address, a host
+    that does not exist (DNS only: no page is fetched here)."""
+    from scraper.errors import ScrapeError
+    from scraper.ssrf import check_url
+
+    from .storyboard import scrape_config
+
+    try:
+        check_url(url, scrape_config().policy)
+    except ScrapeError as exc:
+        raise ServiceError(exc.message, field="url", code=exc.code) from None
+
+
+def _send_read(draft_id, actor: Membership) -> None:
+    """Queue the page's reading once the draft is committed; a broker that cannot be
+    reached leaves the draft `reading` until READ_TIMEOUT_S says it failed."""
+
+    def send() -> None:
+        try:  # by name: the actor lives in .tasks, above this module
+            queueing.send(READ_ACTOR, str(draft_id), actor.user_id, actor.role)
+        except Exception as exc:  # any broker error: the draft times out, in words
+            logging.getLogger(__name__).warning(
+                "draft %s: reading not queued (%s: %s)", draft_id, type(exc).__name__, exc
+            )
+
+    transaction.on_commit(send)
+
+
+def read_link(draft_id, user_id, role: str) -> None:
+    """The worker's half of :func:`draft_from_link`: read the page, keep its images as
+    assets, write the script; the draft becomes `ready`, or `failed` with the reason.
+    USER_ID and ROLE are who asked (a member, or an API key's creator and role)."""
+    from scraper.errors import ScrapeError
+
+    draft = Draft.objects.filter(pk=draft_id, status=Draft.Status.READING).first()
+    if draft is None:
+        return  # deleted meanwhile, or already read (a redelivered message)
+    actor = Membership(workspace=draft.workspace, user_id=user_id, role=role)
+    try:
+        if draft.preview:
+            result = _preview_result(actor, draft)
+            _finish(draft, product=result)
+        else:
+            _finish(draft, **_link_draft(actor, draft))
+    except ScrapeError as exc:
+        _fail(draft, exc.message, exc.code, "url")
+    except ServiceError as exc:
+        _fail(draft, exc.message, exc.code, exc.field)
+    except Exception:  # a bug, or the browser died: say so now rather than time out
+        logging.getLogger(__name__).exception("draft %s: reading the page failed", draft.pk)
+        _fail(draft, "Something went wrong while reading the page. Try again.", "read_failed")
+
+
+def _link_draft(actor: Membership, draft: Draft) -> dict:
+    from .products import import_product, storyboard
+
+    video = dict(draft.request)
+    reading, link = video.pop("reading"), video["link"]
+    product = import_product(actor.workspace_id, reading["url"])
+    script_request = {**link, "aspect": video["aspect"]}
+    script_request.update({k: reading[k] for k in ("voice", "avatar") if reading.get(k)})
+    _, video["scenes"] = storyboard(product, script_request, seed=link["seed"])
+    video["link"] = {**link, "images": list(product["image_assets"])}
+    video["title"] = (reading.get("title") or product.get("title") or "Product video")[:200]
+    return {"request": _clean_request(video), "title": video["title"], "product": product}
+
+
+def _preview_result(actor: Membership, draft: Draft) -> dict:
+    """What `POST /api/v1/drafts/from-url` without save answers: product and script."""
+    from .services import draft_from_url
+
+    reading, link = draft.request["reading"], draft.request["link"]
+    request = {**link, "url": reading["url"], "aspect": draft.request["aspect"]}
+    request.update({k: reading[k] for k in ("voice", "avatar") if reading.get(k)})
+    return draft_from_url(actor, request)
+
+
+def _finish(draft: Draft, **fields) -> None:
+    fields.update(status=Draft.Status.READY, error=None, updated_at=timezone.now())
+    Draft.objects.filter(pk=draft.pk, status=Draft.Status.READING).update(**fields)
+
+
+def _fail(draft: Draft, message: str, code: str = "unreadable", field: str | None = "url"):
+    error = {"field": field or "url", "message": message, "code": code}
+    Draft.objects.filter(pk=draft.pk, status=Draft.Status.READING).update(
+        status=Draft.Status.FAILED, error=error, updated_at=timezone.now()
+    )
+
+
+def reading_state(draft: Draft) -> Draft:
+    """DRAFT, marked failed when its page has been `reading` longer than READ_TIMEOUT_S
+    (the message was lost or its worker died on every try)."""
+    if draft.status != Draft.Status.READING:
+        return draft
+    if (timezone.now() - draft.updated_at).total_seconds() > READ_TIMEOUT_S:
+        _fail(draft, "Reading the page took too long. Try again in a minute.", "timeout")
+        draft.refresh_from_db()
+    return draft
+
+
+PREVIEW_POLL_S = 0.25
+
+
+def preview_link(actor: Membership, request: dict) -> dict:
+    """Product and script for REQUEST, nothing kept: read by a worker, as link drafts
+    are, while this request waits (at most READ_TIMEOUT_S)."""
+    import time
+
+    draft = draft_from_link(actor, request, preview=True)
+    deadline = time.monotonic() + READ_TIMEOUT_S
+    try:
+        while time.monotonic() < deadline:
+            draft.refresh_from_db(fields=["status", "error", "product"])
+            if draft.status != Draft.Status.READING:
+                break
+            time.sleep(PREVIEW_POLL_S)
+        draft = reading_state(draft) if draft.status == Draft.Status.READING else draft
+        if draft.status == Draft.Status.READING:
+            raise ServiceError("Reading the page took too long.", field="url", code="timeout")
+        if draft.status == Draft.Status.FAILED:
+            error = draft.error or {}
+            raise ServiceError(error.get("message", "The page could not be read."),
+                               field=error.get("field", "url"), code=error.get("code"))  # fmt: skip
+        return draft.product
+    finally:
+        Draft.objects.filter(pk=draft.pk).delete()
 
 
 def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
@@ -164,7 +323,7 @@ def rewrite_script(actor: Membership, draft_id, options: dict) -> Draft:
     from .products import storyboard
 
     require_role(actor, Role.CREATOR)
-    draft = get_draft(actor, draft_id)
+    draft = editable_draft(actor, draft_id)
     if not draft.product:
         raise ServiceError("Only drafts made from a product link have a script to rewrite.")
     clean = _script_options(options)
@@ -271,6 +430,8 @@ def draft_data(draft: Draft) -> dict:
         "source_url": draft.source_url or None,
         "product": product or None,
         "images": images,
+        "status": draft.status,
+        "error": draft.error,
         "created_at": draft.created_at.isoformat(),
         "updated_at": draft.updated_at.isoformat(),
     }

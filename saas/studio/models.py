@@ -221,6 +221,18 @@ class Draft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Status(models.TextChoices):
+        READY = "ready"  # editable
+        READING = "reading"  # a worker is reading its product page
+        FAILED = "failed"  # the page could not be read: `error` says why
+
+    # A link draft is made at once and its page read on a worker (web processes run no
+    # browser). A preview (`POST /api/v1/drafts/from-url` without save) is such a draft
+    # too, hidden from lists and deleted once the request has its answer.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    error = models.JSONField(null=True, blank=True)  # {"field", "message", "code"}
+    preview = models.BooleanField(default=False)
+
     class Meta:
         ordering = ["-updated_at"]
 

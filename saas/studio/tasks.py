@@ -11,7 +11,7 @@ import dramatiq
 
 from saas.jobs.actors import declare
 
-from . import previews
+from . import drafts, previews
 from .models import Avatar
 from .pipeline import VIDEO
 
@@ -33,3 +33,11 @@ def prepare_avatar(avatar_id: str) -> None:
 @dramatiq.actor(queue_name="gpu", max_retries=0)
 def prepare_stock_preview(stock_id: str) -> None:
     previews.queue_stock_preview(stock_id)
+
+
+# A link draft's product page, read where browsers run (never in a web process). ---------
+
+
+@dramatiq.actor(queue_name="default", max_retries=0, time_limit=120_000)
+def read_link_draft(draft_id: str, user_id: int | None, role: str) -> None:
+    drafts.read_link(draft_id, user_id, role)

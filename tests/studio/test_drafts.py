@@ -122,14 +122,25 @@ def test_duplicating_a_video_makes_an_editable_draft(funded):
 # Link drafts -------------------------------------------------------------------
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_a_saved_link_draft_keeps_the_images_and_rewrites_with_fewer(funded, shop):
-    client = api_client_for(funded.creator, funded.workspace_a)
-    body = {"url": f"{shop.base}/product", "length": 15, "save": True}
+def read_link_draft(client, body, worker) -> dict:
+    """POST a saved link draft: it is made at once, `reading`; the worker reads the page
+    and the draft is `ready` (asserted) when fetched again."""
     response = client.post("/api/v1/drafts/from-url", body, format="json")
     assert response.status_code == 201, response.content
-    draft = response.json()
+    made = response.json()
+    assert (made["status"], made["product"], made["error"]) == ("reading", None, None)
+    worker.drain()
+    draft = client.get(f"/api/v1/drafts/{made['id']}").json()
+    assert draft["status"] == "ready", draft["error"]
+    return draft
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_link_draft_keeps_the_images_and_rewrites_with_fewer(funded, shop, stub_worker):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/product", "length": 15, "save": True}
+    draft = read_link_draft(client, body, stub_worker)
     assert draft["product"]["title"] == "Northwind Trail Mug"
     images = [i["asset"] for i in draft["images"]]
     assert images and all(i["selected"] and i["url"] for i in draft["images"])
@@ -151,10 +162,10 @@ def test_a_saved_link_draft_keeps_the_images_and_rewrites_with_fewer(funded, sho
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, shop):
+def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, shop, stub_worker):
     client = api_client_for(funded.creator, funded.workspace_a)
     body = {"url": f"{shop.base}/unit-price", "length": 15, "save": True}
-    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    draft = read_link_draft(client, body, stub_worker)
     assert draft["product"]["price"] is None
     assert "per unit" in draft["product"]["uncertain"]["price"]
     words = " ".join(s["script"] for s in draft["request"]["scenes"])
@@ -184,12 +195,12 @@ def test_a_price_in_doubt_must_be_confirmed_before_the_draft_renders(funded, sho
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_portuguese_page_declared_as_english_gets_a_portuguese_draft(funded, shop):
+def test_a_portuguese_page_declared_as_english_gets_a_portuguese_draft(funded, shop, stub_worker):
     from avatar.voices import get_voice
 
     client = api_client_for(funded.creator, funded.workspace_a)
     body = {"url": f"{shop.base}/pt-product", "length": 30, "save": True}
-    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    draft = read_link_draft(client, body, stub_worker)
     assert draft["product"]["language"] == "pt"
     assert not draft["product"].get("language_note")
     scenes = draft["request"]["scenes"]
@@ -202,12 +213,14 @@ def test_a_portuguese_page_declared_as_english_gets_a_portuguese_draft(funded, s
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_page_in_a_language_without_a_writer_says_so_and_is_wholly_english(funded, shop):
+def test_a_page_in_a_language_without_a_writer_says_so_and_is_wholly_english(
+    funded, shop, stub_worker
+):
     from avatar.voices import get_voice
 
     client = api_client_for(funded.creator, funded.workspace_a)
     body = {"url": f"{shop.base}/it-product", "length": 15, "save": True}
-    draft = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    draft = read_link_draft(client, body, stub_worker)
     product = draft["product"]
     assert product["language"] == "it"
     note = product["language_note"]
@@ -218,6 +231,90 @@ def test_a_page_in_a_language_without_a_writer_says_so_and_is_wholly_english(fun
     assert {get_voice(s["voice"]).primary_language for s in scenes} == {"en"}
     preview = client.post("/api/v1/drafts/from-url", {**body, "save": False}, format="json")
     assert preview.json()["product"]["language_note"] == note
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_web_request_reads_no_page_a_worker_does(funded, shop, stub_worker, monkeypatch):
+    """Web processes run no browser: the request that makes a link draft scrapes nothing;
+    the page is read by the worker's thread. While reading, the draft cannot be edited or
+    rendered."""
+    import threading
+
+    from saas.studio import storyboard
+
+    scraped_on = []
+    original = storyboard.scrape
+
+    def recording(url, image_dir=None):
+        scraped_on.append(threading.current_thread().name)
+        return original(url, image_dir)
+
+    monkeypatch.setattr(storyboard, "scrape", recording)
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/product", "length": 15, "save": True}
+    made = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    assert scraped_on == []  # the answer came back before the page was read
+    assert made["status"] == "reading" and made["source_url"] == body["url"]
+    patch = {"request": {"scenes": [SCENE]}}
+    early = client.put(f"/api/v1/drafts/{made['id']}", patch, format="json")
+    assert early.status_code == 400 and early.json()["error"]["code"] == "reading"
+    render = client.post(f"/api/v1/drafts/{made['id']}/render", {}, format="json")
+    assert render.status_code == 400 and render.json()["error"]["code"] == "reading"
+    stub_worker.drain()
+    assert len(scraped_on) == 1 and scraped_on[0] != threading.current_thread().name
+    draft = client.get(f"/api/v1/drafts/{made['id']}").json()
+    assert draft["status"] == "ready" and draft["product"]["title"] == "Northwind Trail Mug"
+    assert "reading" not in draft["request"] and draft["request"]["scenes"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_cannot_be_read_fails_the_draft_in_words(funded, shop, stub_worker):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    body = {"url": f"{shop.base}/missing", "length": 15, "save": True}
+    made = client.post("/api/v1/drafts/from-url", body, format="json").json()
+    stub_worker.drain()
+    draft = client.get(f"/api/v1/drafts/{made['id']}").json()
+    assert draft["status"] == "failed" and draft["error"]["field"] == "url"
+    assert "404" in draft["error"]["message"] or "not found" in draft["error"]["message"].lower()
+    render = client.post(f"/api/v1/drafts/{made['id']}/render", {}, format="json")
+    assert render.status_code == 400 and render.json()["error"]["field"] == "url"
+    preview = client.post("/api/v1/drafts/from-url", {**body, "save": False}, format="json")
+    assert preview.status_code == 400 and preview.json()["error"]["field"] == "url"
+    assert list(Draft.objects.values_list("pk", flat=True)) == [uuid.UUID(made["id"])]
+
+
+def test_a_refused_or_unknown_host_is_refused_before_a_draft_exists(funded):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    for url, code in [("http://10.0.0.7/p", "refused_url"), ("https://no-such-shop.invalid/p",
+                      "network")]:  # fmt: skip
+        response = client.post("/api/v1/drafts/from-url", {"url": url, "save": True},
+                               format="json")  # fmt: skip
+        assert response.status_code == 400, response.content
+        error = response.json()["error"]
+        assert (error["field"], error["code"]) == ("url", code), error
+    assert not Draft.objects.exists()
+
+
+def test_a_draft_left_reading_fails_after_the_timeout(funded):
+    """Its message was lost (a broker down when it was sent) or its worker died on every
+    try: the draft says so instead of reading forever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    creator = funded.membership(funded.creator)
+    draft = Draft.objects.create(workspace=funded.workspace_a, status=Draft.Status.READING,
+                                 request={"reading": {"url": "https://shop.test/p"}})  # fmt: skip
+    assert drafts.reading_state(draft).status == "reading"
+    old = timezone.now() - timedelta(seconds=drafts.READ_TIMEOUT_S + 1)
+    Draft.objects.filter(pk=draft.pk).update(updated_at=old)
+    client = api_client_for(funded.creator, funded.workspace_a)
+    answer = client.get(f"/api/v1/drafts/{draft.pk}").json()
+    assert answer["status"] == "failed" and answer["error"]["code"] == "timeout"
+    with pytest.raises(drafts.ServiceError):
+        drafts.update_draft(creator, draft.pk, {"scenes": [SCENE]})
 
 
 def test_rewriting_refuses_another_workspaces_image(funded):
@@ -256,6 +353,34 @@ def test_the_link_page_names_a_bad_url(funded):
     assert response.status_code == 400
     assert b'aria-invalid="true"' in response.content
     assert not Draft.objects.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_link_flow_opens_a_reading_page_then_the_editor(funded, shop, stub_worker):
+    client = web_client(funded.creator, funded.workspace_a)
+    response = client.post("/create/link/", {"url": f"{shop.base}/product", "length": "15"})
+    draft = Draft.objects.get(workspace=funded.workspace_a)
+    assert response.status_code == 302 and response["Location"] == f"/drafts/{draft.pk}/"
+    reading = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "Reading the page…" in reading
+    assert f'data-poll-url="/api/v1/drafts/{draft.pk}"' in reading
+    assert 'id="editor-data"' not in reading and "studio/reading.js" in reading
+    stub_worker.drain()
+    editor = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert 'id="editor-data"' in editor and "Northwind Trail Mug" in editor
+
+    response = client.post("/create/link/", {"url": f"{shop.base}/missing", "tone": "friendly"})
+    failed = Draft.objects.exclude(pk=draft.pk).get()
+    stub_worker.drain()
+    page = client.get(f"/drafts/{failed.pk}/").content.decode()
+    assert "The page could not be read" in page and 'role="alert"' in page
+    assert f'name="retry" value="{failed.pk}"' in page and f'value="{shop.base}/missing"' in page
+    assert '<option value="friendly" selected>' in page  # the form keeps what was chosen
+    again = client.post("/create/link/", {"url": f"{shop.base}/product", "retry": str(failed.pk)})
+    assert again.status_code == 302
+    assert not Draft.objects.filter(pk=failed.pk).exists()  # replaced by the new one
+    assert Draft.objects.count() == 2
 
 
 def test_a_link_pasted_without_https_gets_it_added():

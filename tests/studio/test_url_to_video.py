@@ -2,14 +2,14 @@
 
 import pytest
 
-from saas.studio.models import Asset, Video
+from saas.studio.models import Asset, Draft, Video
 
 from ..conftest import api_client_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def test_a_draft_has_the_product_and_a_script(funded, shop):
+def test_a_draft_has_the_product_and_a_script(funded, shop, stub_worker):
     client = api_client_for(funded.creator, funded.workspace_a)
     body = {"url": f"{shop.base}/product", "length": 15, "tone": "friendly"}
     response = client.post("/api/v1/drafts/from-url", body, format="json")
@@ -19,6 +19,7 @@ def test_a_draft_has_the_product_and_a_script(funded, shop):
     assert [s["role"] for s in draft["script"]["scenes"]][0] == "hook"
     assert draft["scenes"] and all(s["script"] for s in draft["scenes"])
     assert not Video.objects.exists()
+    assert not Draft.objects.exists()  # the worker read it for this answer; nothing is kept
 
 
 def test_a_refused_url_names_the_field(funded):

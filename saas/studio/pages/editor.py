@@ -5,6 +5,8 @@ The pages are rendered here; the editor itself talks to the JSON API
 and API customers share one set of rules and errors.
 """
 
+import contextlib
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -83,13 +85,14 @@ def create(request):
         starter = TEMPLATES.get(request.POST.get("template"), TEMPLATES["blank"])
         draft = run_service(request, drafts.create_draft, request.membership, starter)
         return redirect("editor", draft.pk) if draft else redirect("create")
-    recent = Draft.objects.filter(workspace=request.workspace)[:12]
+    recent = Draft.objects.filter(workspace=request.workspace, preview=False)[:12]
     return render(request, "studio/create.html", {"drafts": recent, "can_edit": _can_edit(request)})
 
 
 @login_required
 def create_from_link(request):
-    """Step 1 of the link flow: paste the URL. The page is read, then the editor opens."""
+    """Step 1 of the link flow: paste the URL. The draft opens at once and says "Reading
+    the page…" while a worker reads it; then the editor shows the product and script."""
     form = {"url": "", "tone": "energetic", "length": "30", "aspect": "9:16"}
     error = None
     if request.method == "POST":
@@ -100,10 +103,20 @@ def create_from_link(request):
         except ServiceError as exc:
             error = {"field": exc.field or "url", "message": exc.message}
         else:
+            _forget_failed(request, request.POST.get("retry"))
             return redirect("editor", draft.pk)
     context = {"form": form, "error": error, "can_edit": _can_edit(request)}
     context.update(tones=drafts.TONES, lengths=drafts.LENGTHS)
     return render(request, "studio/link.html", context, status=400 if error else 200)
+
+
+def _forget_failed(request, draft_id) -> None:
+    """A failed link draft tried again is replaced by the new one."""
+    if draft_id:
+        with contextlib.suppress(ServiceError):
+            draft = drafts.get_draft(request.membership, draft_id)
+            if draft.status == Draft.Status.FAILED:
+                drafts.delete_draft(request.membership, draft.pk)
 
 
 def with_scheme(url: str) -> str:
@@ -128,7 +141,9 @@ def _link_request(form: dict) -> dict:
 
 @login_required
 def editor(request, pk):
-    draft = found(drafts.get_draft, request.membership, pk)
+    draft = drafts.reading_state(found(drafts.get_draft, request.membership, pk))
+    if draft.status != Draft.Status.READY:
+        return _reading(request, draft)
     context = {
         "draft": draft,
         "can_edit": _can_edit(request),
@@ -152,6 +167,28 @@ def editor(request, pk):
         },
     }
     return render(request, "studio/editor.html", context)
+
+
+def _reading(request, draft):
+    """A link draft whose page a worker is reading (the page polls the draft and reloads
+    into the editor), or could not read (the reason, and the link form to try again)."""
+    link = draft.request.get("link") or {}
+    form = {
+        "url": draft.source_url,
+        "tone": link.get("tone", "energetic"),
+        "length": str(link.get("length", 30)),
+        "aspect": draft.request.get("aspect", "9:16"),
+    }
+    context = {
+        "draft": draft,
+        "form": form,
+        "error": draft.error,
+        "can_edit": _can_edit(request),
+        "tones": drafts.TONES,
+        "lengths": drafts.LENGTHS,
+        "poll_url": reverse("api_draft", args=[draft.pk]),
+    }
+    return render(request, "studio/reading.html", context)
 
 
 @login_required
