@@ -7,6 +7,8 @@ Records (``render.product_ad_9x16.*``), the headline first:
   synthesised (an empty sentence cache) and the lip-sync rendered, then
   ``first_render_ratio_to_floor`` against the encode-only floor of the same run,
   and its stages. ``first_render_1080p_rtf``: the same at 1080p.
+  ``first_render_torch2_rtf``: the same first render with 2 torch threads for
+  lip-sync instead of the worker's default 1 (LIPSYNC_CPU_THREADS).
 - ``rerender_rtf``: an edit of one scene rendered again (the other sentences
   come from the cache; lip-sync rendered).
 - ``seconds`` / ``rtf``: the whole render (assets, speech from a warm sentence
@@ -192,6 +194,7 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
     for stage, value in result.stage_seconds.items():
         yield {"bench": f"{NAME}.first_render_stage.{stage}", "value": round(value, 3),
                "unit": "s", **ctx}  # fmt: skip
+    yield from _first_render_threads(spec, tmp, preset, 2)
     edited = _edit_one_scene(spec)
     seconds, result = _render(edited, tmp / "rerender.mp4", tmp / "first-cache")
     yield {"bench": f"{NAME}.rerender_rtf", "value": round(seconds / result.duration_s, 4),
@@ -202,6 +205,30 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
     yield {"bench": f"{NAME}.first_render_1080p_rtf", "value": round(seconds / result.duration_s,
            4), "unit": "render_s/video_s", **_context(result, preset), "repeats": 1,
            "cache": "empty", "lipsync": "rendered"}  # fmt: skip
+
+
+def _first_render_threads(spec, tmp: Path, preset: str, threads: int) -> Iterator[dict]:
+    """The same first render with THREADS torch threads for lip-sync (the worker uses
+    LIPSYNC_CPU_THREADS, default 1): the figure that decides the default."""
+    import torch
+
+    from avatar.lipsync import CPU_THREADS_ENV
+
+    before, torch_before = os.environ.get(CPU_THREADS_ENV), torch.get_num_threads()
+    os.environ[CPU_THREADS_ENV] = str(threads)
+    try:
+        seconds, result = _render(spec, tmp / f"first-t{threads}.mp4", tmp / f"cache-t{threads}")
+    finally:
+        if before is None:
+            os.environ.pop(CPU_THREADS_ENV)
+        else:
+            os.environ[CPU_THREADS_ENV] = before
+        torch.set_num_threads(torch_before)
+    yield {"bench": f"{NAME}.first_render_torch{threads}_rtf",
+           "value": round(seconds / result.duration_s, 4), "unit": "render_s/video_s",
+           **_context(result, preset), "repeats": 1, "cache": "empty", "lipsync": "rendered",
+           "torch_threads": threads,
+           "lipsync_s": round(result.stage_seconds.get("lipsync", 0.0), 3)}  # fmt: skip
 
 
 def _other_words(spec):

@@ -117,6 +117,7 @@ def animate(
         return _still_track(np.asarray(presenter), count, fps)
     track = viseme_track(speech, count, fps)
     renderer = _renderer(avatar, device)
+    _use_cpu_threads(renderer.device)
     frames = _render_frames(renderer, track, count, fps, seed)
     height, width = avatar.image.shape[:2]
     roi = renderer.roi
@@ -145,6 +146,27 @@ def _render_frames(renderer, track, count: int, fps: int, seed: int):
     head = motion.head_motion(count, fps, renderer.rig.face_height, track.open, seed)
     tongue = track.params[:, 3]
     return renderer.render(rig_params(track.params, blink), head, tongue)
+
+
+CPU_THREADS_ENV = "LIPSYNC_CPU_THREADS"
+
+
+def _use_cpu_threads(device) -> None:
+    """Render on the CPU with LIPSYNC_CPU_THREADS torch threads (default 1; 0 leaves
+    torch's own choice). A render shares its cores with composition and ffmpeg: the
+    30 s example's first render, torch threads alternated on a loaded 2-core machine,
+    took 37.8 and 40.0 s with 1 thread against 58.3 and 68.8 s with 2 (lip-sync stage
+    10.7-11.4 s against 31.4-42.9 s); `make bench` prints both
+    (render.product_ad_9x16.first_render_rtf and first_render_torch2_rtf)."""
+    if device.type != "cpu":
+        return
+    import os
+
+    import torch
+
+    wanted = int(os.environ.get(CPU_THREADS_ENV, "1") or 0)
+    if wanted > 0 and torch.get_num_threads() != wanted:
+        torch.set_num_threads(wanted)
 
 
 _LOCK = threading.Lock()
