@@ -47,3 +47,19 @@ def test_a_django_404_from_a_view_keeps_the_error_shape(personas):
     assert response.status_code == 404
     error = response.json()["error"]
     assert error["code"] == "not_found" and "no-such-voice" in error["message"]
+
+
+def test_an_empty_value_is_named_in_words_not_as_null(personas):
+    """The editor's cost box shows these messages: it once said "may not be null"."""
+    client = api_client_for(personas.owner, personas.workspace_a)
+    base = {"scenes": [{"script": "Hello there.", "voice": "piper:en_US-joe-medium"}]}
+    for body, field in [
+        ({**base, "music": None}, "music"),
+        ({"scenes": [{"script": "Hi", "avatar": None}]}, "scenes.0.avatar"),
+        ({**base, "resolution": None}, "resolution"),
+    ]:
+        response = client.post("/api/v1/estimate", body, format="json")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["field"], error["code"]) == (field, "null")
+        assert "null" not in error["message"].lower() and "empty" in error["message"]

@@ -8,6 +8,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from saas.errors import ServiceError
 
+# DRF's words that read as jargon where the web app shows them (the editor's cost box
+# said "This field may not be null."): the code stays, the message says it plainly.
+PLAIN_MESSAGES = {
+    "null": "This is empty: give it a value, or leave it out to use the default.",
+}
+
 
 def _first_error(detail, prefix=""):
     """Walk DRF's nested error detail down to the first (field path, message)."""
@@ -41,6 +47,7 @@ def exception_handler(exc, context):
         field, message, code = _first_error(exc.detail)
         if field == "non_field_errors":
             field = None
+        message = PLAIN_MESSAGES.get(code, message)
         return error_response(code, message, field, status.HTTP_400_BAD_REQUEST)
     code = getattr(exc, "default_code", "error")
     if isinstance(exc.detail, dict | list):
