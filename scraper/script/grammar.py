@@ -54,9 +54,9 @@ EN = {
         ],
     },
     "extend": {
-        "energetic": ["[Take a closer look|See every detail] in the video."],
-        "professional": ["[Every detail is shown|The details are shown] in the video."],
-        "friendly": ["[Have a closer look|Take a look at the details] in the video."],
+        "energetic": ["[Take a closer look|Look at every detail]."],
+        "professional": ["[Here it is up close|Take a closer look at the details]."],
+        "friendly": ["[Have a closer look|Take a look at the details]."],
     },
     "proof": {
         "energetic": [
@@ -142,9 +142,9 @@ DE = {
         ],
     },
     "extend": {
-        "energetic": ["[Schau dir jedes Detail im Video an|Alle Details siehst du im Video]."],
-        "professional": ["Alle Details sehen Sie im Video."],
-        "friendly": ["Schau dir die Details im Video an."],
+        "energetic": ["[Schau dir jedes Detail genau an|Schau genau hin]."],
+        "professional": ["Sehen Sie sich die Details genau an."],
+        "friendly": ["Schau dir die Details in Ruhe an."],
     },
     "proof": {
         "energetic": ["{rating} von 5 Sternen bei {n_reviews}!"],
@@ -213,9 +213,9 @@ FR = {
         ],
     },
     "extend": {
-        "energetic": ["Regarde chaque détail dans la vidéo."],
-        "professional": ["Tous les détails sont dans la vidéo."],
-        "friendly": ["Jette un œil aux détails dans la vidéo."],
+        "energetic": ["Regarde chaque détail de près."],
+        "professional": ["Voici les détails de plus près."],
+        "friendly": ["Jette un œil aux détails."],
     },
     "proof": {
         "energetic": ["{rating} sur 5 [selon|d'après] {n_reviews}!"],
@@ -284,9 +284,9 @@ ES = {
         ],
     },
     "extend": {
-        "energetic": ["Mira cada detalle en el video."],
-        "professional": ["Todos los detalles están en el video."],
-        "friendly": ["Echa un vistazo a los detalles en el video."],
+        "energetic": ["Mira cada detalle de cerca."],
+        "professional": ["Aquí están los detalles de cerca."],
+        "friendly": ["Echa un vistazo a los detalles."],
     },
     "proof": {
         "energetic": ["¡{rating} de 5 en {n_reviews}!"],
@@ -372,9 +372,9 @@ PT = {
         ],
     },
     "extend": {
-        "energetic": ["[Veja cada detalhe no vídeo|Confira todos os detalhes no vídeo]."],
-        "professional": ["Todos os detalhes estão no vídeo."],
-        "friendly": ["Dá uma olhada nos detalhes no vídeo."],
+        "energetic": ["[Veja cada detalhe de perto|Confira todos os detalhes de perto]."],
+        "professional": ["Aqui estão os detalhes de perto."],
+        "friendly": ["Dá uma olhada nos detalhes."],
     },
     "proof": {
         "energetic": [
