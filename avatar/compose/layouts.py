@@ -104,9 +104,11 @@ PLANS: dict[tuple[str, str], _Plan] = {
         (0.06, 0.065, 0.94, 0.22), (0.06, 0.24, 0.94, 0.43), (0.06, 0.79, 0.94, 0.86),
         (0.06, 0.67, 0.94, 0.78), (0.5, 0.44),
     ),
+    # The band fills the frame's width: a call to action joins the middle slot, above
+    # the presenter's face (in the band it covered the mouth).
     ("portrait", "bottom"): _Plan(
         FULL, (0.0, 0.58, 1.0, 1.0), "band",
-        (0.06, 0.065, 0.94, 0.21), (0.06, 0.23, 0.94, 0.45), (0.06, 0.79, 0.94, 0.86),
+        (0.06, 0.065, 0.94, 0.21), (0.06, 0.23, 0.94, 0.45), None,
         (0.06, 0.46, 0.94, 0.57), clear=(0.0, 0.0, 1.0, 0.58),
     ),
     ("portrait", "split"): _Plan(
