@@ -84,8 +84,11 @@ class CaptionTrack:
 
     def state(self, t: float) -> tuple | None:
         """(cue index, active word index) at time ``t`` (called with rising ``t``)."""
+        passed = self._cursor
         while self._cursor < len(self.cues) and t >= self._ends[self._cursor]:
             self._cursor += 1
+        if self._cursor > passed:  # cues already over are never drawn again: let them go
+            self._cache = {k: v for k, v in self._cache.items() if k[1] >= self._cursor}
         if self._cursor >= len(self.cues) or t < self.cues[self._cursor].start:
             return None
         words = self.cues[self._cursor].words
