@@ -177,7 +177,12 @@ class Video(JobRecord):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "lease_expires_at"]),
+            # A workspace's running and waiting renders (its concurrency cap, a held
+            # video's place in the queue) are counted on every create and status read.
+            models.Index(fields=["workspace", "status", "held", "created_at"]),
+        ]
 
     def __str__(self):
         return self.title
