@@ -78,9 +78,12 @@ def test_a_preview_that_cannot_be_made_fails_the_avatar_with_the_reason(
 def test_a_preview_of_a_deleted_avatar_completes_without_announcing(
     personas, endpoint, stub_worker
 ):
+    from django.db import transaction
+
     avatar = new_avatar(personas)
-    job = previews.queue_avatar_preview(avatar)
-    Avatar.objects.filter(pk=avatar.pk).delete()
+    with transaction.atomic():  # deleted before the worker (a running thread) can start it
+        job = previews.queue_avatar_preview(avatar)
+        Avatar.objects.filter(pk=avatar.pk).delete()
     stub_worker.drain()
     job.refresh_from_db()
     assert job.status == "completed" and "skipped" in job.result
