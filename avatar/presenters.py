@@ -229,20 +229,21 @@ def resolve_presenter(ref: str) -> Presenter:
     return Presenter(f"file:{path.name}", path.stem, path, "supplied by customer", str(path))
 
 
-def load_presenter_image(path: Path) -> np.ndarray:
+def load_presenter_image(path: Path, max_side: int = MAX_SIDE_PX) -> np.ndarray:
     """Decode a presenter image to an upright RGB ``uint8`` array (H, W, 3).
 
     EXIF orientation is applied, transparency is flattened onto white and
-    images larger than ``MAX_SIDE_PX`` are shrunk.
+    images larger than ``max_side`` (at most ``MAX_SIDE_PX``) are shrunk.
 
     Raises:
         InvalidInput: ``field="presenter"`` when the file is not a readable image.
     """
     try:
         with Image.open(path) as image:
-            image.draft("RGB", (MAX_SIDE_PX, MAX_SIDE_PX))  # cheap JPEG downscale
+            side = min(max_side, MAX_SIDE_PX)
+            image.draft("RGB", (side, side))  # cheap JPEG downscale
             image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
+            image.thumbnail((side, side), Image.Resampling.LANCZOS)
             rgb = _flatten_to_rgb(image)
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise InvalidInput("presenter", f"cannot read presenter image: {exc}") from exc

@@ -7,8 +7,8 @@ Records (``render.product_ad_9x16.*``), the headline first:
   synthesised (an empty sentence cache) and the lip-sync rendered, then
   ``first_render_ratio_to_floor`` against the encode-only floor of the same run,
   and its stages. ``first_render_1080p_rtf``: the same at 1080p.
-  ``first_render_torch2_rtf``: the same first render with 2 torch threads for
-  lip-sync instead of the worker's default 1 (LIPSYNC_CPU_THREADS).
+  ``first_render_torch1_rtf``: the same first render with 1 torch thread for
+  lip-sync instead of torch's default, one per core (LIPSYNC_CPU_THREADS=1).
 - ``rerender_rtf``: an edit of one scene rendered again (the other sentences
   come from the cache; lip-sync rendered).
 - ``seconds`` / ``rtf``: the whole render (assets, speech from a warm sentence
@@ -194,7 +194,7 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
     for stage, value in result.stage_seconds.items():
         yield {"bench": f"{NAME}.first_render_stage.{stage}", "value": round(value, 3),
                "unit": "s", **ctx}  # fmt: skip
-    yield from _first_render_threads(spec, tmp, preset, 2)
+    yield from _first_render_threads(spec, tmp, preset, 1)
     edited = _edit_one_scene(spec)
     seconds, result = _render(edited, tmp / "rerender.mp4", tmp / "first-cache")
     yield {"bench": f"{NAME}.rerender_rtf", "value": round(seconds / result.duration_s, 4),
@@ -209,7 +209,7 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
 
 def _first_render_threads(spec, tmp: Path, preset: str, threads: int) -> Iterator[dict]:
     """The same first render with THREADS torch threads for lip-sync (the worker uses
-    LIPSYNC_CPU_THREADS, default 1): the figure that decides the default."""
+    LIPSYNC_CPU_THREADS, default torch's): the figure that decides the setting."""
     import torch
 
     from avatar.lipsync import CPU_THREADS_ENV

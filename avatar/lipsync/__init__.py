@@ -152,19 +152,20 @@ CPU_THREADS_ENV = "LIPSYNC_CPU_THREADS"
 
 
 def _use_cpu_threads(device) -> None:
-    """Render on the CPU with LIPSYNC_CPU_THREADS torch threads (default 1; 0 leaves
-    torch's own choice). A render shares its cores with composition and ffmpeg: the
-    30 s example's first render, torch threads alternated on a loaded 2-core machine,
-    took 37.8 and 40.0 s with 1 thread against 58.3 and 68.8 s with 2 (lip-sync stage
-    10.7-11.4 s against 31.4-42.9 s); `make bench` prints both
-    (render.product_ad_9x16.first_render_rtf and first_render_torch2_rtf)."""
+    """Render on the CPU with LIPSYNC_CPU_THREADS torch threads (unset or 0: torch's
+    own choice, one per core). Measured on 2 cores, the 30 s example's first render:
+    alone on the machine, 2 threads won (lip-sync stage 11.0 s against 17.2 s with 1);
+    with other renders on the same cores (load 9), 1 thread won by far (10.7-11.4 s
+    against 31.4-42.9 s). So a worker with a machine to itself keeps the default, and
+    one that packs more renders than cores sets 1. `make bench` prints both
+    (render.product_ad_9x16.first_render_rtf and first_render_torch1_rtf)."""
     if device.type != "cpu":
         return
     import os
 
     import torch
 
-    wanted = int(os.environ.get(CPU_THREADS_ENV, "1") or 0)
+    wanted = int(os.environ.get(CPU_THREADS_ENV, "0") or 0)
     if wanted > 0 and torch.get_num_threads() != wanted:
         torch.set_num_threads(wanted)
 

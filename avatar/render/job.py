@@ -275,13 +275,17 @@ class Job:
         from avatar import presenters
 
         field = f"scenes[{index}].avatar"
+        # A stock photo (faces 350 px wide and more at 1000 px) is used at the video's
+        # short side: no layout shows it larger, and lip-sync's cost grows with its pixels.
+        # Uploads keep their size, so a small face in a large photo stays big enough.
+        side = presenters.MAX_SIDE_PX
         if ref in presenters.STOCK:
-            path = presenters.resolve_presenter(ref).image_path
+            path, side = presenters.resolve_presenter(ref).image_path, min(self.size)
         else:
             path = self.resolve(ref, field)
         if ("presenter", path) not in self._images:
             try:
-                self._images[("presenter", path)] = presenters.load_presenter_image(path)
+                self._images[("presenter", path)] = presenters.load_presenter_image(path, side)
             except InvalidInput as exc:
                 raise InvalidInput(field, exc.message, exc.code) from exc
         return self._images[("presenter", path)]
