@@ -156,3 +156,15 @@ def test_the_plan_card_says_whether_this_workspace_has_the_api(personas, setting
     settings.BILLING_API_FOR_ALL_PLANS = open_api
     plan_card = page(personas.owner, personas.workspace_a).content.decode().split('id="plan-h"')[1]
     assert shown in plan_card.split("</section>")[0]
+
+
+@pytest.mark.parametrize(("open_api", "free_says"), [(True, "API and webhooks"),
+                                                     (False, "Web app only")])  # fmt: skip
+def test_the_plan_comparison_says_what_each_plan_gets_here(personas, settings, open_api,
+                                                           free_says):  # fmt: skip
+    """Where billing leaves the API open to every plan, the free plan's card in the
+    comparison says so too (it said "Web app only" while the API answered)."""
+    settings.BILLING_API_FOR_ALL_PLANS = open_api
+    html = page(personas.owner, personas.workspace_a).content.decode()
+    free = html.split('id="plan-free"')[1].split("</section>")[0]
+    assert free_says in free
