@@ -9,7 +9,13 @@ options (retries, time limit) still apply where it runs.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import dramatiq
+from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 def send(actor_name: str, *args, queue: str = "default", delay_ms: int | None = None, **options):
@@ -20,3 +26,20 @@ def send(actor_name: str, *args, queue: str = "default", delay_ms: int | None = 
         queue_name=queue, actor_name=actor_name, args=tuple(args), kwargs={}, options=options
     )
     return broker.enqueue(message, delay=delay_ms)
+
+
+def send_on_commit(send: Callable[[], object], unsent: str) -> None:
+    """Call SEND (which queues a message) once the current transaction commits.
+
+    What the message is about is saved by then, so a broker that cannot be reached
+    (restarting, full) must not fail the request or the job: the error is logged with
+    UNSENT, which says what makes up for the lost message (a sweeper, a timeout).
+    """
+
+    def guarded() -> None:
+        try:
+            send()
+        except Exception as exc:  # any broker error
+            log.warning("%s (%s: %s)", unsent, type(exc).__name__, exc)
+
+    transaction.on_commit(guarded)

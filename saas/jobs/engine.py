@@ -307,23 +307,13 @@ def _finish(pipeline: Pipeline, job, owner: str, fields: dict) -> None:
 
 
 def _send_after_commit(pipeline: Pipeline, job_id, stage: str) -> None:
-    """Send STAGE once the transaction that moved the job there commits.
-
-    The job's state is already saved by then, so a broker that cannot be reached
-    (restarting, full) must not fail the job or the request: the message is logged as
-    unsent and the sweeper sends it again (a queued job, or one left between stages).
-    """
-
-    def send() -> None:
-        try:
-            enqueue(pipeline, job_id, stage)
-        except Exception as exc:  # any broker error: the sweeper re-sends it
-            log.warning(
-                "%s %s: %s not sent (%s: %s); the sweeper will re-send it",
-                pipeline.name, job_id, stage, type(exc).__name__, exc,
-            )  # fmt: skip
-
-    transaction.on_commit(send)
+    """Send STAGE once the transaction that moved the job there commits; an unsent
+    message is logged and the sweeper sends it again (a queued job, or one left
+    between stages)."""
+    queueing.send_on_commit(
+        lambda: enqueue(pipeline, job_id, stage),
+        f"{pipeline.name} {job_id}: {stage} not sent; the sweeper will re-send it",
+    )
 
 
 def enqueue(pipeline: Pipeline, job_id, stage: str) -> None:

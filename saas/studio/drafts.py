@@ -199,18 +199,12 @@ def _check_link(url: str) -> None:
 
 
 def _send_read(draft_id, actor: Membership) -> None:
-    """Queue the page's reading once the draft is committed; a broker that cannot be
-    reached leaves the draft `reading` until READ_TIMEOUT_S says it failed."""
-
-    def send() -> None:
-        try:  # by name: the actor lives in .tasks, above this module
-            queueing.send(READ_ACTOR, str(draft_id), actor.user_id, actor.role)
-        except Exception as exc:  # any broker error: the draft times out, in words
-            logging.getLogger(__name__).warning(
-                "draft %s: reading not queued (%s: %s)", draft_id, type(exc).__name__, exc
-            )
-
-    transaction.on_commit(send)
+    """Queue the page's reading once the draft is committed (by name: the actor lives
+    in .tasks, above this module)."""
+    queueing.send_on_commit(
+        lambda: queueing.send(READ_ACTOR, str(draft_id), actor.user_id, actor.role),
+        f"draft {draft_id}: reading not queued; it fails after {READ_TIMEOUT_S} s",
+    )
 
 
 def read_link(draft_id, user_id, role: str) -> None:
@@ -301,13 +295,11 @@ def preview_link(actor: Membership, request: dict) -> dict:
             if draft.status != Draft.Status.READING:
                 break
             time.sleep(PREVIEW_POLL_S)
-        draft = reading_state(draft) if draft.status == Draft.Status.READING else draft
         if draft.status == Draft.Status.READING:
             raise ServiceError("Reading the page took too long.", field="url", code="timeout")
-        if draft.status == Draft.Status.FAILED:
-            error = draft.error or {}
-            raise ServiceError(error.get("message", "The page could not be read."),
-                               field=error.get("field", "url"), code=error.get("code"))  # fmt: skip
+        if draft.status == Draft.Status.FAILED:  # _fail always says why
+            error = draft.error
+            raise ServiceError(error["message"], field=error["field"], code=error["code"])
         return draft.product
     finally:
         Draft.objects.filter(pk=draft.pk).delete()
