@@ -154,12 +154,12 @@ class Job:
             for s in segments
             if s.kind == "scene"
         ]
-        stereo = mixmod.mix(
-            placements, segments[-1].end / self.fps, self._music(), self._mix_settings(),
+        path = self.work / "mix.wav"
+        levels = mixmod.mix_to_wav(
+            placements, segments[-1].end / self.fps, self._music(), self._mix_settings(), path,
             click_at_s=self._marker_s(),
         )  # fmt: skip
-        path = self.work / "mix.wav"
-        return path, mixmod.write(path, stereo)
+        return path, levels
 
     def _marker_s(self) -> float | None:
         marker = self.options.sync_marker_s

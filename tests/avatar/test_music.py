@@ -130,3 +130,80 @@ def test_an_uploaded_song_is_read_as_48_khz_stereo(tmp_path):
     soundfile.write(str(song), tone, 22050)
     stereo = music.load_music(song)
     assert stereo.shape[1] == 2 and abs(len(stereo) - 2 * SR) < SR * 0.05
+
+
+# ---------------------------------------------------------------- the streamed mix
+
+
+def _whole_track_mix(placements, duration_s, bed_source, settings, click_at_s=None):
+    """The mix computed on whole arrays, as it was before it was streamed: the oracle."""
+    from avatar.music.master import normalize
+
+    length = int(round(duration_s * SR))
+    speech = np.zeros(length, np.float32)
+    for p in placements:
+        samples, rate = soundfile.read(str(p.wav), dtype="float32")
+        from avatar.audio.io import resample
+
+        samples = resample(samples, rate, SR)
+        start = int(round(p.start_s * SR))
+        end = min(length, start + len(samples))
+        speech[start:end] += samples[: end - start]
+    if click_at_s is not None:
+        mix._add_marker(speech, click_at_s)
+    out = np.repeat(speech[:, None], 2, axis=1)
+    level_db = mix.SPEECH_LUFS - mix.BED_UNDER_SPEECH_LU - mix.MUSIC_FILE_LUFS + settings.volume_db
+    gain = 10 ** (level_db / 20) * mix.duck_gain(speech, settings.duck_db)
+    gain *= mix.fades(length, settings.fade_in_s, settings.fade_out_s)
+    reps = int(np.ceil(length / len(bed_source)))
+    out += np.tile(bed_source, (reps, 1))[:length] * gain[:, None]
+    return normalize(out, SR, settings.loudness_lufs, settings.peak_dbfs)
+
+
+def _scenes(tmp_path, count: int, every_s: float) -> list:
+    tone = _speech_like(6.0, 0.3, 5.5)
+    wav = tmp_path / "scene.wav"
+    soundfile.write(str(wav), tone, SR)
+    return [mix.Placement(wav, 0.4 + i * every_s) for i in range(count)]
+
+
+@pytest.mark.parametrize("chunk", [mix.CHUNK, 4801])
+def test_the_streamed_mix_is_the_whole_track_mix_to_the_bit(tmp_path, monkeypatch, chunk):
+    """Streaming (a chunk at a time, the limiter reading past each chunk's edges) changes
+    no sample, also where the limiter works (loud, spiky music) and at odd chunk sizes."""
+    monkeypatch.setattr(mix, "CHUNK", chunk)
+    placements = _scenes(tmp_path, 2, 6.5)
+    loud = np.random.default_rng(5).standard_normal((SR * 3, 2)).astype(np.float32) * 0.6
+    loud[::997] *= 6
+    settings = mix.MixSettings(volume_db=8.0, duck_db=-3.0)
+    expected = _whole_track_mix(placements, 13.0, loud, settings, click_at_s=2.0)
+    got = mix.mix(placements, 13.0, loud, settings, click_at_s=2.0)
+    assert float(np.abs(expected).max()) == pytest.approx(10 ** (-1 / 20), abs=1e-4)  # limited
+    assert got.shape == expected.shape and np.array_equal(got, expected)
+    levels = mix.mix_to_wav(placements, 13.0, loud, settings, tmp_path / "mix.wav", 2.0)
+    written, rate = soundfile.read(str(tmp_path / "mix.wav"), dtype="float32")
+    assert rate == SR and written.shape == expected.shape
+    assert np.abs(written - np.clip(expected, -1, 1)).max() <= 1 / 32768 + 1e-6  # 16-bit
+    assert levels["lufs"] == pytest.approx(measure_lufs(expected, SR), abs=0.01)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".mix-")] == []
+
+
+def test_the_mix_takes_the_same_memory_for_a_long_video_as_for_a_short_one(tmp_path):
+    """A 3-minute soundtrack held whole would be 66 MiB of float32 stereo and copies of it;
+    streamed, its peak of traced allocations is within a few MiB of a 20-second one's."""
+    import tracemalloc
+
+    bed_source = np.random.default_rng(6).standard_normal((SR * 4, 2)).astype(np.float32) * 0.1
+    peaks = {}
+    for seconds in (20, 180):
+        placements = _scenes(tmp_path, int(seconds // 7), 7.0)
+        tracemalloc.start()
+        try:
+            mix.mix_to_wav(placements, seconds, bed_source, mix.MixSettings(),
+                           tmp_path / f"mix{seconds}.wav")  # fmt: skip
+            peaks[seconds] = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+        assert soundfile.info(str(tmp_path / f"mix{seconds}.wav")).frames == seconds * SR
+    assert peaks[180] - peaks[20] < 8, peaks
+    assert peaks[180] < 40, peaks
