@@ -278,6 +278,7 @@ DRAMATIQ_BROKER = {
         "django_dramatiq.middleware.DbConnectionsMiddleware",
         "saas.ops.logs.JobLogContext",
         "saas.ops.heartbeats.WorkerHeartbeats",
+        "saas.ops.warmup.WarmRenderCaches",
     ],
 }
 DRAMATIQ_AUTODISCOVER_MODULES = ["tasks"]
