@@ -375,11 +375,50 @@ def _navigate(page, url: str, config: ScrapeConfig, guard: _Guard):
     raise RefusedUrl("Too many redirects", url=url)
 
 
-def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict) -> str | None:
-    """Wait for product signals, dismiss a cookie banner, scroll for lazy images."""
+QUIET_S = 0.15  # the network counts as settled after this long with nothing in flight
+QUIET_CAP_S = 2.0  # pages that never go quiet (analytics beacons, long polls) are let be
 
-    def remaining_ms(cap_s: float) -> float:
-        return max(1.0, min(cap_s, guard.deadline - time.monotonic()) * 1000)
+
+class _InFlight:
+    """Counts the page's requests in flight (Playwright's events) to wait for a quiet
+    network: 150 ms with nothing in flight, where Playwright's ``networkidle`` waits
+    500 ms with no connection at all, on every page."""
+
+    def __init__(self, page) -> None:
+        self.pending = 0
+        self.changed = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, _request) -> None:
+        self.pending += 1
+        self.changed = time.monotonic()
+
+    def _ended(self, _request) -> None:
+        self.pending = max(0, self.pending - 1)
+        self.changed = time.monotonic()
+
+    def wait_quiet(self, page, cap_s: float) -> bool:
+        """Let the page run until the network has been quiet QUIET_S (or CAP_S passed)."""
+        end = time.monotonic() + cap_s
+        while time.monotonic() < end:
+            if self.pending == 0 and time.monotonic() - self.changed >= QUIET_S:
+                return True
+            page.wait_for_timeout(25)  # events are delivered while Playwright waits
+        return False
+
+
+def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict, network: _InFlight):
+    """Wait for product signals, dismiss a cookie banner, scroll for lazy images, and let
+    the requests that started (XHR prices, images) finish. Returns the banner dismissed.
+
+    There is no wait for the ``load`` event: it waits for every image and font, which
+    extraction does not need once the product's signals are in the DOM; what is
+    still loading then is waited for with the rest, on a quiet network."""
+
+    def remaining_s(cap_s: float) -> float:
+        return max(0.001, min(cap_s, guard.deadline - time.monotonic()))
 
     mark = time.monotonic()
 
@@ -390,13 +429,8 @@ def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict) -> str | N
         mark = now
 
     try:
-        page.wait_for_load_state("load", timeout=remaining_ms(config.render_wait_s))
-    except PlaywrightTimeout:
-        pass
-    lap("load_s")
-    try:
         page.wait_for_function(
-            PRODUCT_SIGNALS_JS, timeout=remaining_ms(config.render_wait_s), polling=200
+            PRODUCT_SIGNALS_JS, timeout=remaining_s(config.render_wait_s) * 1000, polling=100
         )
     except PlaywrightTimeout:
         pass
@@ -405,23 +439,21 @@ def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict) -> str | N
     if config.scroll:
         page.evaluate(SCROLL_JS, 25)
     lap("scroll_s")
-    try:
-        page.wait_for_load_state("networkidle", timeout=remaining_ms(2.0))
-    except PlaywrightTimeout:
-        pass
+    network.wait_quiet(page, remaining_s(QUIET_CAP_S))
     lap("idle_s")
     return banner
 
 
 def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: float) -> Page:
     timings: dict[str, float] = {}
+    network = _InFlight(page)
     response = _navigate(page, url, config, guard)
     timings["goto_s"] = time.monotonic() - started
     status = response.status if response is not None else 200
     check_url(page.url, config.policy, guard.session.resolve)
     if status >= 400:  # no need to wait for a product that is not there
         check_page(page.content(), status, page.url)
-    banner = _settle(page, config, guard, timings)
+    banner = _settle(page, config, guard, timings, network)
     timings["settle_s"] = time.monotonic() - started - timings["goto_s"]
     html = page.content()
     if len(html.encode("utf-8", "ignore")) > config.max_html_bytes:
