@@ -30,6 +30,22 @@ from avatar.render.timeline import CaptionTrack, FrameLoop, Segment, frames_for,
 from avatar.spec import RenderSpec, hex_rgba
 
 POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is talking
+SPEECH_THREADS = 2  # scenes spoken at once (engines that say PARALLEL_SAFE)
+
+
+def _parallel_safe(scene) -> bool:
+    """May SCENE's speech be synthesised beside another's? Written scripts whose voice
+    engine says so; uploads (decoded, maybe transcribed) and unknown voices go one at a
+    time, so that their errors come as they always have."""
+    from avatar import voices
+
+    if scene.speech.script is None:
+        return False
+    try:
+        engine = voices.get_voice(scene.speech.voice).engine
+    except AvatarError:
+        return False
+    return bool(getattr(voices.engines().get(engine), "PARALLEL_SAFE", False))
 
 
 @dataclass
@@ -64,7 +80,7 @@ class Job:
         with self.clock.stage("assets"):
             self.brand = assetmod.check(self.spec, self.resolve)
         with self.clock.stage("speech"):
-            speech = [self._speak(i, scene) for i, scene in enumerate(self.spec.scenes)]
+            speech = self._speak_all()
         segments = self._timeline(speech)
         # The soundtrack is mixed (numpy and scipy, mostly outside the GIL) while the
         # layers are prepared: on 2 cores that takes about a second off the wall time.
@@ -98,6 +114,15 @@ class Job:
             peak_dbfs=levels["peak_dbfs"],
             stage_seconds=self.clock.total(),
         )
+
+    def _speak_all(self) -> list[Spoken]:
+        """Every scene's speech, two scenes at a time where the voices allow it: a voice
+        engine runs on one core (one ONNX thread), so the other core would idle."""
+        scenes = list(enumerate(self.spec.scenes))
+        if len(scenes) < 2 or not all(_parallel_safe(scene) for _, scene in scenes):
+            return [self._speak(i, scene) for i, scene in scenes]
+        with ThreadPoolExecutor(max_workers=SPEECH_THREADS) as pool:
+            return list(pool.map(lambda item: self._speak(*item), scenes))
 
     def _speak(self, index: int, scene) -> Spoken:
         speech = scene.speech

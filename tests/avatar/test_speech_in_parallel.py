@@ -1,0 +1,57 @@
+"""A render speaks its scenes two at a time (one core each), in scene order."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from avatar.errors import InvalidInput
+from avatar.render import RenderOptions
+from avatar.render.job import Job
+from avatar.spec import RenderSpec
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "avatar" / "examples"
+SCRIPTS = ["One.", "Two more words here.", "And three times as many words as the first one had."]
+
+
+def _job(tmp_path, scenes) -> Job:
+    spec = RenderSpec.from_dict({"output": {"aspect": "1:1", "resolution": "720p", "fps": 15},
+                                 "scenes": scenes})  # fmt: skip
+    return Job(spec, tmp_path / "out.mp4", RenderOptions(base_dir=EXAMPLES), tmp_path)
+
+
+def test_scenes_are_spoken_two_at_a_time_and_come_back_in_scene_order(tmp_path, monkeypatch):
+    job = _job(tmp_path, [{"speech": {"script": s}} for s in SCRIPTS])
+    lock, state = threading.Lock(), {"now": 0, "most": 0}
+    original = Job._synthesize
+    both = threading.Barrier(2, timeout=60)  # the first two scenes must be in flight together
+
+    def counted(self, speech, wav):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        try:
+            if speech.script in SCRIPTS[:2]:
+                both.wait()
+            return original(self, speech, wav)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    monkeypatch.setattr(Job, "_synthesize", counted)
+    spoken = job._speak_all()
+    assert state["most"] == 2
+    assert [s.script for s in spoken] == SCRIPTS
+    durations = [s.result.duration_s for s in spoken]
+    assert durations[0] < durations[1] < durations[2], durations  # each its own words
+    assert len({s.result.wav for s in spoken}) == 3
+
+
+def test_a_scene_that_cannot_be_spoken_is_named_when_scenes_are_spoken_together(tmp_path):
+    job = _job(tmp_path, [{"speech": {"script": "Hello there."}},
+                          {"speech": {"script": "... !!! ..."}}])  # fmt: skip
+    with pytest.raises(InvalidInput) as caught:
+        job._speak_all()
+    assert caught.value.field.startswith("scenes[1].speech"), caught.value.field
