@@ -108,3 +108,58 @@ def test_label_runs_become_segments_and_blips_are_merged():
     segments = segments_from_labels(labels, fps=100)
     assert [s.viseme for s in segments] == [0, 10, 0]
     assert segments[1].start == pytest.approx(0.10) and segments[1].end == pytest.approx(0.27)
+
+
+def _dense_blend(segments, times):
+    """The blend as one (times x segments x params) matrix, as it was: the oracle."""
+    from avatar.lipsync import visemes as v
+
+    ids = np.array([s.viseme for s in segments])
+    starts = np.array([s.start for s in segments])[None, :]
+    ends = np.array([s.end for s in segments])[None, :]
+    before = np.maximum(0.0, starts - times[:, None])
+    after = np.maximum(0.0, times[:, None] - ends)
+    reach = np.exp(-((before / v.ANTICIPATION_S) ** 2) - (after / v.CARRYOVER_S) ** 2)
+    reach[(before > v.REACH_S) | (after > v.REACH_S)] = 0.0
+    weights = reach[:, :, None] * v.DOMINANCE[ids][None, :, :]
+    total = weights.sum(axis=1)
+    blended = (weights * v.TARGETS[ids][None, :, :]).sum(axis=1) / np.maximum(total, 1e-9)
+    return np.where(total > 1e-9, blended, 0.0)
+
+
+def _random_segments(seconds: float, seed: int = 0):
+    from avatar.lipsync import visemes as v
+
+    rng, t, segments = np.random.default_rng(seed), 0.0, []
+    while t < seconds:
+        length = rng.uniform(0.03, 0.25)
+        segments.append(v.Segment(int(rng.integers(0, len(v.VISEMES))), t, t + length))
+        t += length + (rng.uniform(0.1, 0.8) if rng.random() < 0.1 else 0.0)  # some pauses
+    return segments
+
+
+def test_a_long_scene_blends_block_by_block_to_the_same_mouth_as_one_matrix():
+    from avatar.lipsync import visemes as v
+
+    segments = _random_segments(40.0)
+    times = (np.arange(40 * 30 * v.SUBSAMPLES) + 0.5) / (30 * v.SUBSAMPLES)
+    assert np.array_equal(v._blend(segments, times), _dense_blend(segments, times))
+
+
+def test_the_mouth_track_of_a_long_scene_takes_memory_in_proportion_to_its_length():
+    """A 3-minute scene as one matrix: 21,600 sample times by 1,000 segments by 5 params,
+    several float64 copies (over 2 GiB); blended by blocks, a few MiB."""
+    import tracemalloc
+
+    from avatar.lipsync import visemes as v
+
+    segments = _random_segments(180.0, seed=1)
+    tracemalloc.start()
+    try:
+        track = v.track_from_segments(segments, 180 * 30, 30)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    assert track.params.shape == (180 * 30, len(v.PARAMS))
+    assert float(track.params[:, 0].max()) > 0.3  # the mouth does open
+    assert peak < 64, peak
