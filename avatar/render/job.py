@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,14 @@ from avatar.render import (
     renamed,
 )
 from avatar.render import assets as assetmod
-from avatar.render.timeline import CaptionTrack, FrameLoop, Segment, frames_for, lay_out
+from avatar.render.timeline import (
+    CaptionTrack,
+    FrameLoop,
+    LazyStage,
+    Segment,
+    frames_for,
+    lay_out,
+)
 from avatar.spec import RenderSpec, hex_rgba
 
 POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is talking
@@ -73,6 +81,7 @@ class Job:
         self._images: dict = {}
         self.brand = spec.brand  # with font references resolved, once checked
         self.lipsync_timer = _Counter()
+        self.build_timer = _Counter()  # scene stages built inside the frame loop
 
     # ------------------------------------------------------------------ steps
 
@@ -221,10 +230,23 @@ class Job:
     # ------------------------------------------------------------------ pictures
 
     def _prepare(self, segments: list[Segment], speech: list[Spoken]):
+        """The frame loop, with each scene's stage built when the loop first reaches it and
+        dropped once the loop has passed it (a 30-scene video holds two or three scenes'
+        layers, lip-sync renderers and media at a time, not thirty). The first scene is
+        built here, so that a scene that cannot be built fails before encoding starts."""
         geometries = {}
+        first = True
         for seg in segments:
             if seg.kind == "scene":
-                seg.stage, geometries[seg.index] = self._scene_stage(seg, speech[seg.index])
+                geometries[seg.index] = self._geometry(seg.index)
+                build = functools.partial(self._scene_stage_in_loop, seg, speech[seg.index],
+                                          geometries[seg.index])  # fmt: skip
+                built = (
+                    self._scene_stage(seg, speech[seg.index], geometries[seg.index])
+                    if first
+                    else None
+                )
+                seg.stage, first = LazyStage(build, built), False
             else:
                 with self.clock.stage("prepare"):
                     seg.stage = self._card_stage(seg.kind)
@@ -236,9 +258,22 @@ class Job:
             )  # fmt: skip
         return loop, file_cues, (track.cues if track else [])
 
-    def _scene_stage(self, seg: Segment, spoken: Spoken):
+    def _geometry(self, index: int):
+        scene = self.spec.scenes[index]
+        return layouts.geometry(scene.layout, *self.size, scene.presenter_side,
+                                bool(scene.overlays))  # fmt: skip
+
+    def _scene_stage_in_loop(self, seg: Segment, spoken: Spoken, g):
+        """:meth:`_scene_stage` called by the frame loop: its time is kept apart from the
+        loop's compositing time (it is counted as lip-sync and prepare)."""
+        started = time.perf_counter()
+        try:
+            return self._scene_stage(seg, spoken, g)
+        finally:
+            self.build_timer.add(time.perf_counter() - started)
+
+    def _scene_stage(self, seg: Segment, spoken: Spoken, g):
         scene = self.spec.scenes[seg.index]
-        g = layouts.geometry(scene.layout, *self.size, scene.presenter_side, bool(scene.overlays))
         track = image = None
         if scene.layout != "voiceover" and self._is_footage(seg.index, scene.avatar):
             with self.clock.stage("lipsync"):
@@ -255,7 +290,7 @@ class Job:
                 self.brand, self._language(spoken), self.open_image, self.resolve,
                 self.closers, self.lipsync_timer,
             )  # fmt: skip
-            return scenes.build(inputs), g
+            return scenes.build(inputs)
 
     def _card_stage(self, kind: str):
         from avatar.compose.cards import card_stage
@@ -394,7 +429,7 @@ class Job:
         encode.encode(timed, audio, self.out, settings)
         pulled = self.lipsync_timer.seconds  # lip-sync frames are rendered lazily, in the loop
         self.clock.add("lipsync", pulled)
-        self.clock.add("compose", timed.seconds - pulled)
+        self.clock.add("compose", timed.seconds - pulled - self.build_timer.seconds)
         self.clock.add("encode", time.perf_counter() - started - timed.seconds)
 
     def _write_files(self, loop: FrameLoop, cues: list) -> dict:

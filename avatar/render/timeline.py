@@ -143,6 +143,29 @@ class Decor:
     kinds: tuple[str, ...]  # segment kinds it appears on
 
 
+class LazyStage:
+    """A segment's stage, built by ``build`` when its first frame is asked for (unless
+    given built) and dropped by :meth:`release` once the loop has passed it."""
+
+    def __init__(self, build, stage=None) -> None:
+        self._build = build
+        self._stage = stage
+
+    def frame(self, index: int):
+        if self._stage is None:
+            if self._build is None:
+                raise RuntimeError("a released stage was asked for a frame")
+            self._stage = self._build()
+        return self._stage.frame(index)
+
+    @property
+    def built(self) -> bool:
+        return self._stage is not None
+
+    def release(self) -> None:
+        self._stage = self._build = None
+
+
 class FrameLoop:
     """Yields every output frame's yuv420p buffer, in order."""
 
@@ -168,6 +191,8 @@ class FrameLoop:
         for n in range(self.total):
             while n >= self.segments[k].end:
                 k += 1
+                if k >= 2:  # frames now come from segments k - 1 (a transition) to k + 1
+                    _release(self.segments[k - 2].stage)
             buf = self._output(n, k)
             if n == self.poster_frame:
                 self.poster = buf.copy()
@@ -206,3 +231,9 @@ class FrameLoop:
                 return transitions.apply(t.type, t.direction, a, c, progress)
         seg = self.segments[k]
         return seg.stage.frame(n - seg.start)
+
+
+def _release(stage) -> None:
+    release = getattr(stage, "release", None)
+    if release is not None:
+        release()
