@@ -14,8 +14,28 @@ from collections.abc import Callable
 
 import dramatiq
 from django.db import transaction
+from dramatiq.brokers.redis import RedisBroker
 
 log = logging.getLogger(__name__)
+
+
+class PromptRedisBroker(RedisBroker):
+    """Dramatiq's Redis broker with idle consumers that look for work at least every
+    ``poll_max_ms`` (BROKER_POLL_MAX_MS, 100 by default).
+
+    Dramatiq's consumer backs off exponentially while its queue is empty, up to the
+    worker's timeout (1 s, which its command line does not expose): a message sent to
+    an idle worker waited up to a second before it was seen, at every hand-off
+    between a video's stages (scrape, script, speech, render, deliver). An idle
+    consumer now costs at most ten small Redis calls a second.
+    """
+
+    def __init__(self, *args, poll_max_ms: int = 100, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.poll_max_ms = max(5, int(poll_max_ms))
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000):
+        return super().consume(queue_name, prefetch, min(timeout, self.poll_max_ms))
 
 
 def send(actor_name: str, *args, queue: str = "default", delay_ms: int | None = None, **options):

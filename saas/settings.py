@@ -260,12 +260,14 @@ if BROKER_URL.startswith("stub://"):
     _broker = {"BROKER": "dramatiq.brokers.stub.StubBroker", "OPTIONS": {}}
 else:
     _broker = {
-        "BROKER": "dramatiq.brokers.redis.RedisBroker",
+        "BROKER": "saas.queueing.PromptRedisBroker",
         # A worker that stops sending heartbeats (kill -9) has its unfinished
         # messages re-delivered to another worker after this many milliseconds.
+        # An idle worker looks for new messages at least every BROKER_POLL_MAX_MS.
         "OPTIONS": {
             "url": BROKER_URL,
             "heartbeat_timeout": envint("BROKER_HEARTBEAT_TIMEOUT_MS", 60_000),
+            "poll_max_ms": envint("BROKER_POLL_MAX_MS", 100),
         },
     }
 DRAMATIQ_BROKER = {

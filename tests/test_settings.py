@@ -82,7 +82,7 @@ def test_production_services_come_from_the_environment(tmp_path):
         "talkingads",
         "app",
     )
-    assert s["broker"] == "dramatiq.brokers.redis.RedisBroker"
+    assert s["broker"] == "saas.queueing.PromptRedisBroker"  # a RedisBroker that polls promptly
     assert s["broker_url"] == "redis://redis.internal:6379/0"
     assert s["storage"]["BACKEND"] == "saas.s3.S3Storage"
     assert s["storage"]["OPTIONS"]["endpoint_url"] == "http://minio.internal:9000"
