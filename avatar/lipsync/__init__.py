@@ -92,6 +92,7 @@ def animate(
     device: str = "auto",
     prepared: PreparedAvatar | None = None,
     seed: int = 0,
+    reuse_frames: bool = False,
 ) -> FrameTrack:
     """Lip-sync stage: the presenter saying ``speech``.
 
@@ -104,6 +105,9 @@ def animate(
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``...
         prepared: an already prepared avatar for ``presenter`` (skips preparation).
         seed: seeds blinks and idle motion (same seed, same video).
+        reuse_frames: frames share two buffers (see :meth:`Renderer.render`'s
+            ``reuse``): for a consumer that is done with each frame before it reads
+            the next but one, as the compositor is. Saves a copy of the photo a frame.
 
     Returns:
         A :class:`FrameTrack` of ``frame_count_for(speech.duration_s, fps)``
@@ -118,7 +122,7 @@ def animate(
     track = viseme_track(speech, count, fps)
     renderer = _renderer(avatar, device)
     _use_cpu_threads(renderer.device)
-    frames = _render_frames(renderer, track, count, fps, seed)
+    frames = _render_frames(renderer, track, count, fps, seed, reuse_frames)
     height, width = avatar.image.shape[:2]
     roi = renderer.roi
     return FrameTrack(
@@ -138,14 +142,14 @@ def viseme_track(speech: SpeechResult, frame_count: int, fps: float):
     return a2v.track_from_audio(speech.wav, frame_count, fps)
 
 
-def _render_frames(renderer, track, count: int, fps: int, seed: int):
+def _render_frames(renderer, track, count: int, fps: int, seed: int, reuse: bool = False):
     from avatar.lipsync import motion
     from avatar.lipsync.geometry import rig_params
 
     blink = motion.blinks(count, fps, seed)
     head = motion.head_motion(count, fps, renderer.rig.face_height, track.open, seed)
     tongue = track.params[:, 3]
-    return renderer.render(rig_params(track.params, blink), head, tongue)
+    return renderer.render(rig_params(track.params, blink), head, tongue, reuse=reuse)
 
 
 CPU_THREADS_ENV = "LIPSYNC_CPU_THREADS"

@@ -163,18 +163,26 @@ class Renderer:
 
     # --- rendering -----------------------------------------------------------
 
-    def render(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> Iterator[np.ndarray]:
+    def render(
+        self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray, reuse: bool = False
+    ) -> Iterator[np.ndarray]:
         """Frames (H, W, 3) ``uint8``, one per row of ``rig`` (F, 6), rendered in batches.
 
         Args:
             rig: rig parameters per frame (see :mod:`avatar.lipsync.geometry`).
             head: idle head motion per frame (dx, dy, roll) in pixels and radians.
             tongue: tongue raise per frame, 0..1.
+            reuse: write the frames into two buffers in turn instead of a new copy of
+                the photo each (outside the ROI they are the photo already): a frame
+                then stays as it was only until the one after the next is read. For
+                consumers that use each frame before asking for the next (the
+                compositor), not for those that keep them.
         """
+        buffers = [self.avatar.image.copy(), self.avatar.image.copy()] if reuse else None
         for start in range(0, len(rig), self.batch_size):
             stop = min(len(rig), start + self.batch_size)
             rois = self.render_rois(rig[start:stop], head[start:stop], tongue[start:stop])
-            yield from self._paste(rois)
+            yield from self._paste(rois, buffers)
 
     @torch.inference_mode()
     def render_rois(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> np.ndarray:
@@ -195,10 +203,15 @@ class Renderer:
         out = torch.lerp(self.still, warped, self.mask).add_(0.5).clamp_(0, 255)
         return out.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
 
-    def _paste(self, rois: np.ndarray) -> Iterator[np.ndarray]:
+    def _paste(self, rois: np.ndarray, buffers: list | None = None) -> Iterator[np.ndarray]:
         roi = self.roi
         for patch in rois:
-            frame = self.avatar.image.copy()
+            if buffers is None:
+                frame = self.avatar.image.copy()
+            else:
+                frame = buffers.pop(0)
+                buffers.append(frame)
+                frame.flags.writeable = True
             frame[roi.y0 : roi.y1, roi.x0 : roi.x1] = patch
             frame.flags.writeable = False
             yield frame

@@ -283,7 +283,8 @@ class Job:
             with self.clock.stage("lipsync"):
                 from avatar import lipsync
 
-                track = lipsync.animate(image, spoken.result, self.fps)
+                # The compositor uses each frame before it reads the next.
+                track = lipsync.animate(image, spoken.result, self.fps, reuse_frames=True)
         with self.clock.stage("prepare"):
             inputs = scenes.SceneInputs(
                 seg.index, scene, g, self.fps, seg.count / self.fps, track, image,

@@ -322,3 +322,18 @@ def test_every_stock_presenter_is_licensed_and_passes_the_gate():
 
         avatar, report = prepare_image(presenter.image())
         assert avatar is not None, (presenter.id, report.errors)
+
+
+def test_frames_written_into_two_buffers_are_the_same_pictures(talking, grace_avatar, tmp_path):
+    """reuse_frames (the compositor's way of reading) saves a copy of the photo a frame:
+    each frame, read before the one after next, is pixel for pixel the kept frame."""
+    _, kept, _ = talking
+    said = speech(tmp_path)
+    seen, objects = [], set()
+    for frame in animate(grace_avatar, said, FPS, device="cpu", reuse_frames=True):
+        assert not frame.flags.writeable
+        seen.append(frame.copy())
+        objects.add(id(frame))
+    assert len(seen) == len(kept)
+    assert all(np.array_equal(a, b) for a, b in zip(seen, kept, strict=True))
+    assert len(objects) == 2  # two buffers in turn: consecutive frames are never one object
