@@ -92,9 +92,14 @@ COOKIE_JS = """() => {
 # Lazy images load when they come into view. One viewport a step, each waited for two
 # animation frames (the IntersectionObserver callbacks that swap data-src in run
 # after a frame is rendered), not a fixed sleep: a long page scrolls in about 35 ms a
-# screen instead of 120. Native lazy images are switched to eager first.
+# screen instead of 120 (and no step waits more than 100 ms if frames stop). Native
+# lazy images are switched to eager first.
 SCROLL_JS = """async (maxSteps) => {
-  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  // The next frame drawn, or 100 ms where the page draws none.
+  const frame = () => new Promise((r) => {
+    const timer = setTimeout(r, 100);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); r(); }, 0));
+  });
   document.querySelectorAll('img[loading="lazy"]').forEach((img) => { img.loading = "eager"; });
   let last = -1;
   for (let i = 0; i < maxSteps; i++) {
