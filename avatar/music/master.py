@@ -29,11 +29,18 @@ def measure_lufs(stereo: np.ndarray, rate: int) -> float:
     whole signal (40 bytes a stereo sample in all, 110 MiB a minute at 48 kHz).
     """
     samples = np.asarray(stereo)
-    if len(samples) < 0.4 * rate:
-        return float("-inf")
     channels = samples.reshape(len(samples), -1)
-    return _gated_loudness([_block_powers(channels[:, ch], rate) for ch in
-                            range(channels.shape[1])], len(samples), rate)  # fmt: skip
+    return channels_lufs([channels[:, ch] for ch in range(channels.shape[1])], len(samples),
+                         rate)  # fmt: skip
+
+
+def channels_lufs(channels, length: int, rate: int) -> float:
+    """:func:`measure_lufs` of channels given apart, each ``length`` samples and
+    sliceable like an array (an array's column, or a reader of a file a chunk at a
+    time: only LUFS_CHUNK samples of one are read at once)."""
+    if length < 0.4 * rate:
+        return float("-inf")
+    return _gated_loudness([_block_powers(channel, rate) for channel in channels], length, rate)
 
 
 _BLOCK_S, _OVERLAP = 0.400, 0.75  # pyloudnorm.Meter's defaults

@@ -27,7 +27,13 @@ from pathlib import Path
 import numpy as np
 
 from avatar.music import SAMPLE_RATE
-from avatar.music.master import LIMITER_WINDOW_S, MAX_PASSES, TOLERANCE_LU, limit
+from avatar.music.master import (
+    LIMITER_WINDOW_S,
+    MAX_PASSES,
+    TOLERANCE_LU,
+    channels_lufs,
+    limit,
+)
 
 SPEECH_LUFS = -16.0  # what the voices and uploads are normalised to
 BED_UNDER_SPEECH_LU = 4.0
@@ -136,16 +142,21 @@ def _speech_file(placements: list[Placement], length: int, path: Path) -> Track:
 
 def looped(music: np.ndarray, length: int, offset: int = 0) -> np.ndarray:
     """``music`` (n, 2) repeated to cover samples ``offset`` to ``offset + length``."""
-    index = (np.arange(offset, offset + length) % max(1, len(music))) if len(music) else None
-    return music[index] if index is not None else np.zeros((length, 2), np.float32)
+    if not len(music):
+        return np.zeros((length, 2), np.float32)
+    return music[np.arange(offset, offset + length) % len(music)]
 
 
 def duck_gain(speech: np.ndarray, duck_db: float) -> np.ndarray:
     """Per-sample music gain (linear): 1 in silence, ``duck_db`` under speech."""
     curve = duck_curve(_control_rms([speech], len(speech)), duck_db)
-    return np.concatenate([_gain_at(curve, lo, min(len(speech), lo + INTERP_CHUNK))
-                           for lo in range(0, len(speech), INTERP_CHUNK)] or
-                          [np.zeros(0, np.float32)])  # fmt: skip
+    # A chunk at a time: the sample positions of a whole track in float64 would be 24
+    # bytes a sample at once; each value is the same either way.
+    gain = np.empty(len(speech), np.float32)
+    for lo in range(0, len(speech), INTERP_CHUNK):
+        hi = min(len(speech), lo + INTERP_CHUNK)
+        gain[lo:hi] = _gain_at(curve, lo, hi)
+    return gain
 
 
 def _control_rms(chunks, length: int) -> np.ndarray:
@@ -302,12 +313,8 @@ def _normalize_track(track: Track, target_lufs: float, peak_dbfs: float) -> Trac
 
 
 def _track_lufs(track: Track) -> float:
-    from avatar.music.master import _block_powers, _gated_loudness
-
-    if len(track) < 0.4 * SAMPLE_RATE:
-        return float("-inf")
-    powers = [_block_powers(track.channel(ch), SAMPLE_RATE) for ch in range(track.channels)]
-    return _gated_loudness(powers, len(track), SAMPLE_RATE)
+    channels = [track.channel(ch) for ch in range(track.channels)]
+    return channels_lufs(channels, len(track), SAMPLE_RATE)
 
 
 def _limited(track: Track, ceiling: float, path: Path, gain=None) -> Track:

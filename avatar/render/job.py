@@ -234,18 +234,13 @@ class Job:
         dropped once the loop has passed it (a 30-scene video holds two or three scenes'
         layers, lip-sync renderers and media at a time, not thirty). The first scene is
         built here, so that a scene that cannot be built fails before encoding starts."""
-        geometries = {}
-        first = True
+        geometries, first = {}, True
         for seg in segments:
             if seg.kind == "scene":
-                geometries[seg.index] = self._geometry(seg.index)
-                build = functools.partial(self._scene_stage_in_loop, seg, speech[seg.index],
-                                          geometries[seg.index])  # fmt: skip
-                built = (
-                    self._scene_stage(seg, speech[seg.index], geometries[seg.index])
-                    if first
-                    else None
-                )
+                g = geometries[seg.index] = self._geometry(seg.index)
+                spoken = speech[seg.index]
+                built = self._scene_stage(seg, spoken, g) if first else None
+                build = functools.partial(self._scene_stage_in_loop, seg, spoken, g)
                 seg.stage, first = LazyStage(build, built), False
             else:
                 with self.clock.stage("prepare"):
