@@ -67,20 +67,28 @@ def ffmpeg_command(settings: EncodeSettings, audio_wav: Path | None, out_file: P
     both streams end within one frame of each other.
     """
     s = settings
-    command = [
+    command = _raw_input(s)
+    if audio_wav is not None:
+        command += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0"]
+    command += _x264(s)
+    if audio_wav is not None:
+        command += ["-c:a", "aac", "-b:a", s.audio_bitrate]
+    return command + ["-movflags", "+faststart", "-f", "mp4", str(out_file)]
+
+
+def _raw_input(s: EncodeSettings) -> list[str]:
+    return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-f", "rawvideo", "-pix_fmt", s.input_pix_fmt, "-s", f"{s.width}x{s.height}",
         "-framerate", str(s.fps), "-i", "pipe:0",
     ]  # fmt: skip
-    if audio_wav is not None:
-        command += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0"]
-    command += [
+
+
+def _x264(s: EncodeSettings) -> list[str]:
+    return [
         "-c:v", "libx264", "-preset", s.preset, "-crf", str(s.crf), "-pix_fmt", "yuv420p",
         *COLOUR_TAGS,
     ]  # fmt: skip
-    if audio_wav is not None:
-        command += ["-c:a", "aac", "-b:a", s.audio_bitrate]
-    return command + ["-movflags", "+faststart", "-f", "mp4", str(out_file)]
 
 
 # Frames composited by avatar.render are BT.709, limited range; say so in the stream.
@@ -188,3 +196,75 @@ class _Writer(threading.Thread):
         self.join()
         with contextlib.suppress(BrokenPipeError, OSError):
             self.stdin.close()
+
+
+def encode_chunks(
+    frames: Iterable[np.ndarray], counts: list[int], folder: Path, settings: EncodeSettings
+) -> list[Path]:
+    """Encode ``frames`` as consecutive video-only MPEG-TS chunks of ``counts`` frames.
+
+    Every chunk starts on an IDR frame with its parameter sets in band, so chunks
+    from different runs of the same settings join with a stream copy (:func:`join`).
+    One ffmpeg encodes them all; its ``segment`` muxer cuts the stream.
+
+    Raises:
+        EncodeFailed: ffmpeg failed, or did not cut the stream where asked.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"run-{uuid.uuid4().hex[:8]}-"
+    cuts = [sum(counts[: i + 1]) for i in range(len(counts) - 1)]
+    command = _raw_input(settings) + _x264(settings)
+    if cuts:
+        keys = "+".join(f"eq(n,{cut})" for cut in cuts)
+        command += [
+            "-force_key_frames", f"expr:{keys}", "-forced-idr", "1",
+            "-f", "segment", "-segment_frames", ",".join(map(str, cuts)),
+            "-segment_format", "mpegts", "-reset_timestamps", "1",
+            str(folder / f"{stem}%04d.ts"),
+        ]  # fmt: skip
+    else:
+        command += ["-f", "mpegts", str(folder / f"{stem}0000.ts")]
+    with tempfile.TemporaryFile() as stderr:
+        _run_ffmpeg(frames, command, settings, stderr)
+    paths = [folder / f"{stem}{i:04d}.ts" for i in range(len(counts))]
+    made = sorted(folder.glob(f"{stem}*.ts"))
+    if made != paths:
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise EncodeFailed(f"the encoder cut {len(made)} chunks where {len(paths)} were asked")
+    return paths
+
+
+def join(chunks: list[Path], audio_wav: Path | None, out_path: Path, settings: EncodeSettings):
+    """Join encoded chunks (:func:`encode_chunks`) and the audio into an MP4, copying
+    the video as it is. ``out_path`` is replaced atomically."""
+    out_path = Path(out_path)
+    part = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.part")
+    listing = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.txt")
+    listing.write_text("".join(f"file '{_concat_path(p)}'\n" for p in chunks))
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "concat", "-safe", "0", "-i", str(listing),
+    ]  # fmt: skip
+    if audio_wav is not None:
+        command += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0"]
+    command += ["-c:v", "copy", *COLOUR_TAGS]
+    if audio_wav is not None:
+        command += ["-c:a", "aac", "-b:a", settings.audio_bitrate]
+    command += ["-movflags", "+faststart", "-f", "mp4", str(part)]
+    try:
+        done = subprocess.run(command, capture_output=True, check=False)
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
+            raise EncodeFailed(f"joining the video's chunks failed: {tail}", tail)
+        os.replace(part, out_path)
+    finally:
+        part.unlink(missing_ok=True)
+        listing.unlink(missing_ok=True)
+    return out_path
+
+
+def _concat_path(path: Path) -> str:
+    """A path as ffmpeg's concat list quotes it."""
+    return str(Path(path).resolve()).replace("'", "'\\''")

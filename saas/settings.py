@@ -429,6 +429,11 @@ TRANSLATION_PROVIDER_MODEL = env("TRANSLATION_PROVIDER_MODEL", "")
 # Worker-local caches: synthesised sentences and rendered music beds.
 SPEECH_CACHE_DIR = env("SPEECH_CACHE_DIR", str(DATA_DIR / "cache" / "speech"))
 MUSIC_CACHE_DIR = env("MUSIC_CACHE_DIR", str(DATA_DIR / "cache" / "music"))
+# Encoded chunks of rendered videos, one folder per workspace: a render after an edit
+# re-encodes only the scenes it changed (avatar/render/chunks.py). Trimmed, oldest use
+# first, to CHUNK_CACHE_MB in all; 0 turns the cache off.
+CHUNK_CACHE_DIR = env("CHUNK_CACHE_DIR", str(DATA_DIR / "cache" / "chunks"))
+CHUNK_CACHE_MB = envint("CHUNK_CACHE_MB", 2048)
 # Product-page scraping refuses internal addresses (SSRF). Tests and private
 # deployments may allow networks (CIDRs) or host names explicitly.
 SCRAPER_ALLOW_NETWORKS = envlist("SCRAPER_ALLOW_NETWORKS")

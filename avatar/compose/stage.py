@@ -163,6 +163,7 @@ class PresenterTrack:
     """A lip-sync :class:`FrameTrack` read in order, holding its first and last frames."""
 
     def __init__(self, track, view: PresenterView, timer=None) -> None:
+        self.track = track
         self.view = view
         self.timer = timer  # has add(seconds): time spent waiting for lip-sync frames
         self.count = track.frame_count
@@ -170,6 +171,19 @@ class PresenterTrack:
         self._index = -1
         self._frame: np.ndarray | None = None
         self.version = 0  # bumped whenever a frame differs from the one before
+
+    @property
+    def can_seek(self) -> bool:
+        return getattr(self.track, "seek", None) is not None
+
+    def seek(self, index: int) -> None:
+        """Read on from frame ``index`` (where :attr:`can_seek`), skipping the ones before."""
+        index = min(max(index, 0), self.count - 1)
+        if index <= self._index:
+            return
+        self._frames = self.track.seek(index)
+        self._index, self._frame = index - 1, None
+        self.version += 1
 
     def at(self, index: int) -> np.ndarray:
         index = min(max(index, 0), self.count - 1)
@@ -205,6 +219,20 @@ class Stage:
         self.layers = layers or []
         self._last_key: tuple | None = None
         self._last: Frame | None = None
+
+    def skip_to(self, index: int) -> bool:
+        """Make frame ``index`` the next one without making those before it, where every
+        source can start anywhere (photos, lip-sync); False where one is a stream that
+        must be read in order (a video clip), and nothing was done."""
+        if not isinstance(self.backdrop, Frame):
+            return False
+        if self.media is not None and any(hasattr(i, "next") for i in self.media.items):
+            return False
+        if self.presenter is not None:
+            if not self.presenter.can_seek:
+                return False
+            self.presenter.seek(index)
+        return True
 
     def frame(self, index: int) -> Frame:
         """The stage's frame ``index`` (may be negative or past the end during transitions)."""

@@ -17,11 +17,12 @@ first render or preparation.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +71,9 @@ class FrameTrack:
     # consumers may keep their work on the still and redo only that box per frame.
     still: np.ndarray | None = None
     changes: tuple[int, int, int, int] | None = None
+    # ``seek(i)``: a new stream of the frames from ``i`` on, for a track whose frames do
+    # not depend on the ones before (None: read it from the start).
+    seek: Callable[[int], Iterator[np.ndarray]] | None = None
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return self.frames
@@ -122,12 +126,12 @@ def animate(
     track = viseme_track(speech, count, fps)
     renderer = _renderer(avatar, device)
     _use_cpu_threads(renderer.device)
-    frames = _render_frames(renderer, track, count, fps, seed, reuse_frames)
+    seek = functools.partial(_render_frames, renderer, track, count, fps, seed, reuse_frames)
     height, width = avatar.image.shape[:2]
     roi = renderer.roi
     return FrameTrack(
-        frames, count, fps, width, height, avatar.face_box, avatar.matte,
-        avatar.image, (roi.x0, roi.y0, roi.x1, roi.y1),
+        seek(0), count, fps, width, height, avatar.face_box, avatar.matte,
+        avatar.image, (roi.x0, roi.y0, roi.x1, roi.y1), seek,
     )  # fmt: skip
 
 
@@ -142,14 +146,18 @@ def viseme_track(speech: SpeechResult, frame_count: int, fps: float):
     return a2v.track_from_audio(speech.wav, frame_count, fps)
 
 
-def _render_frames(renderer, track, count: int, fps: int, seed: int, reuse: bool = False):
+def _render_frames(
+    renderer, track, count: int, fps: int, seed: int, reuse: bool = False, start: int = 0
+):
+    """Frames ``start`` to ``count - 1`` (blinks and motion are laid out for all ``count``
+    frames first, so a stream started later shows what the whole one shows there)."""
     from avatar.lipsync import motion
     from avatar.lipsync.geometry import rig_params
 
     blink = motion.blinks(count, fps, seed)
     head = motion.head_motion(count, fps, renderer.rig.face_height, track.open, seed)
-    tongue = track.params[:, 3]
-    return renderer.render(rig_params(track.params, blink), head, tongue, reuse=reuse)
+    rig, tongue = rig_params(track.params, blink), track.params[:, 3]
+    return renderer.render(rig[start:], head[start:], tongue[start:], reuse=reuse)
 
 
 CPU_THREADS_ENV = "LIPSYNC_CPU_THREADS"
@@ -225,7 +233,8 @@ def _still_track(presenter: np.ndarray, count: int, fps: int) -> FrameTrack:
     still = np.ascontiguousarray(presenter, dtype=np.uint8)
     still.flags.writeable = False
     height, width = still.shape[:2]
-    return FrameTrack(_repeat(still, count), count, fps, width, height)
+    return FrameTrack(_repeat(still, count), count, fps, width, height,
+                      seek=lambda start: _repeat(still, count - start))  # fmt: skip
 
 
 def _repeat(frame: np.ndarray, count: int) -> Iterator[np.ndarray]:

@@ -45,6 +45,9 @@ class RenderOptions:
             local files relative to ``base_dir``.
         base_dir: folder that relative paths in the spec are relative to.
         speech_cache: a :class:`avatar.voices.SpeechCache` (sentences are reused).
+        chunk_cache: a :class:`avatar.render.chunks.ChunkCache`: the video is encoded
+            in chunks kept there, and a render after an edit encodes only the chunks
+            whose frames changed (None: one stream, nothing kept).
         music_cache: folder for rendered built-in music tracks.
         preset, crf, audio_bitrate: libx264 and AAC settings.
         poster, caption_files: write ``out.jpg`` / ``out.srt`` and ``out.vtt``.
@@ -58,6 +61,7 @@ class RenderOptions:
     resolver: Resolver | None = None
     base_dir: Path | None = None
     speech_cache: object | None = None
+    chunk_cache: object | None = None
     music_cache: Path | None = None
     preset: str = "veryfast"
     crf: int = 23
@@ -88,6 +92,7 @@ class RenderResult:
     loudness_lufs: float
     peak_dbfs: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    reused_frames: int = 0  # frames taken encoded from the chunk cache
 
 
 def local_files(base_dir: Path | None = None) -> Resolver:

@@ -82,6 +82,7 @@ class Job:
         self.brand = spec.brand  # with font references resolved, once checked
         self.lipsync_timer = _Counter()
         self.build_timer = _Counter()  # scene stages built inside the frame loop
+        self.reused_frames = 0
 
     # ------------------------------------------------------------------ steps
 
@@ -98,7 +99,10 @@ class Job:
             try:
                 loop, file_cues, burned = self._prepare(segments, speech)
                 audio_path, levels = audio.result()
-                self._encode(loop, audio_path)
+                if self.options.chunk_cache is not None and self.options.sync_marker_s is None:
+                    self._encode_in_chunks(loop, audio_path, segments, speech)
+                else:
+                    self._encode(loop, audio_path)
             finally:
                 for source in self.closers:
                     source.close()
@@ -122,6 +126,7 @@ class Job:
             loudness_lufs=levels["lufs"],
             peak_dbfs=levels["peak_dbfs"],
             stage_seconds=self.clock.total(),
+            reused_frames=self.reused_frames,
         )
 
     def _speak_all(self) -> list[Spoken]:
@@ -239,7 +244,9 @@ class Job:
             if seg.kind == "scene":
                 g = geometries[seg.index] = self._geometry(seg.index)
                 spoken = speech[seg.index]
-                built = self._scene_stage(seg, spoken, g) if first else None
+                # (With a chunk cache the first scene's frames may not be needed at all.)
+                eager = first and self.options.chunk_cache is None
+                built = self._scene_stage(seg, spoken, g) if eager else None
                 build = functools.partial(self._scene_stage_in_loop, seg, spoken, g)
                 seg.stage, first = LazyStage(build, built), False
             else:
@@ -415,18 +422,141 @@ class Job:
     def _encode(self, loop: FrameLoop, audio: Path) -> None:
         from avatar import encode
 
+        timed = _Timed(loop, loop.total, self.options.progress)
+        started = time.perf_counter()
+        encode.encode(timed, audio, self.out, self._settings())
+        self._account(timed, started)
+
+    def _settings(self):
+        from avatar.encode import EncodeSettings
+
         w, h = self.size
-        settings = encode.EncodeSettings(
+        return EncodeSettings(
             w, h, self.fps, self.options.preset, self.options.crf, self.options.audio_bitrate,
             input_pix_fmt="yuv420p",
         )  # fmt: skip
-        timed = _Timed(loop, loop.total, self.options.progress)
-        started = time.perf_counter()
-        encode.encode(timed, audio, self.out, settings)
+
+    def _account(self, timed: _Timed, started: float) -> None:
+        """Split the frame loop's time into lip-sync, compose and encode."""
         pulled = self.lipsync_timer.seconds  # lip-sync frames are rendered lazily, in the loop
         self.clock.add("lipsync", pulled)
         self.clock.add("compose", timed.seconds - pulled - self.build_timer.seconds)
         self.clock.add("encode", time.perf_counter() - started - timed.seconds)
+
+    def _encode_in_chunks(self, loop: FrameLoop, audio: Path, segments, speech) -> None:
+        """Encode only the chunks the cache lacks, then join every chunk and the audio."""
+        import itertools
+
+        from avatar import encode
+        from avatar.render import chunks as chunkmod
+
+        cache = self.options.chunk_cache
+        keys = self._segment_keys(segments, speech)
+        plan = chunkmod.plan(segments, loop.windows, keys, chunkmod.drawn_over(loop, segments))
+        poster = self._poster_chunk(plan, loop.poster_frame)
+        joined = {}  # chunk index -> its file, linked into the work folder
+        missing = chunkmod.runs(
+            plan, lambda c: self._cached(cache, c, poster, loop, joined, plan.index(c))
+        )
+        for k, seg in enumerate(segments):
+            first = loop.windows[k][0] - seg.start if loop.windows[k] else 0
+            seg.stage = chunkmod.InOrder(seg.stage, first)
+        settings = self._settings()
+        total = sum(c.count for run in missing for c in run)
+        timed = _Timed(loop.frames(list(chunkmod.spans(missing))), total, self.options.progress)
+        frames, started = iter(timed), time.perf_counter()
+        for run in missing:
+            counts = [c.count for c in run]
+            made = encode.encode_chunks(
+                itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
+            )
+            for chunk, path in zip(run, made, strict=True):
+                joined[plan.index(chunk)] = self._linked(cache.put(chunk.key, path), chunk.key)
+                if chunk is poster and loop.poster is not None:
+                    cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
+        encode.join([joined[i] for i in range(len(plan))], audio, self.out, settings)
+        cache.trim(keep={c.key for c in plan})
+        self._account(timed, started)
+        self.reused_frames = loop.total - total
+
+    @staticmethod
+    def _poster_chunk(plan, frame: int | None):
+        return next((c for c in plan if frame is not None and c.start <= frame < c.end), None)
+
+    def _cached(self, cache, chunk, poster, loop: FrameLoop, joined: dict, index: int) -> bool:
+        """Is CHUNK in the cache (with the poster frame, where it holds it)? A chunk found
+        is linked into the work folder at once, so that trimming the cache (by another
+        render) cannot take it away before the join reads it."""
+        if not cache.has(chunk):
+            return False
+        if chunk is poster and self.options.poster:
+            buf = cache.poster(chunk.key, loop.poster_frame - chunk.start)
+            if buf is None:
+                return False
+            loop.poster = buf
+        try:
+            joined[index] = self._linked(cache.path(chunk.key), chunk.key)
+        except FileNotFoundError:  # trimmed just now
+            return False
+        return True
+
+    def _linked(self, path: Path, key: str) -> Path:
+        import os
+        import shutil
+
+        dest = self.work / "joined" / f"{key}.ts"
+        dest.parent.mkdir(exist_ok=True)
+        if not dest.exists():
+            try:
+                os.link(path, dest)
+            except FileNotFoundError:
+                raise
+            except OSError:  # another file system
+                shutil.copyfile(path, dest)
+        return dest
+
+    # ------------------------------------------------------------------ chunk keys
+
+    def _segment_keys(self, segments, speech: list[Spoken]) -> list[str]:
+        """What each segment shows, as a digest (see :mod:`avatar.render.chunks`)."""
+        from avatar.render import chunks as chunkmod
+
+        data = self.spec.to_dict()
+        files = {
+            field: chunkmod.file_digest(self.resolve(ref, field))
+            for ref, field in assetmod.references(self.spec)
+            if field != "music.src"
+        }
+        shared = {
+            "format": chunkmod.FORMAT, "code": chunkmod.code_version(),
+            "encoder": [Path(_ffmpeg()).name, self.options.preset, self.options.crf],
+            "size": self.size, "fps": self.fps,
+            "spec": {k: v for k, v in data.items() if k not in ("scenes", "music", "audio")},
+            "files": {f: d for f, d in files.items() if not f.startswith("scenes[")},
+        }  # fmt: skip
+        keys = []
+        for seg in segments:
+            what = {"shared": shared, "kind": seg.kind, "count": seg.count}
+            if seg.kind == "scene":
+                i, spoken = seg.index, speech[seg.index]
+                prefix = f"scenes[{i}]."
+                what |= {
+                    "index": i, "scene": data["scenes"][i],
+                    "files": {f: d for f, d in files.items() if f.startswith(prefix)},
+                    "presenter": self._stock_digest(self.spec.scenes[i]),
+                    "speech": chunkmod.speech_digest(spoken.result, spoken.script),
+                    "language": self._language(spoken),
+                }  # fmt: skip
+            keys.append(chunkmod.digest(what))
+        return keys
+
+    def _stock_digest(self, scene) -> str | None:
+        from avatar import presenters
+        from avatar.render.chunks import file_digest
+
+        if scene.layout == "voiceover" or scene.avatar not in presenters.STOCK:
+            return None
+        return file_digest(presenters.resolve_presenter(scene.avatar).image_path)
 
     def _write_files(self, loop: FrameLoop, cues: list) -> dict:
         files = {"poster": None, "srt": None, "vtt": None}
@@ -438,6 +568,12 @@ class Job:
             files["srt"], files["vtt"] = self.out.with_suffix(".srt"), self.out.with_suffix(".vtt")
             cap.write_files(cues, files["srt"], files["vtt"])
         return files
+
+
+def _ffmpeg() -> str:
+    from avatar.encode import ffmpeg_exe
+
+    return ffmpeg_exe()
 
 
 class _Counter:

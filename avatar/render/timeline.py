@@ -158,6 +158,14 @@ class LazyStage:
             self._stage = self._build()
         return self._stage.frame(index)
 
+    def skip_to(self, index: int) -> bool:
+        if self._stage is None:
+            if self._build is None:
+                raise RuntimeError("a released stage was asked for a frame")
+            self._stage = self._build()
+        skip = getattr(self._stage, "skip_to", None)
+        return bool(skip and skip(index))
+
     @property
     def built(self) -> bool:
         return self._stage is not None
@@ -187,16 +195,21 @@ class FrameLoop:
         return self.segments[-1].end
 
     def __iter__(self) -> Iterator[np.ndarray]:
+        return self.frames([(0, self.total)])
+
+    def frames(self, spans: list[tuple[int, int]]) -> Iterator[np.ndarray]:
+        """The frames of each ``[start, end)`` of ``spans`` (in order, not overlapping)."""
         k = 0
-        for n in range(self.total):
-            while n >= self.segments[k].end:
-                k += 1
-                if k >= 2:  # frames now come from segments k - 1 (a transition) to k + 1
-                    _release(self.segments[k - 2].stage)
-            buf = self._output(n, k)
-            if n == self.poster_frame:
-                self.poster = buf.copy()
-            yield buf
+        for start, end in spans:
+            for n in range(start, end):
+                while n >= self.segments[k].end:
+                    k += 1
+                    if k >= 2:  # frames now come from segments k - 1 (a transition) to k + 1
+                        _release(self.segments[k - 2].stage)
+                buf = self._output(n, k)
+                if n == self.poster_frame:
+                    self.poster = buf.copy()
+                yield buf
 
     def _output(self, n: int, k: int) -> np.ndarray:
         if n == self.marker_frame:

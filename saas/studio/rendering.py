@@ -62,6 +62,20 @@ def glossary_for(workspace) -> dict[str, str]:
     return dict(workspace.pronunciations.values_list("written", "spoken"))
 
 
+def chunk_cache_for(workspace_id):
+    """The workspace's cache of encoded video chunks (None where CHUNK_CACHE_MB is 0).
+
+    One folder per workspace, so that what one workspace rendered is never joined
+    into another's video; CHUNK_CACHE_MB bounds all of them together.
+    """
+    from avatar.render.chunks import ChunkCache
+
+    if settings.CHUNK_CACHE_MB <= 0:
+        return None
+    root = Path(settings.CHUNK_CACHE_DIR)
+    return ChunkCache(root / str(workspace_id), settings.CHUNK_CACHE_MB << 20, root)
+
+
 def render_video(video: Video, workdir: Path, progress: Progress) -> RenderOutput:
     """Render the video's spec into MP4, poster and caption files in WORKDIR."""
     from avatar.render import RenderOptions, render
@@ -76,6 +90,7 @@ def render_video(video: Video, workdir: Path, progress: Progress) -> RenderOutpu
         workdir=workdir / "work",
         resolver=WorkspaceResolver(video.workspace_id, assets),
         speech_cache=SpeechCache(cache_dir),
+        chunk_cache=chunk_cache_for(video.workspace_id),
         music_cache=Path(settings.MUSIC_CACHE_DIR),
         progress=progress,
         glossary=glossary_for(video.workspace),

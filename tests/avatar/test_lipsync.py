@@ -337,3 +337,16 @@ def test_frames_written_into_two_buffers_are_the_same_pictures(talking, grace_av
     assert len(seen) == len(kept)
     assert all(np.array_equal(a, b) for a, b in zip(seen, kept, strict=True))
     assert len(objects) == 2  # two buffers in turn: consecutive frames are never one object
+
+
+def test_a_track_started_part_way_shows_what_the_whole_one_shows_there(talking, grace_avatar,
+                                                                         tmp_path):  # fmt: skip
+    """seek(i) (a cached render's way into a scene whose first frames are not needed)
+    gives frames i.. pixel for pixel, blinks and head motion included."""
+    _, kept, _ = talking
+    said = speech(tmp_path)
+    track = animate(grace_avatar, said, FPS, device="cpu", reuse_frames=True)
+    start = len(kept) // 2 + 1
+    tail = [frame.copy() for frame in track.seek(start)]
+    assert len(tail) == len(kept) - start
+    assert all(np.array_equal(a, b) for a, b in zip(tail, kept[start:], strict=True))
