@@ -236,9 +236,43 @@ def encode_chunks(
     return paths
 
 
-def join(chunks: list[Path], audio_wav: Path | None, out_path: Path, settings: EncodeSettings):
+class AudioEncode:
+    """The AAC encode of a WAV, started at once in its own ffmpeg (so that it runs
+    while frames are drawn); :meth:`result` waits for it."""
+
+    def __init__(self, audio_wav: Path, out_path: Path, settings: EncodeSettings) -> None:
+        self.out = Path(out_path)
+        command = [
+            ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+            "-i", str(audio_wav), "-c:a", "aac", "-b:a", settings.audio_bitrate,
+            "-f", "mp4", str(self.out),
+        ]  # fmt: skip
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr
+        )
+
+    def result(self) -> Path:
+        try:
+            if self.proc.wait() != 0:
+                self._stderr.seek(0)
+                tail = self._stderr.read().decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
+                raise EncodeFailed(f"the audio encode failed: {tail}", tail)
+        finally:
+            self._stderr.close()
+        return self.out
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._stderr.close()
+
+
+def join(chunks: list[Path], audio: Path | None, out_path: Path, settings: EncodeSettings):
     """Join encoded chunks (:func:`encode_chunks`) and the audio into an MP4, copying
-    the video as it is. ``out_path`` is replaced atomically."""
+    the video as it is. ``audio``: a WAV (encoded here) or an AAC ``.m4a`` (copied,
+    from :class:`AudioEncode`). ``out_path`` is replaced atomically."""
     out_path = Path(out_path)
     part = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.part")
     listing = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.txt")
@@ -247,10 +281,12 @@ def join(chunks: list[Path], audio_wav: Path | None, out_path: Path, settings: E
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
         "-f", "concat", "-safe", "0", "-i", str(listing),
     ]  # fmt: skip
-    if audio_wav is not None:
-        command += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0"]
+    if audio is not None:
+        command += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0"]
     command += ["-c:v", "copy", *COLOUR_TAGS]
-    if audio_wav is not None:
+    if audio is not None and Path(audio).suffix == ".m4a":
+        command += ["-c:a", "copy"]
+    elif audio is not None:
         command += ["-c:a", "aac", "-b:a", settings.audio_bitrate]
     command += ["-movflags", "+faststart", "-f", "mp4", str(part)]
     try:

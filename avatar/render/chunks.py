@@ -26,6 +26,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -174,7 +175,13 @@ class ChunkCache:
     def put(self, key: str, source: Path) -> Path:
         """Move an encoded chunk in (atomically: readers see all of it or nothing)."""
         dest = self.path(key)
-        os.replace(source, dest)
+        try:
+            os.replace(source, dest)
+        except OSError:  # another file system: copied beside it, then renamed
+            part = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}")
+            shutil.copyfile(source, part)
+            os.replace(part, dest)
+            Path(source).unlink(missing_ok=True)
         return dest
 
     def poster(self, key: str, offset: int) -> np.ndarray | None:

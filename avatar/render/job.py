@@ -465,16 +465,21 @@ class Job:
         total = sum(c.count for run in missing for c in run)
         timed = _Timed(loop.frames(list(chunkmod.spans(missing))), total, self.options.progress)
         frames, started = iter(timed), time.perf_counter()
-        for run in missing:
-            counts = [c.count for c in run]
-            made = encode.encode_chunks(
-                itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
-            )
-            for chunk, path in zip(run, made, strict=True):
-                joined[plan.index(chunk)] = self._linked(cache.put(chunk.key, path), chunk.key)
-                if chunk is poster and loop.poster is not None:
-                    cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
-        encode.join([joined[i] for i in range(len(plan))], audio, self.out, settings)
+        aac = encode.AudioEncode(audio, self.work / "audio.m4a", settings)  # beside the frames
+        try:
+            for run in missing:
+                counts = [c.count for c in run]
+                made = encode.encode_chunks(
+                    itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
+                )
+                for chunk, path in zip(run, made, strict=True):
+                    joined[plan.index(chunk)] = self._linked(cache.put(chunk.key, path), chunk.key)
+                    if chunk is poster and loop.poster is not None:
+                        cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
+            encoded = aac.result()
+        finally:
+            aac.stop()
+        encode.join([joined[i] for i in range(len(plan))], encoded, self.out, settings)
         cache.trim(keep={c.key for c in plan})
         self._account(timed, started)
         self.reused_frames = loop.total - total

@@ -259,3 +259,24 @@ def test_a_stage_that_can_skip_is_not_driven():
     stream = _Stream(seekable=True)
     InOrder(stream, first=0).frame(40)
     assert stream.asked == [("skip", 40), 40]
+
+
+def test_a_chunk_from_another_file_system_is_copied_in_whole(tmp_path, monkeypatch):
+    import errno
+
+    from avatar.render import chunks
+
+    real = os.replace
+    source = tmp_path / "work.ts"
+    source.write_bytes(b"chunk" * 100)
+
+    def across(src, dst):
+        if Path(src) == source:  # a rename cannot cross file systems
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst)
+
+    monkeypatch.setattr(chunks.os, "replace", across)
+    cache = ChunkCache(tmp_path / "cache")
+    path = cache.put("k", source)
+    assert path.read_bytes() == b"chunk" * 100 and not source.exists()
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["k.ts"]
