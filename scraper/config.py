@@ -60,6 +60,11 @@ class DownloadLimits:
     )
 
 
+# A scrape for extraction alone: no image is loaded in the browser and no screenshot
+# taken (ScrapeConfig(**EXTRACTION_ONLY)); what the product flow uses.
+EXTRACTION_ONLY = {"screenshot": False, "block_resource_types": ("media", "font", "image")}
+
+
 @dataclass(frozen=True)
 class ScrapeConfig:
     """How the browser fetches a page.
@@ -75,6 +80,9 @@ class ScrapeConfig:
         max_json_bytes: JSON responses larger than this are not kept.
         max_json_responses: at most this many JSON responses are kept.
         block_resource_types: request types that are never loaded (speed).
+            :data:`EXTRACTION_ONLY` adds images: extraction reads their addresses
+            from the HTML and never needs their bytes (the pipeline downloads the
+            ones it picks itself), only a screenshot does.
         resolve: the DNS resolver of the SSRF guard, ``(host, port) -> [addresses]``
             (None: the system's); every request connects to an address it gave.
     """

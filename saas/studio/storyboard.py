@@ -18,13 +18,15 @@ LAYOUTS["cta"] = "presenter"
 
 
 def scrape_config():
-    from scraper.config import ScrapeConfig, UrlPolicy
+    """The product flow's scrape: its SSRF policy, and nothing fetched that extraction
+    does not read (images are downloaded afterwards, only the ones picked)."""
+    from scraper.config import EXTRACTION_ONLY, ScrapeConfig, UrlPolicy
 
     policy = UrlPolicy(
         allow_networks=tuple(settings.SCRAPER_ALLOW_NETWORKS),
         allow_hosts=tuple(settings.SCRAPER_ALLOW_HOSTS),
     )
-    return ScrapeConfig(policy=policy)
+    return ScrapeConfig(policy=policy, **EXTRACTION_ONLY)
 
 
 # Playwright's sync API keeps an event loop on the thread that uses it, and

@@ -167,3 +167,20 @@ def test_it_times_each_step_of_the_scrape(product_page):
     assert timings["settle_s"] == pytest.approx(
         sum(timings[s] for s in ("signals_s", "scroll_s", "idle_s")), abs=0.01
     )
+
+
+def test_a_scrape_for_extraction_loads_no_image_yet_finds_every_one(browser, shop,
+                                                                    scrape_config):  # fmt: skip
+    """The product flow's scrape (EXTRACTION_ONLY): image bytes and a screenshot are
+    work extraction never reads; the images' addresses are in the HTML all the same."""
+    from dataclasses import replace
+
+    from scraper.config import EXTRACTION_ONLY
+
+    before = len(shop.hits)
+    page = browser.scrape(shop.base + "/product", replace(scrape_config, **EXTRACTION_ONLY))
+    assert page.screenshot_png is None
+    assert [hit for hit in shop.hits[before:] if hit.startswith("/img/")] == []
+    product = extract(page.html, page.final_url, page.json_responses)
+    names = [u.rsplit("/", 1)[-1] for u in product.images]
+    assert names == ["photo1.png", "photo2.png", "photo3.png"]
