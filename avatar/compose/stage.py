@@ -220,6 +220,13 @@ class Stage:
         self._last_key: tuple | None = None
         self._last: Frame | None = None
 
+    def close(self) -> None:
+        """Stop the decoders of the video clips this stage reads (a backdrop, media)."""
+        sources = [self.backdrop, *(self.media.items if self.media is not None else ())]
+        for source in sources:
+            if hasattr(source, "next") and hasattr(source, "close"):
+                source.close()
+
     def skip_to(self, index: int) -> bool:
         """Make frame ``index`` the next one without making those before it, where every
         source can start anywhere (photos, lip-sync); False where one is a stream that

@@ -171,6 +171,10 @@ class LazyStage:
         return self._stage is not None
 
     def release(self) -> None:
+        """Drop the stage, closing what it reads from (video clips' decoders)."""
+        close = getattr(self._stage, "close", None)
+        if close is not None:
+            close()
         self._stage = self._build = None
 
 

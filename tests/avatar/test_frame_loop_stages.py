@@ -60,3 +60,45 @@ def test_a_stage_given_built_is_not_built_again():
     assert calls == []
     stage.release()
     assert not stage.built
+
+
+def test_a_released_stage_closes_what_it_reads_from():
+    """A video clip's decoder (an ffmpeg process) stops once the loop has passed its
+    scene, not when the whole render ends."""
+    closed = []
+
+    class _Clip(_Flat):
+        def close(self) -> None:
+            closed.append(self)
+
+    fade = Transition("crossfade", 0.4)
+    segments = lay_out([("scene", i, 10, fade if i else None) for i in range(4)])
+    clips = [_Clip(40 * i) for i in range(4)]
+    for seg, clip in zip(segments, clips, strict=True):
+        seg.stage = LazyStage(lambda c=clip: c)
+    for n, _ in enumerate(FrameLoop(segments, FPS, SIZE)):
+        if n == 25:  # in scene 2: scene 0 is passed
+            assert closed == [clips[0]]
+    assert closed == clips[:2]  # the last two are closed by the render's own cleanup
+
+
+def test_closing_a_stage_stops_its_video_decoders(tmp_path):
+    import subprocess
+
+    from avatar.compose.layouts import Rect
+    from avatar.compose.stage import MediaTrack, Stage
+    from avatar.compose.video import VideoSource
+    from avatar.encode import ffmpeg_exe
+
+    clip = tmp_path / "clip.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=10",
+         "-t", "1", "-pix_fmt", "yuv420p", str(clip)], check=True,
+    )  # fmt: skip
+    backdrop = VideoSource(clip, 32, 32, 10, "cover", "background.src")
+    media = VideoSource(clip, 16, 16, 10, "cover", "media[0].src")
+    stage = Stage(backdrop, 10, MediaTrack(Rect(0, 0, 16, 16), [media], 1.0))
+    stage.frame(0)
+    assert backdrop.proc.poll() is None and media.proc.poll() is None
+    stage.close()
+    assert backdrop.proc.poll() is not None and media.proc.poll() is not None
