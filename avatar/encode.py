@@ -135,15 +135,19 @@ def _run_ffmpeg(
         raise
     if proc.wait() != 0:
         stderr.seek(0)
-        tail = stderr.read().decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
-        if proc.returncode < 0:  # stopped from outside (the OOM killer, an operator)
-            raise EncodeFailed(
-                f"The video encoder was stopped (signal {-proc.returncode}) before it "
-                "finished; the render is tried again.",
-                tail,
-                retryable=True,
-            )
-        raise EncodeFailed(f"ffmpeg exited with status {proc.returncode}: {tail}", tail)
+        raise _failed(proc.returncode, stderr.read(), "ffmpeg")
+
+
+def _failed(returncode: int, stderr: bytes, what: str) -> EncodeFailed:
+    tail = stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
+    if returncode < 0:  # stopped from outside (the OOM killer, an operator)
+        return EncodeFailed(
+            f"The video encoder was stopped (signal {-returncode}) before it "
+            "finished; the render is tried again.",
+            tail,
+            retryable=True,
+        )
+    return EncodeFailed(f"{what} exited with status {returncode}: {tail}", tail)
 
 
 QUEUE_FRAMES = 6
@@ -256,8 +260,7 @@ class AudioEncode:
         try:
             if self.proc.wait() != 0:
                 self._stderr.seek(0)
-                tail = self._stderr.read().decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
-                raise EncodeFailed(f"the audio encode failed: {tail}", tail)
+                raise _failed(self.proc.returncode, self._stderr.read(), "the audio encode")
         finally:
             self._stderr.close()
         return self.out
@@ -292,8 +295,7 @@ def join(chunks: list[Path], audio: Path | None, out_path: Path, settings: Encod
     try:
         done = subprocess.run(command, capture_output=True, check=False)
         if done.returncode != 0:
-            tail = done.stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
-            raise EncodeFailed(f"joining the video's chunks failed: {tail}", tail)
+            raise _failed(done.returncode, done.stderr, "joining the video's chunks")
         os.replace(part, out_path)
     finally:
         part.unlink(missing_ok=True)

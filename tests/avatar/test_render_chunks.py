@@ -280,3 +280,22 @@ def test_a_chunk_from_another_file_system_is_copied_in_whole(tmp_path, monkeypat
     path = cache.put("k", source)
     assert path.read_bytes() == b"chunk" * 100 and not source.exists()
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["k.ts"]
+
+
+def test_an_audio_encode_stopped_from_outside_is_tried_again(tmp_path):
+    import wave
+
+    from avatar.encode import AudioEncode
+
+    wav = tmp_path / "long.wav"
+    with wave.open(str(wav), "wb") as out:  # ten minutes: still encoding when killed
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(np.zeros(8000 * 600, np.int16).tobytes())
+    settings = EncodeSettings(64, 64, FPS, input_pix_fmt="yuv420p")
+    aac = AudioEncode(wav, tmp_path / "audio.m4a", settings)
+    aac.proc.kill()
+    with pytest.raises(EncodeFailed) as failure:
+        aac.result()
+    assert failure.value.retryable and "signal 9" in failure.value.message
