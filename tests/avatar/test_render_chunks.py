@@ -23,30 +23,25 @@ from avatar.render import RenderOptions, render
 from avatar.render.chunks import Chunk, ChunkCache, InOrder, plan, runs
 from avatar.render.timeline import lay_out, window
 from avatar.spec import RenderSpec, Transition
+from tests.avatar.test_render import FPS, small_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "avatar" / "examples"
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
-FPS = 15
 
 
 def spec_of(middle: str = "This mug keeps coffee hot all day long.", **changes) -> RenderSpec:
+    """test_render's small spec (1:1, 15 fps, logo, social captions, music) in three
+    lip-synced scenes joined by a crossfade and a slide."""
     fade = {"type": "crossfade", "duration_s": 0.4}
-    data = {
-        "output": {"aspect": "1:1", "resolution": "720p", "fps": FPS},
-        "brand": {"logo": "media/northwind-logo.png", "primary": "#0F766E"},
-        "captions": {"style": "social"},
-        "music": {"track": "chill"},
-        "scenes": [
-            {"speech": {"script": "Hello there, friends."}, "avatar": "grace",
-             "overlays": [{"type": "title", "text": "Hello"}]},
-            {"speech": {"script": middle}, "avatar": "grace", "layout": "corner",
-             "media": [{"src": "media/mug-hero.jpg", "motion": "zoom_in"}], "transition": fade},
-            {"speech": {"script": "Order yours today."}, "avatar": "grace",
-             "transition": {"type": "slide", "direction": "left", "duration_s": 0.4}},
-        ],
-    }  # fmt: skip
-    data.update(changes)
-    return RenderSpec.from_dict(data)
+    scenes = [
+        {"speech": {"script": "Hello there, friends."}, "avatar": "grace",
+         "overlays": [{"type": "title", "text": "Hello"}]},
+        {"speech": {"script": middle}, "avatar": "grace", "layout": "corner",
+         "media": [{"src": "media/mug-hero.jpg", "motion": "zoom_in"}], "transition": fade},
+        {"speech": {"script": "Order yours today."}, "avatar": "grace",
+         "transition": {"type": "slide", "direction": "left", "duration_s": 0.4}},
+    ]  # fmt: skip
+    return small_spec(**{"scenes": scenes, **changes})
 
 
 @pytest.fixture(scope="module")
