@@ -10,7 +10,8 @@ makes the video MINUTES long. The 5-minute video has 30 scenes (the most a spec
 may have); the 1- and 10-minute ones have the same six, so that only the length
 differs between them. Sentences repeat,
 so the child's speech cache synthesises each only once: speech is not what is
-measured; pictures, lip-sync, the soundtrack and encoding are.
+measured; pictures, lip-sync, the soundtrack and encoding are. It renders as a
+worker does: encoded in chunks into an (empty) chunk cache, then joined.
 
 The child measures:
 
@@ -128,13 +129,16 @@ class _Sampler(threading.Thread):
 def child(minutes: float, resolution: str, scenes: int) -> dict:
     """Render the training video in this process; return what it cost."""
     from avatar.render import RenderOptions, render
+    from avatar.render.chunks import ChunkCache
     from avatar.voices import SpeechCache
 
     spec = training_spec(minutes, resolution, scenes)
     sampler = _Sampler()
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+        # As a worker renders: encoded in chunks, kept in a chunk cache.
         options = RenderOptions(base_dir=EXAMPLES, speech_cache=SpeechCache(Path(tmp) / "cache"),
-                                music_cache=Path(tmp) / "music")  # fmt: skip
+                                music_cache=Path(tmp) / "music",
+                                chunk_cache=ChunkCache(Path(tmp) / "chunks"))  # fmt: skip
         sampler.start()
         started = time.perf_counter()
         result = render(spec, Path(tmp) / "out.mp4", options)
