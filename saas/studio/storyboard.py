@@ -6,6 +6,7 @@ by `manage.py make_video --url`.
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
+log = logging.getLogger(__name__)
 LAYOUTS = {"hook": "presenter", "benefit": "corner", "proof": "corner", "offer": "corner"}
 LAYOUTS["cta"] = "presenter"
 
@@ -51,7 +53,21 @@ def scrape(url: str, image_dir: Path | None = None):
     future = _browser_thread.submit(
         scrape_product, url, scrape_config(), image_dir=image_dir, limits=limits
     )
-    return future.result()
+    try:
+        return future.result()
+    finally:
+        _browser_thread.submit(_prepare_next)
+
+
+def _prepare_next() -> None:
+    """Open the next scrape's page on the browser thread while this worker does other
+    work (scraper.browser.Browser.prepare); a failure here is the next scrape's to see."""
+    from scraper.browser import get_browser
+
+    try:
+        get_browser(scrape_config()).prepare()
+    except Exception:  # noqa: BLE001 (the next scrape opens its own page instead)
+        log.warning("could not open a page for the next scrape", exc_info=True)
 
 
 def voice_languages() -> list[str]:

@@ -184,3 +184,34 @@ def test_a_scrape_for_extraction_loads_no_image_yet_finds_every_one(browser, sho
     product = extract(page.html, page.final_url, page.json_responses)
     names = [u.rsplit("/", 1)[-1] for u in product.images]
     assert names == ["photo1.png", "photo2.png", "photo3.png"]
+
+
+def test_a_page_prepared_ahead_is_taken_by_the_next_scrape(browser, shop):
+    browser.prepare()
+    spare = browser._spare
+    assert spare is not None and len(browser._browser.contexts) == 1
+    page = browser.scrape(shop.base + "/product")
+    assert spare.guard is not None  # this scrape's guard answered its requests
+    assert browser._spare is None and browser._browser.contexts == []
+    assert "$24.99" in page.html
+
+
+def test_a_prepared_page_refuses_every_request_until_a_scrape_takes_it(browser, shop):
+    from playwright.sync_api import Error as PlaywrightError
+
+    browser.prepare()
+    before = len(shop.hits)
+    with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        browser._spare.page.goto(shop.base + "/product")
+    assert len(shop.hits) == before
+    browser.scrape(shop.base + "/product")  # takes it, and closes it after
+
+
+def test_a_prepared_page_of_other_settings_is_closed_not_used(browser, shop, scrape_config):
+    from dataclasses import replace
+
+    browser.prepare()
+    spare = browser._spare
+    page = browser.scrape(shop.base + "/product", replace(scrape_config, viewport=(800, 600)))
+    assert spare.guard is None and browser._browser.contexts == []
+    assert page.status == 200

@@ -46,3 +46,17 @@ def test_a_product_url_becomes_a_finished_video(funded, shop, stub_worker):
     assert 1 <= images.count() <= 8
     shown = {m["src"] for s in video.spec["scenes"] for m in s.get("media", [])}
     assert shown and shown <= {f"asset:{a.pk}" for a in images}
+
+
+def test_after_a_scrape_the_worker_opens_the_next_page_while_idle(shop):
+    """The next scrape finds its context and page open (scraper.browser.Browser.prepare):
+    Chromium takes 0.1-0.4 s to open a page on 2 cores."""
+    from saas.studio import storyboard
+    from scraper.browser import get_browser
+
+    storyboard.scrape(f"{shop.base}/product")
+    spare = storyboard._browser_thread.submit(lambda: get_browser()._spare).result()
+    assert spare is not None and spare.guard is None
+    result = storyboard.scrape(f"{shop.base}/product")
+    assert result.product.title
+    assert spare.guard is not None  # the second scrape used it
