@@ -185,10 +185,14 @@ class ChunkCache:
         return dest
 
     def poster(self, key: str, offset: int) -> np.ndarray | None:
+        """The poster frame kept with chunk ``key`` (``offset`` frames into it), or None."""
+        path = self.folder / f"{key}.{offset}{POSTER_SUFFIX}"
         try:
-            return np.load(self.folder / f"{key}.{offset}{POSTER_SUFFIX}")
+            buf = np.load(path)
+            os.utime(path)  # used now, like its chunk
         except (FileNotFoundError, ValueError, OSError):
             return None
+        return buf
 
     def put_poster(self, key: str, offset: int, buf: np.ndarray) -> None:
         dest = self.folder / f"{key}.{offset}{POSTER_SUFFIX}"
