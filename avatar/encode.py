@@ -76,10 +76,14 @@ def ffmpeg_command(settings: EncodeSettings, audio_wav: Path | None, out_file: P
     return command + ["-movflags", "+faststart", "-f", "mp4", str(out_file)]
 
 
+def _ffmpeg() -> list[str]:
+    """ffmpeg, quiet but for errors, overwriting its output."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+
+
 def _raw_input(s: EncodeSettings) -> list[str]:
     return [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", s.input_pix_fmt, "-s", f"{s.width}x{s.height}",
+        *_ffmpeg(), "-f", "rawvideo", "-pix_fmt", s.input_pix_fmt, "-s", f"{s.width}x{s.height}",
         "-framerate", str(s.fps), "-i", "pipe:0",
     ]  # fmt: skip
 
@@ -247,8 +251,7 @@ class AudioEncode:
     def __init__(self, audio_wav: Path, out_path: Path, settings: EncodeSettings) -> None:
         self.out = Path(out_path)
         command = [
-            ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-            "-i", str(audio_wav), "-c:a", "aac", "-b:a", settings.audio_bitrate,
+            *_ffmpeg(), "-i", str(audio_wav), "-c:a", "aac", "-b:a", settings.audio_bitrate,
             "-f", "mp4", str(self.out),
         ]  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
@@ -272,26 +275,17 @@ class AudioEncode:
         self._stderr.close()
 
 
-def join(chunks: list[Path], audio: Path | None, out_path: Path, settings: EncodeSettings):
-    """Join encoded chunks (:func:`encode_chunks`) and the audio into an MP4, copying
-    the video as it is. ``audio``: a WAV (encoded here) or an AAC ``.m4a`` (copied,
-    from :class:`AudioEncode`). ``out_path`` is replaced atomically."""
+def join(chunks: list[Path], audio: Path | None, out_path: Path) -> Path:
+    """Join encoded chunks (:func:`encode_chunks`) and encoded audio (:class:`AudioEncode`)
+    into an MP4, copying both as they are. ``out_path`` is replaced atomically."""
     out_path = Path(out_path)
     part = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.part")
     listing = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex[:8]}.txt")
     listing.write_text("".join(f"file '{_concat_path(p)}'\n" for p in chunks))
-    command = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "concat", "-safe", "0", "-i", str(listing),
-    ]  # fmt: skip
+    command = [*_ffmpeg(), "-f", "concat", "-safe", "0", "-i", str(listing)]
     if audio is not None:
-        command += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0"]
-    command += ["-c:v", "copy", *COLOUR_TAGS]
-    if audio is not None and Path(audio).suffix == ".m4a":
-        command += ["-c:a", "copy"]
-    elif audio is not None:
-        command += ["-c:a", "aac", "-b:a", settings.audio_bitrate]
-    command += ["-movflags", "+faststart", "-f", "mp4", str(part)]
+        command += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c:a", "copy"]
+    command += ["-c:v", "copy", *COLOUR_TAGS, "-movflags", "+faststart", "-f", "mp4", str(part)]
     try:
         done = subprocess.run(command, capture_output=True, check=False)
         if done.returncode != 0:

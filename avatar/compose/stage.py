@@ -220,20 +220,21 @@ class Stage:
         self._last_key: tuple | None = None
         self._last: Frame | None = None
 
-    def close(self) -> None:
-        """Stop the decoders of the video clips this stage reads (a backdrop, media)."""
+    def _clips(self) -> list:
+        """The video clips this stage reads (a backdrop, media): streams, read in order."""
         sources = [self.backdrop, *(self.media.items if self.media is not None else ())]
-        for source in sources:
-            if hasattr(source, "next") and hasattr(source, "close"):
-                source.close()
+        return [source for source in sources if hasattr(source, "next")]
+
+    def close(self) -> None:
+        """Stop the decoders of the video clips this stage reads."""
+        for clip in self._clips():
+            clip.close()
 
     def skip_to(self, index: int) -> bool:
         """Make frame ``index`` the next one without making those before it, where every
         source can start anywhere (photos, lip-sync); False where one is a stream that
         must be read in order (a video clip), and nothing was done."""
-        if not isinstance(self.backdrop, Frame):
-            return False
-        if self.media is not None and any(hasattr(i, "next") for i in self.media.items):
+        if self._clips():
             return False
         if self.presenter is not None:
             if not self.presenter.can_seek:

@@ -184,6 +184,25 @@ class ChunkCache:
             Path(source).unlink(missing_ok=True)
         return dest
 
+    def link_out(self, key: str, folder: Path) -> Path:
+        """Chunk ``key`` hard-linked into ``folder`` (copied across file systems), so
+        that trimming the cache cannot take it away from a reader there.
+
+        Raises:
+            FileNotFoundError: the chunk is not (or no longer) in the cache.
+        """
+        dest = Path(folder) / f"{key}{SUFFIX}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists():
+            return dest
+        try:
+            os.link(self.path(key), dest)
+        except FileNotFoundError:
+            raise
+        except OSError:  # another file system
+            shutil.copyfile(self.path(key), dest)
+        return dest
+
     def poster(self, key: str, offset: int) -> np.ndarray | None:
         """The poster frame kept with chunk ``key`` (``offset`` frames into it), or None."""
         path = self.folder / f"{key}.{offset}{POSTER_SUFFIX}"

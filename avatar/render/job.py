@@ -454,10 +454,8 @@ class Job:
         keys = self._segment_keys(segments, speech)
         plan = chunkmod.plan(segments, loop.windows, keys, chunkmod.drawn_over(loop, segments))
         poster = self._poster_chunk(plan, loop.poster_frame)
-        joined = {}  # chunk index -> its file, linked into the work folder
-        missing = chunkmod.runs(
-            plan, lambda c: self._cached(cache, c, poster, loop, joined, plan.index(c))
-        )
+        joined = {}  # chunk key -> its file, linked into the work folder
+        missing = chunkmod.runs(plan, lambda c: self._cached(cache, c, poster, loop, joined))
         for k, seg in enumerate(segments):
             first = loop.windows[k][0] - seg.start if loop.windows[k] else 0
             seg.stage = chunkmod.InOrder(seg.stage, first)
@@ -473,13 +471,14 @@ class Job:
                     itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
                 )
                 for chunk, path in zip(run, made, strict=True):
-                    joined[plan.index(chunk)] = self._linked(cache.put(chunk.key, path), chunk.key)
+                    cache.put(chunk.key, path)
+                    joined[chunk.key] = cache.link_out(chunk.key, self.work / "joined")
                     if chunk is poster and loop.poster is not None:
                         cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
             encoded = aac.result()
         finally:
             aac.stop()
-        encode.join([joined[i] for i in range(len(plan))], encoded, self.out, settings)
+        encode.join([joined[c.key] for c in plan], encoded, self.out)
         cache.trim(keep={c.key for c in plan})
         self._account(timed, started)
         self.reused_frames = loop.total - total
@@ -488,7 +487,7 @@ class Job:
     def _poster_chunk(plan, frame: int | None):
         return next((c for c in plan if frame is not None and c.start <= frame < c.end), None)
 
-    def _cached(self, cache, chunk, poster, loop: FrameLoop, joined: dict, index: int) -> bool:
+    def _cached(self, cache, chunk, poster, loop: FrameLoop, joined: dict) -> bool:
         """Is CHUNK in the cache (with the poster frame, where it holds it)? A chunk found
         is linked into the work folder at once, so that trimming the cache (by another
         render) cannot take it away before the join reads it."""
@@ -500,30 +499,16 @@ class Job:
                 return False
             loop.poster = buf
         try:
-            joined[index] = self._linked(cache.path(chunk.key), chunk.key)
+            joined[chunk.key] = cache.link_out(chunk.key, self.work / "joined")
         except FileNotFoundError:  # trimmed just now
             return False
         return True
-
-    def _linked(self, path: Path, key: str) -> Path:
-        import os
-        import shutil
-
-        dest = self.work / "joined" / f"{key}.ts"
-        dest.parent.mkdir(exist_ok=True)
-        if not dest.exists():
-            try:
-                os.link(path, dest)
-            except FileNotFoundError:
-                raise
-            except OSError:  # another file system
-                shutil.copyfile(path, dest)
-        return dest
 
     # ------------------------------------------------------------------ chunk keys
 
     def _segment_keys(self, segments, speech: list[Spoken]) -> list[str]:
         """What each segment shows, as a digest (see :mod:`avatar.render.chunks`)."""
+        from avatar.encode import ffmpeg_exe
         from avatar.render import chunks as chunkmod
 
         data = self.spec.to_dict()
@@ -534,7 +519,7 @@ class Job:
         }
         shared = {
             "format": chunkmod.FORMAT, "code": chunkmod.code_version(),
-            "encoder": [Path(_ffmpeg()).name, self.options.preset, self.options.crf],
+            "encoder": [Path(ffmpeg_exe()).name, self.options.preset, self.options.crf],
             "size": self.size, "fps": self.fps,
             "spec": {k: v for k, v in data.items() if k not in ("scenes", "music", "audio")},
             "files": {f: d for f, d in files.items() if not f.startswith("scenes[")},
@@ -573,12 +558,6 @@ class Job:
             files["srt"], files["vtt"] = self.out.with_suffix(".srt"), self.out.with_suffix(".vtt")
             cap.write_files(cues, files["srt"], files["vtt"])
         return files
-
-
-def _ffmpeg() -> str:
-    from avatar.encode import ffmpeg_exe
-
-    return ffmpeg_exe()
 
 
 class _Counter:

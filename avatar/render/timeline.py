@@ -152,19 +152,18 @@ class LazyStage:
         self._stage = stage
 
     def frame(self, index: int):
-        if self._stage is None:
-            if self._build is None:
-                raise RuntimeError("a released stage was asked for a frame")
-            self._stage = self._build()
-        return self._stage.frame(index)
+        return self._built().frame(index)
 
     def skip_to(self, index: int) -> bool:
+        skip = getattr(self._built(), "skip_to", None)
+        return bool(skip and skip(index))
+
+    def _built(self):
         if self._stage is None:
             if self._build is None:
                 raise RuntimeError("a released stage was asked for a frame")
             self._stage = self._build()
-        skip = getattr(self._stage, "skip_to", None)
-        return bool(skip and skip(index))
+        return self._stage
 
     @property
     def built(self) -> bool:

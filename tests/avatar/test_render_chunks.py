@@ -218,7 +218,7 @@ def test_chunks_from_two_runs_join_into_one_video_frame_for_frame(tmp_path):
 
     one = encode_chunks(frames([40] * 5 + [90] * 7), [5, 7], tmp_path / "one", settings)
     two = encode_chunks(frames([200] * 4), [4], tmp_path / "two", settings)
-    out = join([one[0], two[0], one[1]], None, tmp_path / "joined.mp4", settings)
+    out = join([one[0], two[0], one[1]], None, tmp_path / "joined.mp4")
     means = luma(out, 64).reshape(16, -1).mean(axis=1)
     expected = (np.array([40] * 5 + [200] * 4 + [90] * 7) - 16) * 255 / 219  # TV range to full
     assert np.allclose(means, expected, atol=3)
