@@ -2,7 +2,7 @@
 
 - ``zoom_into``: the slow pan and zoom resamples a whole media plate every
   frame. Pillow's ``resize`` took 4.4 ms for a 720x1280 luma plane (one
-  core, measured); this bilinear kernel takes 1.7 ms and writes straight
+  core, measured); this bilinear kernel takes 1.0 ms and writes straight
   into the frame.
 
 Alpha blending stays in numpy: its six vectorised passes measured as fast as
@@ -37,6 +37,10 @@ def _compiled():
 
 
 def _zoom_loop(src, out, x0, y0, sx, sy):  # pragma: no cover - runs compiled
+    """Separable: each source row the output reads is filtered across once (2 taps,
+    gathered), then each output row blends two of those (2 taps, contiguous, so the
+    compiler vectorises it). The same integer arithmetic as one 4-tap pass, so the
+    same pixels, in 1.0 ms instead of 1.65 for a 720x1280 plane (measured)."""
     h, w = out.shape
     sh, sw = src.shape
     xi = np.empty(w, np.int32)
@@ -46,19 +50,30 @@ def _zoom_loop(src, out, x0, y0, sx, sy):  # pragma: no cover - runs compiled
         i = min(int(fx), sw - 2)
         xi[x] = i
         xf[x] = int((fx - i) * 256.0 + 0.5)
+    yj = np.empty(h, np.int32)
+    yf = np.empty(h, np.int32)
     for y in range(h):
         fy = min(max(y0 + (y + 0.5) * sy - 0.5, 0.0), sh - 1.0)
         j = min(int(fy), sh - 2)
-        wy = int((fy - j) * 256.0 + 0.5)
-        r0 = src[j]
-        r1 = src[j + 1]
-        row = out[y]
+        yj[y] = j
+        yf[y] = int((fy - j) * 256.0 + 0.5)
+    first = yj[0]
+    across = np.empty((yj[h - 1] + 2 - first, w), np.uint16)  # 255 * 256 at most
+    for r in range(across.shape[0]):
+        row = src[first + r]
+        dest = across[r]
         for x in range(w):
             i = xi[x]
             a = xf[x]
-            top = np.int32(r0[i]) * (256 - a) + np.int32(r0[i + 1]) * a
-            bottom = np.int32(r1[i]) * (256 - a) + np.int32(r1[i + 1]) * a
-            row[x] = (top * (256 - wy) + bottom * wy + 32768) >> 16
+            dest[x] = np.uint16(np.int32(row[i]) * (256 - a) + np.int32(row[i + 1]) * a)
+    for y in range(h):
+        top = across[yj[y] - first]
+        bottom = across[yj[y] - first + 1]
+        b = np.uint32(yf[y])
+        a = np.uint32(256) - b
+        row = out[y]
+        for x in range(w):
+            row[x] = (np.uint32(top[x]) * a + np.uint32(bottom[x]) * b + np.uint32(32768)) >> 16
 
 
 def zoom_into(src: np.ndarray, out: np.ndarray, box: tuple[float, float, float, float]) -> None:

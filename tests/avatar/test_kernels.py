@@ -1,0 +1,48 @@
+"""The compiled pan-and-zoom kernel against a plain numpy statement of its arithmetic."""
+
+import numpy as np
+import pytest
+
+from avatar.compose import kernels
+
+
+def _oracle(src: np.ndarray, h: int, w: int, box) -> np.ndarray:
+    """Bilinear in 8-bit fixed point, the four taps at once (the kernel's contract)."""
+    x0, y0, x1, y1 = box
+    sh, sw = src.shape
+    fx = np.clip(x0 + (np.arange(w) + 0.5) * (x1 - x0) / w - 0.5, 0, sw - 1.0)
+    fy = np.clip(y0 + (np.arange(h) + 0.5) * (y1 - y0) / h - 0.5, 0, sh - 1.0)
+    i = np.minimum(fx.astype(np.int64), sw - 2)
+    j = np.minimum(fy.astype(np.int64), sh - 2)
+    a = ((fx - i) * 256.0 + 0.5).astype(np.int64)[None, :]
+    b = ((fy - j) * 256.0 + 0.5).astype(np.int64)[:, None]
+    s = src.astype(np.int64)
+    top = s[j][:, i] * (256 - a) + s[j][:, i + 1] * a
+    bottom = s[j + 1][:, i] * (256 - a) + s[j + 1][:, i + 1] * a
+    return ((top * (256 - b) + bottom * b + 32768) >> 16).astype(np.uint8)
+
+
+@pytest.mark.skipif(kernels._compiled() is None, reason="numba is not installed")
+def test_the_zoom_kernel_matches_its_arithmetic_on_any_box():
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        sh, sw = (int(v) for v in rng.integers(2, 240, 2))
+        h, w = (int(v) for v in rng.integers(1, 200, 2))
+        src = rng.integers(0, 256, (sh, sw), dtype=np.uint8)
+        x0 = rng.uniform(-3, sw)
+        y0 = rng.uniform(-3, sh)
+        box = (x0, y0, rng.uniform(x0 + 0.1, sw + 3), rng.uniform(y0 + 0.1, sh + 3))
+        out = np.zeros((h, w), np.uint8)
+        kernels.zoom_into(src, out, box)
+        np.testing.assert_array_equal(out, _oracle(src, h, w, box), err_msg=str(box))
+
+
+def test_the_zoom_writes_into_a_view_of_a_frame():
+    src = np.tile(np.arange(64, dtype=np.uint8) * 4, (48, 1))
+    frame = np.full((60, 80), 7, np.uint8)
+    kernels.zoom_into(src, frame[10:40, 20:60], (8.0, 8.0, 48.0, 38.0))
+    assert (frame[:10] == 7).all() and (frame[40:] == 7).all()
+    assert (frame[:, :20] == 7).all() and (frame[:, 60:] == 7).all()
+    row = frame[25, 20:60].astype(int)
+    assert (np.diff(row) > 0).all()  # the ramp, left to right, enlarged
+    assert abs(row[0] - 4 * 8) <= 2 and abs(row[-1] - 4 * 47) <= 2
