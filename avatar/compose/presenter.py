@@ -47,31 +47,30 @@ def _crop_around(src: tuple[int, int], aspect: float, centre, size_hint: float |
     return x0, y0, x0 + cw, y0 + ch
 
 
-class PresenterView:
-    """Places one presenter track in a :class:`Geometry`.
+class Placement:
+    """Where a presenter goes in a :class:`Geometry`: the ``crop`` of its frames (source
+    pixels) that is shown, the ``size`` it is scaled to and its top-left ``pos``.
 
-    ``render(frame)`` returns what to draw, bottom first: a list of
-    ``(picture, x, y)`` where a picture is :class:`Planes` (opaque) or a
-    :class:`Layer` (with alpha). Per new frame the work is one conversion of
-    the source to YUV and three plane resizes; shapes and mattes are static.
+    ``source`` is anything with the frames' ``width``, ``height``, ``face_box`` and
+    ``matte`` (a lip-sync FrameTrack, or the prepared avatar it will be made from).
     """
 
-    def __init__(
-        self, track, geometry: Geometry, soft_edges: bool = False, cutout: bool = False
-    ) -> None:
-        self.soft_edges = soft_edges  # fade a fitted photo's inner edges into the backdrop
+    def __init__(self, source, geometry: Geometry, cutout: bool = False) -> None:
         self.cutout = cutout  # use the track's person matte (fit and band shapes)
         self.shape = geometry.presenter_shape
         self.rect: Rect = geometry.presenter
         self.canvas_width = geometry.width
         self.scale = geometry.scale
-        src = (track.width, track.height)
-        matte = track.matte if cutout or self.shape == "band" else None
-        self._plan(src, face_box(track, *src), matte)
-        self._alpha = self._static_alpha(matte)
-        self._ring = self._make_ring() if self.shape == "circle" else None
-        self._last: tuple | None = None
-        self._partial = _Partial.plan(track, self.crop, self.size)
+        src = (source.width, source.height)
+        self.matte = source.matte if cutout or self.shape == "band" else None
+        self._plan(src, face_box(source, *src), self.matte)
+
+    @property
+    def detail(self) -> float:
+        """Output pixels per source pixel: under 1, the presenter is shown smaller than
+        its frames are."""
+        return max(self.size[0] / (self.crop[2] - self.crop[0]),
+                   self.size[1] / (self.crop[3] - self.crop[1]))  # fmt: skip
 
     def _plan(self, src: tuple[int, int], face, matte: np.ndarray | None = None) -> None:
         r = self.rect
@@ -105,6 +104,26 @@ class PresenterView:
                 height = min(src[1], src[0] / aspect, middle + height / 2 - start)
                 middle = start + height / 2
             self.crop = _crop_around(src, aspect, (centre[0], middle), height)
+
+
+class PresenterView(Placement):
+    """Places one presenter track in a :class:`Geometry`.
+
+    ``render(frame)`` returns what to draw, bottom first: a list of
+    ``(picture, x, y)`` where a picture is :class:`Planes` (opaque) or a
+    :class:`Layer` (with alpha). Per new frame the work is one conversion of
+    the source to YUV and three plane resizes; shapes and mattes are static.
+    """
+
+    def __init__(
+        self, track, geometry: Geometry, soft_edges: bool = False, cutout: bool = False
+    ) -> None:
+        super().__init__(track, geometry, cutout)
+        self.soft_edges = soft_edges  # fade a fitted photo's inner edges into the backdrop
+        self._alpha = self._static_alpha(self.matte)
+        self._ring = self._make_ring() if self.shape == "circle" else None
+        self._last: tuple | None = None
+        self._partial = _Partial.plan(track, self.crop, self.size)
 
     def _static_alpha(self, matte: np.ndarray | None) -> tuple | None:
         """The shape's alpha (circle, feathered band, person matte): (luma, chroma) sizes."""

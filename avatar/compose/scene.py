@@ -17,7 +17,7 @@ from PIL import Image
 
 from avatar.compose import backgrounds, media, overlays
 from avatar.compose.layouts import Geometry, Rect
-from avatar.compose.presenter import PresenterView
+from avatar.compose.presenter import Placement, PresenterView
 from avatar.compose.stage import Animated, MediaTrack, PresenterTrack, Stage
 from avatar.compose.video import VideoSource
 from avatar.compose.yuv import Frame, planes_from_rgb
@@ -51,15 +51,25 @@ def build(inputs: SceneInputs) -> Stage:
     media_track = _media(inputs) if g.media is not None and inputs.scene.media else None
     presenter = view = None
     if inputs.track is not None and g.presenter is not None:
-        chosen = inputs.scene.background
-        cutout = chosen is not None and chosen.type != "presenter_blur"  # cut out over a backdrop
         # A fitted photo's inner edges fade into what is around it: its own continuation
         # (the default) or the backdrop asked for.
-        view = PresenterView(inputs.track, g, soft_edges=True, cutout=cutout)
+        view = PresenterView(inputs.track, g, soft_edges=True, cutout=_cutout(inputs.scene))
         presenter = PresenterTrack(inputs.track, view, inputs.timer)
     backdrop = _backdrop(inputs, view)
     layers = place_overlays(inputs)
     return Stage(backdrop, inputs.fps, media_track, presenter, layers)
+
+
+def presenter_detail(scene, g: Geometry, source) -> float:
+    """Output pixels per source pixel where the scene's layout shows the presenter
+    (``source``: a prepared avatar, or anything a :class:`Placement` reads)."""
+    return Placement(source, g, _cutout(scene)).detail
+
+
+def _cutout(scene) -> bool:
+    """Is the presenter cut out (by its matte) over a backdrop the scene names?"""
+    chosen = scene.background
+    return chosen is not None and chosen.type != "presenter_blur"
 
 
 def _background_field(inputs: SceneInputs) -> str:

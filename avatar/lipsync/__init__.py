@@ -41,6 +41,7 @@ __all__ = [
     "frame_count_for",
     "prepare_avatar",
     "prepare_image",
+    "prepared_for",
     "viseme_track",
 ]
 
@@ -97,6 +98,7 @@ def animate(
     prepared: PreparedAvatar | None = None,
     seed: int = 0,
     reuse_frames: bool = False,
+    scale: float = 1.0,
 ) -> FrameTrack:
     """Lip-sync stage: the presenter saying ``speech``.
 
@@ -112,10 +114,14 @@ def animate(
         reuse_frames: frames share two buffers (see :meth:`Renderer.render`'s
             ``reuse``): for a consumer that is done with each frame before it reads
             the next but one, as the compositor is. Saves a copy of the photo a frame.
+        scale: render from the photo scaled by this (at most 1), for a layout that
+            shows the presenter smaller than the photo is: the cost falls with the
+            pixels. Rounded up to a sixteenth, and never so far that the face is
+            under MIN_FACE_PX wide.
 
     Returns:
         A :class:`FrameTrack` of ``frame_count_for(speech.duration_s, fps)``
-        frames the size of the photo, rendered lazily in batches. A portrait in
+        frames the size of the (scaled) photo, rendered lazily in batches. A portrait in
         which no usable face is found is returned as a still, with a warning
         logged: refuse such photos up front with :func:`check_photo`.
     """
@@ -123,6 +129,7 @@ def animate(
     avatar = prepared if prepared is not None else _as_prepared(presenter)
     if avatar is None:
         return _still_track(np.asarray(presenter), count, fps)
+    avatar = _at_scale(avatar, scale)
     track = viseme_track(speech, count, fps)
     renderer = _renderer(avatar, device)
     _use_cpu_threads(renderer.device)
@@ -184,6 +191,36 @@ def _use_cpu_threads(device) -> None:
 
 _LOCK = threading.Lock()
 _PREPARED: OrderedDict[str, PreparedAvatar | None] = OrderedDict()
+_SCALED: OrderedDict[tuple[int, float], tuple[PreparedAvatar, PreparedAvatar]] = OrderedDict()
+MIN_FACE_PX = 96  # narrowest face a scaled render keeps (mouth and eyes stay drawable)
+
+
+def prepared_for(presenter: np.ndarray | PreparedAvatar) -> PreparedAvatar | None:
+    """The presenter's prepared avatar (prepared once per photo in this process), or
+    None when no usable face is found in it."""
+    return _as_prepared(presenter)
+
+
+def _at_scale(avatar: PreparedAvatar, scale: float) -> PreparedAvatar:
+    """AVATAR scaled by SCALE (rounded up to a sixteenth), kept for the next clips."""
+    from avatar.lipsync.landmarks import face_width
+
+    floor = MIN_FACE_PX / max(face_width(avatar.points), 1.0)
+    scale = min(1.0, math.ceil(max(scale, floor) * 16) / 16)
+    if scale >= 1.0:
+        return avatar
+    key = (id(avatar), scale)
+    with _LOCK:
+        cached = _SCALED.get(key)
+        if cached is not None and cached[0] is avatar:
+            _SCALED.move_to_end(key)
+            return cached[1]
+    smaller = avatar.scaled(scale)
+    with _LOCK:
+        _SCALED[key] = (avatar, smaller)
+        while len(_SCALED) > CACHE_SIZE:
+            _SCALED.popitem(last=False)
+    return smaller
 
 
 def _as_prepared(presenter: np.ndarray | PreparedAvatar) -> PreparedAvatar | None:

@@ -70,12 +70,42 @@ class PreparedAvatar:
         return self.image.shape[1], self.image.shape[0]
 
     @property
+    def width(self) -> int:
+        return self.image.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.image.shape[0]
+
+    @property
     def face_box(self) -> tuple[int, int, int, int]:
         """(x, y, w, h) of the face outline, in pixels."""
         oval = self.points[list(lm.FACE_OVAL), :2]
         x0, y0 = np.floor(oval.min(0)).astype(int)
         x1, y1 = np.ceil(oval.max(0)).astype(int)
         return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+    def scaled(self, factor: float) -> PreparedAvatar:
+        """The same avatar with its photo and masks ``factor`` times as large (landmarks
+        moved with them): a renderer's cost grows with the photo's pixels, so a layout
+        that shows the presenter small is rendered from a smaller one."""
+        width, height = self.size
+        size = (max(2, round(width * factor)), max(2, round(height * factor)))
+        sx, sy = size[0] / width, size[1] / height
+        points = self.points.copy()
+        points[:, 0] = (points[:, 0] + 0.5) * sx - 0.5  # pixel centres stay on centres
+        points[:, 1] = (points[:, 1] + 0.5) * sy - 0.5
+        points[:, 2] *= sx
+
+        def mask(values: np.ndarray) -> np.ndarray:
+            picture = Image.fromarray(np.ascontiguousarray(values, np.float32))
+            return np.asarray(picture.resize(size, Image.Resampling.BILINEAR))
+
+        image = Image.fromarray(self.image).resize(size, Image.Resampling.LANCZOS)
+        return PreparedAvatar(
+            np.asarray(image), points, mask(self.matte), mask(self.change_mask),
+            self.palette, self.teeth_in_photo, self.report,
+        )  # fmt: skip
 
     def save(self, out_dir: Path) -> Path:
         """Write the avatar to ``out_dir`` (created); returns the folder."""

@@ -39,6 +39,9 @@ from avatar.spec import RenderSpec, hex_rgba
 
 POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is talking
 SPEECH_THREADS = 2  # scenes spoken at once (engines that say PARALLEL_SAFE)
+# A presenter's frames have at least this many pixels per pixel on screen, so that its
+# final scaling is a reduction (sharp) and not a 1:1 resampling (soft).
+PRESENTER_OVERSAMPLE = 1.25
 
 
 def _parallel_safe(scene) -> bool:
@@ -285,8 +288,15 @@ class Job:
             with self.clock.stage("lipsync"):
                 from avatar import lipsync
 
-                # The compositor uses each frame before it reads the next.
-                track = lipsync.animate(image, spoken.result, self.fps, reuse_frames=True)
+                # The compositor uses each frame before it reads the next; a layout that
+                # shows the presenter small (a corner circle) is rendered small.
+                scale, avatar = 1.0, lipsync.prepared_for(image)
+                if avatar is not None:
+                    scale = scenes.presenter_detail(scene, g, avatar) * PRESENTER_OVERSAMPLE
+                track = lipsync.animate(
+                    image, spoken.result, self.fps, prepared=avatar, reuse_frames=True,
+                    scale=scale,
+                )  # fmt: skip
         with self.clock.stage("prepare"):
             inputs = scenes.SceneInputs(
                 seg.index, scene, g, self.fps, seg.count / self.fps, track, image,

@@ -3,8 +3,9 @@
 import pytest
 
 from avatar.compose import layouts
-from avatar.compose.presenter import DEFAULT_FACE, PresenterView
+from avatar.compose.presenter import DEFAULT_FACE, Placement, PresenterView
 from avatar.lipsync import FrameTrack
+from avatar.render.job import PRESENTER_OVERSAMPLE
 
 SIZES = {"9:16": (720, 1280), "16:9": (1280, 720), "1:1": (1080, 1080)}
 PHOTO = (768, 1024)  # a head-and-shoulders portrait, the face where DEFAULT_FACE has it
@@ -41,3 +42,19 @@ def test_no_text_slot_covers_the_face(aspect, layout):
         area = (features[2] - features[0]) * (features[3] - features[1])
         covered = _overlap(box, features) / area
         assert covered < 0.05, (aspect, layout, name, box, features)
+
+
+@pytest.mark.parametrize("aspect", SIZES)
+def test_a_corner_circle_is_drawn_from_frames_scaled_to_it(aspect):
+    """The render job asks lip-sync for frames scaled by ``detail`` x PRESENTER_OVERSAMPLE:
+    a corner circle shows the photo far smaller than it is, so it is rendered small, and
+    the frames it gets are still reduced (never enlarged) on their way to the screen."""
+    photo = FrameTrack(iter(()), 0, 30, PHOTO[0], PHOTO[1])
+    corner = layouts.geometry("corner", *SIZES[aspect], "right", True)
+    full = layouts.geometry("presenter", *SIZES[aspect], "right", True)
+    detail = Placement(photo, corner).detail
+    assert detail < 0.6 and detail < Placement(photo, full).detail
+    scale = detail * PRESENTER_OVERSAMPLE
+    small = FrameTrack(iter(()), 0, 30, round(PHOTO[0] * scale), round(PHOTO[1] * scale))
+    view = PresenterView(small, corner)
+    assert view.detail < 1 and view.size == PresenterView(photo, corner).size

@@ -350,3 +350,52 @@ def test_a_track_started_part_way_shows_what_the_whole_one_shows_there(talking, 
     tail = [frame.copy() for frame in track.seek(start)]
     assert len(tail) == len(kept) - start
     assert all(np.array_equal(a, b) for a, b in zip(tail, kept[start:], strict=True))
+
+
+# --- rendering at a smaller scale (a layout that shows the presenter small) -----------
+
+
+def test_a_smaller_render_is_the_same_picture_at_its_size(talking, grace_avatar, tmp_path):
+    """scale=0.75: little more than half the pixels to warp, the same talking face. Each
+    frame, against the full-size frame reduced to its size, differs by what the second
+    resampling does."""
+    _, kept, _ = talking
+    said = speech(tmp_path)
+    track = animate(grace_avatar, said, FPS, device="cpu", scale=0.75)
+    frames = [frame.copy() for frame in track]
+    width, height = grace_avatar.size
+    assert (track.width, track.height) == (round(width * 0.75), round(height * 0.75))
+    assert frames[0].shape == (track.height, track.width, 3) and len(frames) == len(kept)
+    fx, fy, fw, fh = grace_avatar.face_box
+    sx, sy, sw, sh = track.face_box
+    assert abs(sx - fx * 0.75) <= 2 and abs(sy - fy * 0.75) <= 2 and abs(sw - fw * 0.75) <= 2
+    assert track.changes[2] - track.changes[0] < 0.8 * track.width  # still only the head
+    for i in (0, len(kept) // 3, 2 * len(kept) // 3):
+        reduced = Image.fromarray(kept[i]).resize((track.width, track.height),
+                                                  Image.Resampling.LANCZOS)  # fmt: skip
+        error = np.abs(np.asarray(reduced, np.float32) - frames[i].astype(np.float32))
+        psnr = 10 * np.log10(255**2 / max(float((error**2).mean()), 1e-9))
+        assert psnr > 35, (i, psnr)
+    # The mouth still opens and closes with the speech.
+    small = grace_avatar.scaled(track.width / width)
+    box = mouth_box(small.points)
+    opening = np.array([mouth_opening(f, track.still, box) for f in frames])
+    assert opening.max() > 20 and opening.min() < 0.25 * opening.max()
+
+
+def test_a_render_scale_is_rounded_up_and_keeps_the_face_drawable(grace_avatar, tmp_path):
+    from avatar.lipsync import MIN_FACE_PX
+    from avatar.lipsync.landmarks import face_width
+
+    said = speech(tmp_path)
+    width = grace_avatar.size[0]
+    assert animate(grace_avatar, said, FPS, device="cpu", scale=1.7).width == width
+    three_quarters = round(width * 0.75)
+    assert animate(grace_avatar, said, FPS, device="cpu", scale=0.75).width == three_quarters
+    # 0.71 is rendered at 12/16
+    assert animate(grace_avatar, said, FPS, device="cpu", scale=0.71).width == three_quarters
+    tiny = animate(grace_avatar, said, FPS, device="cpu", scale=0.01)
+    assert tiny.width < three_quarters
+    assert face_width(grace_avatar.points) * tiny.width / width >= MIN_FACE_PX
+    again = animate(grace_avatar, said, FPS, device="cpu", scale=0.75)
+    assert again.still is animate(grace_avatar, said, FPS, device="cpu", scale=0.75).still
