@@ -75,7 +75,9 @@ def words_from_tokens(tokens: Iterable, offset_s: float, script: str | None = No
         text = token.text
         if script:
             text, cursor = _with_punctuation(script, token.text, cursor)
-        words.append(Word(text, round(token.start + offset_s, 4), round(token.end + offset_s, 4)))
+        # Rounded in the scene, then moved: a word then falls on the same frame of its
+        # scene wherever an edit moves the scene (rounding the sum would not).
+        words.append(Word(text, round(token.start, 4) + offset_s, round(token.end, 4) + offset_s))
     return words
 
 

@@ -302,7 +302,7 @@ def drawn_over(loop: FrameLoop, segments):
                              track.highlight)  # fmt: skip
         looks: dict[int, list] = {}
         for n in range(loop.total):
-            state = fresh.state(n / loop.fps)
+            state = fresh.at_frame(n, loop.fps)
             if state is not None:
                 index, active = state
                 if index not in looks:

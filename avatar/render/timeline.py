@@ -67,6 +67,9 @@ def window(segments: list[Segment], k: int, fps: int) -> tuple[int, int] | None:
     return lo, lo + n
 
 
+FRAME_EPSILON = 1e-6  # of a frame (see CaptionTrack.at_frame)
+
+
 @dataclass
 class CaptionTrack:
     """Cues on the timeline, each painted for its scene's caption box."""
@@ -81,6 +84,14 @@ class CaptionTrack:
         self._cache: dict = {}
         self._ends = [display_end(self.cues, i) for i in range(len(self.cues))]
         self._cursor = 0
+
+    def at_frame(self, n: int, fps: float) -> tuple | None:
+        """:meth:`state` at frame ``n``'s time. A word's time is its scene's start plus its
+        time in the scene, and frame times are exact multiples of 1/fps: a word that starts
+        on a frame would be shown on it, or a frame later, as the rounding of that sum
+        falls, and so differently once an edit moved its scene. A millionth of a frame
+        settles it: on the frame."""
+        return self.state((n + FRAME_EPSILON) / fps)
 
     def state(self, t: float) -> tuple | None:
         """(cue index, active word index) at time ``t`` (called with rising ``t``)."""
@@ -218,7 +229,7 @@ class FrameLoop:
         if n == self.marker_frame:
             return Frame(*self.size).fill((255, 255, 255)).buf
         base = self._composite(n, k)
-        caption = self.captions.state(n / self.fps) if self.captions else None
+        caption = self.captions.at_frame(n, self.fps) if self.captions else None
         key = (id(base), caption, self.segments[k].kind)
         if self._last is not None and self._last[0] == key and self._last[2] is base:
             return self._last[1]

@@ -294,3 +294,29 @@ def test_an_audio_encode_stopped_from_outside_is_tried_again(tmp_path):
     with pytest.raises(EncodeFailed) as failure:
         aac.result()
     assert failure.value.retryable and "signal 9" in failure.value.message
+
+
+def test_a_scenes_captions_fall_on_the_same_frames_wherever_the_scene_starts():
+    """An edit that lengthens scene 1 moves scene 2 by whole frames; its chunks are found
+    again only if its captions change on the same frames of it. Word times that sit on
+    a frame (ms timings at 30 fps do, every 0.1 s) used to land a frame either way as the
+    rounding of scene start + word time fell."""
+    from types import SimpleNamespace
+
+    from avatar import captions as cap
+    from avatar.render.timeline import CaptionTrack
+
+    fps = 30
+    starts = [round(0.1 * (3 * i + 1), 3) for i in range(12)]
+    tokens = [SimpleNamespace(text=f"w{i}", start=s, end=s + 0.25) for i, s in enumerate(starts)]
+
+    def frames_of_scene(start: int) -> list:
+        words = cap.words_from_tokens(tokens, start / fps)
+        cues = cap.build_cues(words, cap.Fit(lambda text: 10.0 * len(text), 200, 2))
+        track = CaptionTrack(cues, [None] * len(cues), [None] * len(cues), "center", True)
+        return [track.at_frame(start + m, fps) for m in range(130)]
+
+    here = frames_of_scene(0)
+    assert len({state for state in here if state is not None}) > 10  # words change often
+    moved = [start for start in range(1, 300) if frames_of_scene(start) != here]
+    assert moved == []
