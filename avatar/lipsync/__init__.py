@@ -126,7 +126,7 @@ def animate(
         logged: refuse such photos up front with :func:`check_photo`.
     """
     count = frame_count_for(speech.duration_s, fps)
-    avatar = prepared if prepared is not None else _as_prepared(presenter)
+    avatar = prepared if prepared is not None else prepared_for(presenter)
     if avatar is None:
         return _still_track(np.asarray(presenter), count, fps)
     avatar = _at_scale(avatar, scale)
@@ -192,13 +192,44 @@ def _use_cpu_threads(device) -> None:
 _LOCK = threading.Lock()
 _PREPARED: OrderedDict[str, PreparedAvatar | None] = OrderedDict()
 _SCALED: OrderedDict[tuple[int, float], tuple[PreparedAvatar, PreparedAvatar]] = OrderedDict()
+_RENDERERS: OrderedDict[tuple[int, str], object] = OrderedDict()
 MIN_FACE_PX = 96  # narrowest face a scaled render keeps (mouth and eyes stay drawable)
+
+
+def _memo(store: OrderedDict, key, make: Callable, limit: int, valid: Callable | None = None):
+    """``store[key]``, made by MAKE (outside the lock) when missing or not VALID (an entry
+    keyed by an object's id is valid while it is that object's); the least recently used
+    entries beyond LIMIT are dropped."""
+    with _LOCK:
+        if key in store and (valid is None or valid(store[key])):
+            store.move_to_end(key)
+            return store[key]
+    value = make()
+    with _LOCK:
+        store[key] = value
+        while len(store) > limit:
+            store.popitem(last=False)
+    return value
 
 
 def prepared_for(presenter: np.ndarray | PreparedAvatar) -> PreparedAvatar | None:
     """The presenter's prepared avatar (prepared once per photo in this process), or
     None when no usable face is found in it."""
-    return _as_prepared(presenter)
+    if isinstance(presenter, PreparedAvatar):
+        return presenter
+    from avatar.lipsync.prepare import content_key
+
+    image = np.ascontiguousarray(presenter, dtype=np.uint8)
+
+    def prepare() -> PreparedAvatar | None:
+        avatar, report = prepare_image(image)
+        if avatar is None:
+            codes = ", ".join(issue.code for issue in report.errors)
+            log.warning("lip-sync: no usable face in the presenter (%s); rendering a still",
+                        codes)  # fmt: skip
+        return avatar
+
+    return _memo(_PREPARED, content_key(image), prepare, CACHE_SIZE)
 
 
 def _at_scale(avatar: PreparedAvatar, scale: float) -> PreparedAvatar:
@@ -209,61 +240,18 @@ def _at_scale(avatar: PreparedAvatar, scale: float) -> PreparedAvatar:
     scale = min(1.0, math.ceil(max(scale, floor) * 16) / 16)
     if scale >= 1.0:
         return avatar
-    key = (id(avatar), scale)
-    with _LOCK:
-        cached = _SCALED.get(key)
-        if cached is not None and cached[0] is avatar:
-            _SCALED.move_to_end(key)
-            return cached[1]
-    smaller = avatar.scaled(scale)
-    with _LOCK:
-        _SCALED[key] = (avatar, smaller)
-        while len(_SCALED) > CACHE_SIZE:
-            _SCALED.popitem(last=False)
-    return smaller
-
-
-def _as_prepared(presenter: np.ndarray | PreparedAvatar) -> PreparedAvatar | None:
-    if isinstance(presenter, PreparedAvatar):
-        return presenter
-    from avatar.lipsync.prepare import content_key
-
-    image = np.ascontiguousarray(presenter, dtype=np.uint8)
-    key = content_key(image)
-    with _LOCK:
-        if key in _PREPARED:
-            _PREPARED.move_to_end(key)
-            return _PREPARED[key]
-    avatar, report = prepare_image(image)
-    if avatar is None:
-        codes = ", ".join(issue.code for issue in report.errors)
-        log.warning("lip-sync: no usable face in the presenter (%s); rendering a still", codes)
-    with _LOCK:
-        _PREPARED[key] = avatar
-        while len(_PREPARED) > CACHE_SIZE:
-            _PREPARED.popitem(last=False)
-    return avatar
-
-
-_RENDERERS: OrderedDict[tuple[int, str], object] = OrderedDict()
+    pair = _memo(_SCALED, (id(avatar), scale), lambda: (avatar, avatar.scaled(scale)),
+                 CACHE_SIZE, lambda cached: cached[0] is avatar)  # fmt: skip
+    return pair[1]
 
 
 def _renderer(avatar: PreparedAvatar, device: str):
     """A renderer per (avatar, device), reused across clips of the same avatar."""
     from avatar.lipsync.render import Renderer
 
-    key = (id(avatar), str(device))
-    with _LOCK:
-        cached = _RENDERERS.get(key)
-        if cached is not None and cached.avatar is avatar:
-            _RENDERERS.move_to_end(key)
-            return cached
-    renderer = Renderer(avatar, device=device)
-    with _LOCK:
-        _RENDERERS[key] = renderer
-        while len(_RENDERERS) > CACHE_SIZE // 2:
-            _RENDERERS.popitem(last=False)
-    return renderer
+    return _memo(_RENDERERS, (id(avatar), str(device)),
+                 lambda: Renderer(avatar, device=device), CACHE_SIZE // 2,
+                 lambda cached: cached.avatar is avatar)  # fmt: skip
 
 
 def _still_track(presenter: np.ndarray, count: int, fps: int) -> FrameTrack:

@@ -67,7 +67,7 @@ class PreparedAvatar:
     @property
     def size(self) -> tuple[int, int]:
         """(width, height) in pixels."""
-        return self.image.shape[1], self.image.shape[0]
+        return self.width, self.height
 
     @property
     def width(self) -> int:
