@@ -55,6 +55,24 @@ PRODUCT_SIGNALS_JS = """() => {
     .test(text);
 }"""
 
+# Whether the product's signals are there, and how long ago (ms) the page's content last
+# changed: a MutationObserver (nodes and text, not attributes, which carousels and
+# animations change all the time) is installed on the first call, under a name that is
+# not enumerable, and again on each new document.
+WATCH_JS = (
+    """() => {
+  const key = '__talkingAdsChanged';
+  if (!(key in window)) {
+    Object.defineProperty(window, key, {value: {at: performance.now()}, enumerable: false});
+    new MutationObserver(() => { window[key].at = performance.now(); })
+      .observe(document, {subtree: true, childList: true, characterData: true});
+  }
+  return [("""
+    + PRODUCT_SIGNALS_JS
+    + """)(), performance.now() - window[key].at];
+}"""
+)
+
 COOKIE_JS = """() => {
   const known = ['#onetrust-accept-btn-handler', '#truste-consent-button',
     '#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll',
@@ -152,6 +170,9 @@ class Page:
     blocked: list[BlockedRequest] = field(default_factory=list)
     cookie_banner: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # What ended the wait for the product: "signals" (its structured data, or a title and
+    # a price, were in the page), "settled" (nothing changed for a while), or "cap".
+    waited_for: str = ""
 
 
 class _Guard:
@@ -437,6 +458,11 @@ def _navigate(page, url: str, config: ScrapeConfig, guard: _Guard):
 
 QUIET_S = 0.15  # the network counts as settled after this long with nothing in flight
 QUIET_CAP_S = 2.0  # pages that never go quiet (analytics beacons, long polls) are let be
+# A page whose content has not changed for this long, with no request in flight for as
+# long, is rendered: a shop whose product has no signal we know (no structured data, a
+# price in a currency the signal does not list, no h1) is not waited for to the cap.
+SETTLED_S = 0.5
+SIGNALS_POLL_MS = 100
 
 
 class _InFlight:
@@ -459,6 +485,10 @@ class _InFlight:
         self.pending = max(0, self.pending - 1)
         self.changed = time.monotonic()
 
+    def quiet_for(self) -> float:
+        """Seconds with no request in flight (0 while one is)."""
+        return 0.0 if self.pending else time.monotonic() - self.changed
+
     def wait_quiet(self, page, cap_s: float) -> bool:
         """Let the page run until the network has been quiet QUIET_S (or CAP_S passed)."""
         end = time.monotonic() + cap_s
@@ -471,7 +501,8 @@ class _InFlight:
 
 def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict, network: _InFlight):
     """Wait for product signals, dismiss a cookie banner, scroll for lazy images, and let
-    the requests that started (XHR prices, images) finish. Returns the banner dismissed.
+    the requests that started (XHR prices, images) finish. Returns (the banner
+    dismissed, what ended the wait for the product).
 
     There is no wait for the ``load`` event: it waits for every image and font, which
     extraction does not need once the product's signals are in the DOM; what is
@@ -488,20 +519,34 @@ def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict, network: _
         timings[name] = now - mark
         mark = now
 
-    try:
-        page.wait_for_function(
-            PRODUCT_SIGNALS_JS, timeout=remaining_s(config.render_wait_s) * 1000, polling=100
-        )
-    except PlaywrightTimeout:
-        pass
+    waited_for = _wait_for_product(page, network, remaining_s(config.render_wait_s))
     lap("signals_s")
     banner = page.evaluate(COOKIE_JS) if config.dismiss_cookie_banners else None
     if config.scroll:
-        page.evaluate(SCROLL_JS, 25)
+        page.evaluate(SCROLL_JS, config.scroll_screens)
     lap("scroll_s")
     network.wait_quiet(page, remaining_s(QUIET_CAP_S))
     lap("idle_s")
-    return banner
+    return banner, waited_for
+
+
+def _wait_for_product(page, network: _InFlight, cap_s: float) -> str:
+    """Wait until the product's signals are in the page ("signals"), or its content and
+    the network have both been still for SETTLED_S ("settled"), at most CAP_S ("cap")."""
+    end = time.monotonic() + cap_s
+    while True:
+        try:
+            found, still_ms = page.evaluate(WATCH_JS)
+        except PlaywrightError:  # a script navigated: the next document is watched anew
+            found, still_ms = False, 0.0
+        if found:
+            return "signals"
+        if min(still_ms / 1000, network.quiet_for()) >= SETTLED_S:
+            return "settled"
+        left = end - time.monotonic()
+        if left <= 0:
+            return "cap"
+        page.wait_for_timeout(min(SIGNALS_POLL_MS, left * 1000))
 
 
 def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: float) -> Page:
@@ -513,7 +558,7 @@ def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: fl
     check_url(page.url, config.policy, guard.session.resolve)
     if status >= 400:  # no need to wait for a product that is not there
         check_page(page.content(), status, page.url)
-    banner = _settle(page, config, guard, timings, network)
+    banner, waited_for = _settle(page, config, guard, timings, network)
     timings["settle_s"] = time.monotonic() - started - timings["goto_s"]
     html = page.content()
     if len(html.encode("utf-8", "ignore")) > config.max_html_bytes:
@@ -535,6 +580,7 @@ def _run_scrape(page, url: str, config: ScrapeConfig, guard: _Guard, started: fl
         blocked=guard.blocked,
         cookie_banner=banner,
         timings={k: round(v, 4) for k, v in timings.items()},
+        waited_for=waited_for,
     )
 
 

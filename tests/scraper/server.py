@@ -15,6 +15,9 @@ Routes:
     /lost-images        a product whose images are on a host that does not exist
     /pt-product         a Brazilian shop's product page whose theme declares English
     /it-product         an Italian product page (a language the script writer does not write)
+    /plain              a product rendered on the server with no signal the wait knows
+    /restless           a page whose content changes every 100 ms, with no product
+    /late               a page that renders its product from /api/late.json (0.8 s)
 """
 
 from __future__ import annotations
@@ -181,6 +184,32 @@ PRODUCT_JSON = {
     "available": True,
 }
 
+# Rendered on the server, with no signal the browser's wait knows: no structured data,
+# no h1, a price in Egyptian pounds written "L.E".
+PLAIN_HTML = """<!doctype html><html lang="en"><head><title>3 Fruits jar</title></head>
+<body><div class="name">3 Fruits jar</div><div class="price">Price: L.E 12.00</div>
+<img src="/img/photo1.png" alt="3 Fruits jar"></body></html>"""
+
+# Never still: text is added every 100 ms, and there is no product signal.
+RESTLESS_HTML = """<!doctype html><html lang="en"><head><title>News</title></head>
+<body><ul id="ticker"></ul><script>
+setInterval(() => {
+  const li = document.createElement('li');
+  li.textContent = 'tick ' + Date.now();
+  document.getElementById('ticker').appendChild(li);
+}, 100);
+</script></body></html>"""
+
+# The product arrives by a request that answers after 0.8 s, with nothing on the page
+# changing meanwhile: the page is not still while the request is in flight.
+LATE_HTML = """<!doctype html><html lang="en"><head><title>Loading</title></head>
+<body><main id="app"></main><script>
+fetch('/api/late.json').then(r => r.json()).then(p => {
+  document.getElementById('app').innerHTML =
+    '<h1>' + p.title + '</h1><p class="price">' + p.currency_symbol + p.price + '</p>';
+});
+</script></body></html>"""
+
 EVIL_HTML = """<!doctype html><html><head><title>Evil</title></head><body>
 <h1>Nothing to see</h1>
 <img src="http://169.254.169.254/latest/meta-data/iam.png">
@@ -269,6 +298,10 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/lost-images": lambda: self._send(200, LOST_IMAGES_HTML, "text/html; charset=utf-8"),
             "/pt-product": lambda: self._send(200, PT_PRODUCT_HTML, "text/html; charset=utf-8"),
             "/it-product": lambda: self._send(200, IT_PRODUCT_HTML, "text/html; charset=utf-8"),
+            "/plain": lambda: self._send(200, PLAIN_HTML, "text/html; charset=utf-8"),
+            "/restless": lambda: self._send(200, RESTLESS_HTML, "text/html; charset=utf-8"),
+            "/late": lambda: self._send(200, LATE_HTML, "text/html; charset=utf-8"),
+            "/api/late.json": self._late_json,
         }
         if path in routes:
             routes[path]()
@@ -292,6 +325,10 @@ class ShopHandler(BaseHTTPRequestHandler):
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
+
+    def _late_json(self) -> None:
+        time.sleep(0.8)
+        self._send(200, json.dumps(PRODUCT_JSON), "application/json")
 
     def _slow(self) -> None:
         time.sleep(5)

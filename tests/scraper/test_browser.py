@@ -217,3 +217,34 @@ def test_a_prepared_page_of_other_settings_is_closed_not_used(browser, shop, scr
     page = browser.scrape(shop.base + "/product", replace(scrape_config, viewport=(800, 600)))
     assert spare.guard is None and browser._browser.contexts == []
     assert page.status == 200
+
+
+def test_the_wait_for_a_product_ends_on_its_signals(product_page):
+    assert product_page.waited_for == "signals"
+
+
+def test_a_page_with_no_signal_we_know_is_read_once_it_is_still(browser, shop, scrape_config):
+    """No structured data, no h1, a price in "L.E": before, the scrape waited for the
+    signals to their cap (5 s in the product flow) on such a shop."""
+    from dataclasses import replace
+
+    page = browser.scrape(shop.base + "/plain", replace(scrape_config, render_wait_s=8.0))
+    assert page.waited_for == "settled"
+    assert "L.E 12.00" in page.html
+
+
+def test_a_request_in_flight_is_waited_for_though_nothing_changes(browser, shop):
+    """The product comes 0.8 s late by fetch and the page is still meanwhile: it is not
+    taken for settled, so the product is in the HTML."""
+    page = browser.scrape(shop.base + "/late")
+    assert page.waited_for == "signals"
+    assert "<h1>Northwind Trail Mug</h1>" in page.html and "$24.99" in page.html
+
+
+def test_a_page_that_never_stops_changing_is_waited_for_to_the_cap(browser, shop,
+                                                                  scrape_config):  # fmt: skip
+    from dataclasses import replace
+
+    page = browser.scrape(shop.base + "/restless", replace(scrape_config, render_wait_s=1.0))
+    assert page.waited_for == "cap"
+    assert page.timings["signals_s"] >= 1.0
