@@ -3,6 +3,10 @@
 The fixture pages (shared/fixtures/product_pages) are served from 127.0.0.1 and
 scraped with one warm browser; their external resources are unreachable, so the
 route handler refuses them quickly, as it would refuse hosts we do not allow.
+``scraper.scrape`` waits up to 1 s for each product's signals;
+``scraper.scrape_for_extraction`` scrapes as the product flow does (images not
+loaded, no screenshot, four screens scrolled, the product waited for up to 5 s).
+``waited_for`` counts what ended each wait (signals, settled or cap).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 import platform
 import statistics
 import time
+from collections import Counter
 from collections.abc import Iterator
 
 from scraper.browser import Browser
@@ -47,13 +52,12 @@ def _extract_times(folders) -> list[float]:
 
 def _scrape_times(
     folders, prepare: bool = False, **settings
-) -> tuple[float, list[float], list[str], dict]:
+) -> tuple[float, list[float], list[str], dict, dict]:
     """PREPARE: open each next page between scrapes, untimed, as the product's worker
     does in its idle time (scraper.browser.Browser.prepare)."""
     server = ShopServer(static_dir=FIXTURES).start()
-    config = ScrapeConfig(
-        policy=LOCAL_ONLY_POLICY, render_wait_s=1.0, total_timeout_s=20.0, **settings
-    )
+    settings = {"render_wait_s": 1.0, **settings}
+    config = ScrapeConfig(policy=LOCAL_ONLY_POLICY, total_timeout_s=20.0, **settings)
     browser = Browser(config)
     try:
         started = time.perf_counter()
@@ -61,11 +65,12 @@ def _scrape_times(
         launch = time.perf_counter() - started
         if prepare:
             browser.prepare()
-        times, failures, steps = [], [], {}
+        times, failures, steps, ended = [], [], {}, Counter()
         for folder in folders:
             started = time.perf_counter()
             try:
                 page = browser.scrape(f"{server.base}/static/{folder.name}/page.html")
+                ended[page.waited_for] += 1
                 for step, seconds in page.timings.items():
                     steps.setdefault(step, []).append(seconds)
             except ScrapeError as exc:
@@ -74,7 +79,7 @@ def _scrape_times(
             if prepare:
                 browser.prepare()
         medians = {step: round(statistics.median(v), 3) for step, v in steps.items()}
-        return launch, times, failures, medians
+        return launch, times, failures, medians, dict(ended)
     finally:
         browser.close()
         server.stop()
@@ -100,7 +105,7 @@ def run() -> Iterator[dict]:
         "max": round(max(extract_times), 4),
         **context,
     }
-    launch, scrape_times, failures, steps = _scrape_times(folders)
+    launch, scrape_times, failures, steps, ended = _scrape_times(folders)
     yield {
         "bench": "scraper.browser_first_scrape",
         "value": round(launch, 3),
@@ -114,11 +119,14 @@ def run() -> Iterator[dict]:
         "max": round(max(scrape_times), 3),
         "failures": failures,
         "steps": steps,
+        "waited_for": ended,
         **context,
     }
     # As the product flow scrapes (saas.studio.storyboard): no images, no screenshot,
-    # each next page opened while the worker is idle.
-    _, scrape_times, failures, steps = _scrape_times(folders, prepare=True, **EXTRACTION_ONLY)
+    # each next page opened while the worker is idle, the product waited for up to 5 s.
+    _, scrape_times, failures, steps, ended = _scrape_times(
+        folders, prepare=True, render_wait_s=ScrapeConfig.render_wait_s, **EXTRACTION_ONLY
+    )
     yield {
         "bench": "scraper.scrape_for_extraction",
         "value": round(statistics.median(scrape_times), 3),
@@ -127,5 +135,6 @@ def run() -> Iterator[dict]:
         "max": round(max(scrape_times), 3),
         "failures": failures,
         "steps": steps,
+        "waited_for": ended,
         **context,
     }
