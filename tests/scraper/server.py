@@ -3,6 +3,7 @@
 Routes:
     /product            product page: cookie banner, lazy images, price loaded by XHR
     /api/product.json   the product JSON the page fetches
+    /product-full       /product with a longer description, more bullets and a rating
     /img/<name>.png     generated images (photos, a logo, a swatch, a pixel)
     /missing            404
     /slow               answers after 5 s (timeouts)
@@ -74,6 +75,24 @@ PRODUCT_HTML = """<!doctype html>
   document.querySelectorAll('img.lazy').forEach((img) => io.observe(img));
 </script>
 </body></html>"""
+
+# /product with what a real listing has beside: a longer description, more bullets,
+# reviews (a 30 s script needs that many facts; /product's make about 19 s).
+PRODUCT_FULL_HTML = PRODUCT_HTML.replace(
+    """<div class="description"><p>A double-walled steel mug that keeps coffee hot for hours.</p>
+  <ul><li>Keeps drinks hot for 12 hours</li><li>Leak-proof lid</li>
+  <li>Fits every cup holder</li></ul></div>""",
+    """<div class="rating">Rated 4.8 out of 5 by 2,315 customers</div>
+  <div class="description"><p>A double-walled steel mug that keeps coffee hot for hours.</p>
+  <p>The vacuum-sealed walls keep the outside cool to the touch, so you can hold it straight
+  from the coffee machine. The lid opens with one thumb and locks shut, and the wide mouth
+  takes ice cubes and fits under most espresso machines.</p>
+  <p>Every mug is made from 18/8 stainless steel with a powder-coated finish that will not
+  chip or fade, and it goes in the dishwasher.</p>
+  <ul><li>Keeps drinks hot for 12 hours and cold for 24 hours</li><li>Leak-proof lid that
+  locks with one hand</li><li>Fits every cup holder</li><li>Holds 16 ounces of coffee</li>
+  <li>Dishwasher safe, lid included</li><li>Free of BPA and plastic taste</li></ul></div>""",
+)
 
 # No structured data; the only money on the page is "was" and "per kg": neither is what
 # the shopper pays, so the extractor must take no price and ask the seller.
@@ -280,6 +299,7 @@ class ShopHandler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         routes = {
             "/product": lambda: self._send(200, PRODUCT_HTML, "text/html; charset=utf-8"),
+            "/product-full": lambda: self._send(200, PRODUCT_FULL_HTML, "text/html; charset=utf-8"),
             "/api/product.json": lambda: self._send(
                 200, json.dumps(PRODUCT_JSON), "application/json"
             ),

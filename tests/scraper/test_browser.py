@@ -248,3 +248,17 @@ def test_a_page_that_never_stops_changing_is_waited_for_to_the_cap(browser, shop
     page = browser.scrape(shop.base + "/restless", replace(scrape_config, render_wait_s=1.0))
     assert page.waited_for == "cap"
     assert page.timings["signals_s"] >= 1.0
+
+
+def test_the_full_product_page_has_facts_enough_for_a_30_second_script(browser, shop):
+    """The link bench makes its 30 s video from /product-full: it must fill the budget,
+    where /product's few facts fall short (and the writer says so)."""
+    from scraper.script import write_script
+
+    def script(path: str):
+        page = browser.scrape(shop.base + path)
+        return write_script(extract(page.html, page.final_url, page.json_responses), 30)
+
+    full, short = script("/product-full"), script("/product")
+    assert full.word_count >= 0.85 * full.word_budget and full.notes == [], full.notes
+    assert any("too little content" in note for note in short.notes)
