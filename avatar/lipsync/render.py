@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,10 +180,20 @@ class Renderer:
                 compositor), not for those that keep them.
         """
         buffers = [self.avatar.image.copy(), self.avatar.image.copy()] if reuse else None
-        for start in range(0, len(rig), self.batch_size):
-            stop = min(len(rig), start + self.batch_size)
-            rois = self._rois(rig[start:stop], head[start:stop], tongue[start:stop])
-            yield from self._paste(rois, buffers)
+        batches = [
+            (rig[a : a + self.batch_size], head[a : a + self.batch_size],
+             tongue[a : a + self.batch_size])
+            for a in range(0, len(rig), self.batch_size)
+        ]  # fmt: skip
+        # The next batch is rendered on a thread of its own while the caller uses this
+        # one's frames (torch's kernels run outside the GIL, as do the compositor's).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lipsync") as ahead:
+            pending = ahead.submit(self._rois, *batches[0]) if batches else None
+            for k in range(len(batches)):
+                rois = pending.result()
+                if k + 1 < len(batches):
+                    pending = ahead.submit(self._rois, *batches[k + 1])
+                yield from self._paste(rois, buffers)
 
     def render_rois(self, rig: np.ndarray, head: np.ndarray, tongue: np.ndarray) -> np.ndarray:
         """The ROI of each frame of a batch, (B, h, w, 3) ``uint8``."""
