@@ -463,6 +463,8 @@ QUIET_CAP_S = 2.0  # pages that never go quiet (analytics beacons, long polls) a
 # price in a currency the signal does not list, no h1) is not waited for to the cap.
 SETTLED_S = 0.5
 SIGNALS_POLL_MS = 100
+# How Playwright says that an evaluation's document went away under it (a navigation).
+NAVIGATED = ("Execution context was destroyed", "navigation", "Cannot find context")
 
 
 class _InFlight:
@@ -537,7 +539,9 @@ def _wait_for_product(page, network: _InFlight, cap_s: float) -> str:
     while True:
         try:
             found, still_ms = page.evaluate(WATCH_JS)
-        except PlaywrightError:  # a script navigated: the next document is watched anew
+        except PlaywrightError as exc:  # a script navigated: the new document is watched
+            if not any(words in exc.message for words in NAVIGATED):
+                raise  # a page that crashed or closed fails now, not at the cap
             found, still_ms = False, 0.0
         if found:
             return "signals"

@@ -18,6 +18,7 @@ Routes:
     /it-product         an Italian product page (a language the script writer does not write)
     /plain              a product rendered on the server with no signal the wait knows
     /restless           a page whose content changes every 100 ms, with no product
+    /hop                a page that sends the browser on to /product by script (0.3 s)
     /late               a page that renders its product from /api/late.json (0.8 s)
 """
 
@@ -209,6 +210,11 @@ PLAIN_HTML = """<!doctype html><html lang="en"><head><title>3 Fruits jar</title>
 <body><div class="name">3 Fruits jar</div><div class="price">Price: L.E 12.00</div>
 <img src="/img/photo1.png" alt="3 Fruits jar"></body></html>"""
 
+# Sends the browser on to /product by script, once it has been still for 0.3 s.
+HOPPING_HTML = """<!doctype html><html lang="en"><head><title>One moment</title></head>
+<body><p>Taking you to the product...</p>
+<script>setTimeout(() => { location.href = '/product'; }, 300);</script></body></html>"""
+
 # Never still: text is added every 100 ms, and there is no product signal.
 RESTLESS_HTML = """<!doctype html><html lang="en"><head><title>News</title></head>
 <body><ul id="ticker"></ul><script>
@@ -319,6 +325,7 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/pt-product": lambda: self._send(200, PT_PRODUCT_HTML, "text/html; charset=utf-8"),
             "/it-product": lambda: self._send(200, IT_PRODUCT_HTML, "text/html; charset=utf-8"),
             "/plain": lambda: self._send(200, PLAIN_HTML, "text/html; charset=utf-8"),
+            "/hop": lambda: self._send(200, HOPPING_HTML, "text/html; charset=utf-8"),
             "/restless": lambda: self._send(200, RESTLESS_HTML, "text/html; charset=utf-8"),
             "/late": lambda: self._send(200, LATE_HTML, "text/html; charset=utf-8"),
             "/api/late.json": self._late_json,

@@ -262,3 +262,12 @@ def test_the_full_product_page_has_facts_enough_for_a_30_second_script(browser, 
     full, short = script("/product-full"), script("/product")
     assert full.word_count >= 0.85 * full.word_budget and full.notes == [], full.notes
     assert any("too little content" in note for note in short.notes)
+
+
+def test_a_page_that_moves_on_by_script_is_read_where_it_lands(browser, shop):
+    """The wait's evaluations may run while the document goes away: the next one is
+    watched, and the product it shows is read."""
+    page = browser.scrape(shop.base + "/hop")
+    assert page.final_url == shop.base + "/product"
+    assert page.waited_for == "signals"
+    assert "Northwind Trail Mug" in page.html
