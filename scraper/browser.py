@@ -524,7 +524,7 @@ def _settle(page, config: ScrapeConfig, guard: _Guard, timings: dict, network: _
     waited_for = _wait_for_product(page, network, remaining_s(config.render_wait_s))
     lap("signals_s")
     banner = page.evaluate(COOKIE_JS) if config.dismiss_cookie_banners else None
-    if config.scroll:
+    if config.scroll_screens > 0:
         page.evaluate(SCROLL_JS, config.scroll_screens)
     lap("scroll_s")
     network.wait_quiet(page, remaining_s(QUIET_CAP_S))

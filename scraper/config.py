@@ -90,8 +90,8 @@ class ScrapeConfig:
             :data:`EXTRACTION_ONLY` adds images: extraction reads their addresses
             from the HTML and never needs their bytes (the pipeline downloads the
             ones it picks itself), only a screenshot does.
-        scroll: scroll down the page, a screen at a time, so lazy content loads.
-        scroll_screens: how many screens at most.
+        scroll_screens: scroll down the page, a screen at a time, so lazy content
+            loads: at most this many screens (0: no scrolling).
         resolve: the DNS resolver of the SSRF guard, ``(host, port) -> [addresses]``
             (None: the system's); every request connects to an address it gave.
     """
@@ -107,7 +107,6 @@ class ScrapeConfig:
     viewport: tuple[int, int] = (1280, 1600)
     locale: str = "en-US"
     user_agent: str | None = None
-    scroll: bool = True
     scroll_screens: int = 25
     dismiss_cookie_banners: bool = True
     screenshot: bool = True
