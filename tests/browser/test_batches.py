@@ -82,5 +82,7 @@ def test_a_trainer_uploads_a_class_list_fixes_a_row_and_downloads_the_videos(pag
         page.wait_for_timeout(3000)
         page.reload()
     assert page.locator(".tpl-thumb img").count() == 6
+    # The page can be read before its first picture has loaded (naturalWidth is 0 then).
+    page.wait_for_function("() => document.querySelector('.tpl-thumb img').complete")
     assert page.locator(".tpl-thumb img").first.evaluate("i => i.naturalWidth") >= 720
     shot(page, "44-template-gallery-thumbnails")
