@@ -66,10 +66,13 @@ def paint(
     colours: dict[str, torch.Tensor],
     mouth_width: float,
     teeth_photo: torch.Tensor | None = None,
+    cropped: bool = False,
 ) -> torch.Tensor:
     """Paint the mouth interior into ``warped`` (B, 3, H, W) inside ``box`` (x0, y0, x1, y1).
 
-    ``box`` is in the coordinates of ``warped``'s pixels, as are the curves.
+    ``box`` is in the coordinates of ``warped``'s pixels, as are the curves; ``cropped``:
+    ``warped`` holds only the box's pixels (B, 3, y1 - y0, x1 - x0), the coordinates
+    staying those of the whole picture.
     ``teeth_photo`` (B, 3, h, w), where given, is the photo's own mouth over the box,
     placed where the skull carries it: its real teeth are used wherever it shows them.
     Returns ``warped`` (modified in place).
@@ -88,7 +91,7 @@ def paint(
     inside = (ys - top + 0.5).clamp(0, 1) * (bottom - ys + 0.5).clamp(0, 1)
     taper = (1 - across.abs()).mul(40).clamp(0, 1)  # to the corners, edges anti-aliased
     inside = inside * taper
-    region = warped[:, :, y0:y1, x0:x1]
+    region = warped if cropped else warped[:, :, y0:y1, x0:x1]
     if "lips" in colours:  # the photo's mouth was open: draw the lips closed over it
         _closed_lips(region, ys, top, bottom, taper, colours["lips"], 0.035 * mouth_width)
     if float(inside.max()) <= 0:

@@ -261,7 +261,9 @@ class Renderer:
         warped = self._tps(targets, lower)
         source[:, self.lower_index] = lower + self.lower_weight[None, :, None] * (warped - lower)
         source = (source - self.src_offset) * self.src_scale - 1  # to -1..1 over the crop
-        coarse = source.transpose(1, 2).reshape(batch, 2, *self.coarse_shape)
+        # Channels-first in memory: from the channels-last strides the reshape leaves,
+        # interpolate took 40 ms a batch of 16 (a 374x690 ROI) instead of 11.
+        coarse = source.transpose(1, 2).reshape(batch, 2, *self.coarse_shape).contiguous()
         fine = F.interpolate(coarse, size=(self.roi.height, self.roi.width), mode="bilinear",
                              align_corners=True)  # fmt: skip
         return fine.permute(0, 2, 3, 1)
@@ -308,10 +310,19 @@ class Renderer:
         box = self._paint_box(subset)
         if box is None:
             return
-        part = warped[open_frames]
         photo = self._teeth_photo(subset, box) if self.avatar.teeth_in_photo else None
-        mouth.paint(part, box, subset, self.colours, self.rig.mouth.width, photo)
-        warped[open_frames] = part
+        paint = functools.partial(mouth.paint, box=box, state=subset, colours=self.colours,
+                                  mouth_width=self.rig.mouth.width, teeth_photo=photo)  # fmt: skip
+        if len(open_frames) == len(warped):
+            paint(warped)
+            return
+        # Only the box's pixels of the open frames are copied out and back (copying
+        # whole frames cost 0.8 ms a frame for a 374x690 ROI).
+        x0, y0, x1, y1 = box
+        region = warped[:, :, y0:y1, x0:x1]
+        part = region[open_frames]
+        paint(part, cropped=True)
+        region[open_frames] = part
 
     def _teeth_photo(self, state: mouth.MouthPaint, box) -> torch.Tensor:
         """The photo over BOX (B, 3, h, w), moved as the head moved: where its own upper
