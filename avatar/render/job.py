@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,22 +95,29 @@ class Job:
         with self.clock.stage("speech"):
             speech = self._speak_all()
         segments = self._timeline(speech)
+        chunked = self.options.chunk_cache is not None and self.options.sync_marker_s is None
         # The soundtrack is mixed (numpy and scipy, mostly outside the GIL) while the
         # layers are prepared: on 2 cores that takes about a second off the wall time.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            audio = pool.submit(self._soundtrack, segments, speech)
-            try:
-                loop, file_cues, burned = self._prepare(segments, speech)
-                audio_path, levels = audio.result()
-                if self.options.chunk_cache is not None and self.options.sync_marker_s is None:
-                    self._encode_in_chunks(loop, audio_path, segments, speech)
-                else:
-                    self._encode(loop, audio_path)
-            finally:
-                for source in self.closers:
-                    source.close()
+        # Chunked, the frames do not wait for it either: the mix then starts the AAC
+        # encode, and the frame loop fails as soon as the mix has failed.
+        audio = None
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                audio = pool.submit(self._soundtrack, segments, speech, chunked)
+                try:
+                    loop, file_cues, burned = self._prepare(segments, speech)
+                    if chunked:
+                        self._encode_in_chunks(loop, audio, segments, speech)
+                    else:
+                        self._encode(loop, audio.result().wav)
+                finally:
+                    for source in self.closers:
+                        source.close()
+        finally:
+            if audio is not None and audio.done() and audio.exception() is None:
+                audio.result().stop()
         files = self._write_files(loop, file_cues)
-        return self._result(segments, loop, files, (file_cues, burned), levels)
+        return self._result(segments, loop, files, (file_cues, burned), audio.result().levels)
 
     def _result(self, segments, loop, files, cues, levels) -> RenderResult:
         return RenderResult(
@@ -184,9 +191,17 @@ class Job:
             rows.append(("outro", -1, frames_for(spec.outro.duration_s, self.fps), spec.transition))
         return lay_out(rows)
 
-    def _soundtrack(self, segments: list[Segment], speech: list[Spoken]) -> tuple[Path, dict]:
+    def _soundtrack(self, segments: list[Segment], speech: list[Spoken], aac: bool) -> _Soundtrack:
+        """The mixed soundtrack; AAC: with its AAC encode started (it runs beside the
+        frames, in its own ffmpeg)."""
+        from avatar import encode
+
         with self.clock.stage("audio"):
-            return self._mix(segments, speech)
+            wav, levels = self._mix(segments, speech)
+        if not aac:
+            return _Soundtrack(wav, levels)
+        return _Soundtrack(wav, levels, encode.AudioEncode(wav, self.work / "audio.m4a",
+                                                           self._settings()))  # fmt: skip
 
     def _mix(self, segments: list[Segment], speech: list[Spoken]) -> tuple[Path, dict]:
         from avatar.music import mix as mixmod
@@ -453,7 +468,7 @@ class Job:
         self.clock.add("compose", timed.seconds - pulled - self.build_timer.seconds)
         self.clock.add("encode", time.perf_counter() - started - timed.seconds)
 
-    def _encode_in_chunks(self, loop: FrameLoop, audio: Path, segments, speech) -> None:
+    def _encode_in_chunks(self, loop: FrameLoop, audio: Future, segments, speech) -> None:
         """Encode only the chunks the cache lacks, then join every chunk and the audio."""
         import itertools
 
@@ -471,23 +486,20 @@ class Job:
             seg.stage = chunkmod.InOrder(seg.stage, first)
         settings = self._settings()
         total = sum(c.count for run in missing for c in run)
-        timed = _Timed(loop.frames(list(chunkmod.spans(missing))), total, self.options.progress)
+        timed = _Timed(loop.frames(list(chunkmod.spans(missing))), total, self.options.progress,
+                       check=lambda: audio.done() and audio.result())  # fmt: skip
         frames, started = iter(timed), time.perf_counter()
-        aac = encode.AudioEncode(audio, self.work / "audio.m4a", settings)  # beside the frames
-        try:
-            for run in missing:
-                counts = [c.count for c in run]
-                made = encode.encode_chunks(
-                    itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
-                )
-                for chunk, path in zip(run, made, strict=True):
-                    cache.put(chunk.key, path)
-                    joined[chunk.key] = cache.link_out(chunk.key, self.work / "joined")
-                    if chunk is poster and loop.poster is not None:
-                        cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
-            encoded = aac.result()
-        finally:
-            aac.stop()
+        for run in missing:
+            counts = [c.count for c in run]
+            made = encode.encode_chunks(
+                itertools.islice(frames, sum(counts)), counts, self.work / "chunks", settings
+            )
+            for chunk, path in zip(run, made, strict=True):
+                cache.put(chunk.key, path)
+                joined[chunk.key] = cache.link_out(chunk.key, self.work / "joined")
+                if chunk is poster and loop.poster is not None:
+                    cache.put_poster(chunk.key, loop.poster_frame - chunk.start, loop.poster)
+        encoded = audio.result().aac.result()
         encode.join([joined[c.key] for c in plan], encoded, self.out)
         cache.trim(keep={c.key for c in plan})
         self._account(timed, started)
@@ -581,13 +593,27 @@ class _Counter:
 PROGRESS_EVERY = 25  # frames between progress reports (each may touch a database)
 
 
-class _Timed:
-    """Iterates ``items`` and adds up the time spent producing them."""
+@dataclass
+class _Soundtrack:
+    """The mixed soundtrack, its levels, and its AAC encode where one was started."""
 
-    def __init__(self, items, total: int = 0, progress=None) -> None:
+    wav: Path
+    levels: dict
+    aac: object | None = None  # avatar.encode.AudioEncode
+
+    def stop(self) -> None:
+        if self.aac is not None:
+            self.aac.stop()
+
+
+class _Timed:
+    """Iterates ``items`` and adds up the time spent producing them; CHECK is called
+    every PROGRESS_EVERY items (it raises to stop the loop)."""
+
+    def __init__(self, items, total: int = 0, progress=None, check=None) -> None:
         self.items = items
         self.seconds = 0.0
-        self.total, self.progress = max(1, total), progress
+        self.total, self.progress, self.check = max(1, total), progress, check
 
     def __iter__(self) -> Iterator:
         iterator = iter(self.items)
@@ -599,6 +625,9 @@ class _Timed:
             if item is None:
                 return
             done += 1
-            if self.progress and done % PROGRESS_EVERY == 0:
-                self.progress(done / self.total)
+            if done % PROGRESS_EVERY == 0:
+                if self.check is not None:
+                    self.check()
+                if self.progress:
+                    self.progress(done / self.total)
             yield item

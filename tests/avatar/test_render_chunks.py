@@ -320,3 +320,29 @@ def test_a_scenes_captions_fall_on_the_same_frames_wherever_the_scene_starts():
     assert len({state for state in here if state is not None}) > 10  # words change often
     moved = [start for start in range(1, 300) if frames_of_scene(start) != here]
     assert moved == []
+
+
+def test_a_music_upload_that_is_not_audio_stops_the_render_early(tmp_path):
+    """The frames are drawn while the soundtrack is mixed; a mix that fails stops the
+    frame loop (within PROGRESS_EVERY frames of failing), with the field named."""
+    from avatar.errors import InvalidInput
+    from avatar.voices import SpeechCache
+
+    (tmp_path / "song.mp3").write_bytes(b"this is not a song " * 500)
+    spec = RenderSpec.from_dict({
+        "output": {"aspect": "1:1", "resolution": "720p", "fps": FPS},
+        "music": {"src": "song.mp3"},
+        "scenes": [{"speech": {"script": "Hello there, friends. This scene has music under "
+                                         "it, and it goes on for a few seconds more."}}],
+    })  # fmt: skip
+    reached = []
+    options = RenderOptions(
+        base_dir=tmp_path, speech_cache=SpeechCache(tmp_path / "speech"),
+        chunk_cache=ChunkCache(tmp_path / "chunks"), progress=reached.append,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as failure:
+        render(spec, tmp_path / "out.mp4", options)
+    assert failure.value.field == "music.src"
+    assert not (tmp_path / "out.mp4").exists()
+    # Drawn to the end, the loop would have reported progress 3 times (6 s at 15 fps).
+    assert len(reached) <= 1, reached
