@@ -117,7 +117,12 @@ def planes_from_rgb(rgb: np.ndarray) -> Planes:
     Integer arithmetic (within 0.5 of the exact BT.709 values): this runs per
     frame for a talking presenter, where float matrix products cost ~4x more.
     """
+    from avatar.compose.kernels import rgb_to_planes
+
     rgb = _even_pad(np.asarray(rgb)[..., :3])
+    compiled = rgb_to_planes(rgb)
+    if compiled is not None:
+        return Planes(*compiled)
     r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))
     y = r * _Y_INT[0]
     y += g * _Y_INT[1]

@@ -1,4 +1,4 @@
-"""The compiled pan-and-zoom kernel against a plain numpy statement of its arithmetic."""
+"""The compiled kernels against plain numpy statements of their arithmetic."""
 
 import numpy as np
 import pytest
@@ -46,3 +46,22 @@ def test_the_zoom_writes_into_a_view_of_a_frame():
     row = frame[25, 20:60].astype(int)
     assert (np.diff(row) > 0).all()  # the ramp, left to right, enlarged
     assert abs(row[0] - 4 * 8) <= 2 and abs(row[-1] - 4 * 47) <= 2
+
+
+@pytest.mark.skipif(kernels._jit("_rgb_planes_loop") is None, reason="numba is not installed")
+def test_the_rgb_to_yuv_kernel_gives_numpys_pixels(monkeypatch):
+    from avatar.compose import yuv
+
+    rng = np.random.default_rng(11)
+    pictures = [rng.integers(0, 256, (h, w, 3), dtype=np.uint8) for h, w in
+                ((2, 2), (64, 48), (7, 9), (690, 374))]  # fmt: skip
+    frame = rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    pictures.append(frame[11:101, 33:130])  # a view, odd-sized and strided
+    pictures.append(np.array([[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [255, 255, 255]]],
+                             np.uint8))  # fmt: skip
+    compiled = [yuv.planes_from_rgb(p) for p in pictures]
+    monkeypatch.setattr(kernels, "rgb_to_planes", lambda rgb: None)  # numpy's path
+    for picture, got in zip(pictures, compiled, strict=True):
+        want = yuv.planes_from_rgb(picture)
+        for plane in "yuv":
+            np.testing.assert_array_equal(getattr(got, plane), getattr(want, plane))
