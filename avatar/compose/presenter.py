@@ -213,6 +213,10 @@ class _Partial:
 
     def __init__(self, base: Planes, dest, source, local) -> None:
         self.base, self.dest, self.source, self.local = base, dest, source, local
+        # Two pictures in turn, the still outside the box in both: a frame's picture
+        # stays as it was until the one after the next is rendered (the compositor
+        # draws each at once), and no copy of the whole still is made per frame.
+        self._pictures = [_copy(base), _copy(base)]
 
     @classmethod
     def plan(cls, track, crop, size: tuple[int, int]) -> _Partial | None:
@@ -245,7 +249,8 @@ class _Partial:
         x0, y0, x1, y1 = self.dest
         sx0, sy0, sx1, sy1 = self.source
         planes = planes_from_rgb(frame[sy0:sy1, sx0:sx1])
-        out = Planes(self.base.y.copy(), self.base.u.copy(), self.base.v.copy())
+        out = self._pictures.pop(0)
+        self._pictures.append(out)
         y = Image.fromarray(planes.y).resize((x1 - x0, y1 - y0), Image.Resampling.BICUBIC,
                                              box=self.local)  # fmt: skip
         out.y[y0:y1, x0:x1] = np.asarray(y)
@@ -253,6 +258,10 @@ class _Partial:
         zoom_into(planes.u, out.u[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2], half)
         zoom_into(planes.v, out.v[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2], half)
         return out
+
+
+def _copy(planes: Planes) -> Planes:
+    return Planes(planes.y.copy(), planes.u.copy(), planes.v.copy())
 
 
 def resize_planes(rgb: np.ndarray, size: tuple[int, int], box) -> Planes:
