@@ -399,3 +399,27 @@ def test_a_render_scale_is_rounded_up_and_keeps_the_face_drawable(grace_avatar, 
     assert face_width(grace_avatar.points) * tiny.width / width >= MIN_FACE_PX
     again = animate(grace_avatar, said, FPS, device="cpu", scale=0.75)
     assert again.still is animate(grace_avatar, said, FPS, device="cpu", scale=0.75).still
+
+
+def test_the_compiled_blend_gives_torchs_frames(grace_avatar, monkeypatch):
+    """On the CPU the last step (blend into the photo, round, bytes) is one compiled
+    pass; torch's own ops (the CUDA path) give the same bytes but for a level here and
+    there (the last bit of a float)."""
+    from avatar.lipsync import motion, render
+    from avatar.lipsync.geometry import rig_params
+
+    if render._blend_kernel() is None:
+        pytest.skip("numba is not installed")
+    renderer = render.Renderer(grace_avatar, device="cpu")
+    params = np.zeros((32, 5), np.float32)
+    params[:, 0] = np.clip(np.sin(np.arange(32) / 2.0), 0, None) * 0.8  # the mouth opens
+    rig = rig_params(params, motion.blinks(32, FPS, seed=1))
+    head, tongue = motion.head_motion(32, FPS, 300.0, params[:, 0], seed=1), params[:, 3]
+    compiled = renderer.render_rois(rig, head, tongue)
+    monkeypatch.setattr(render, "_blend_kernel", lambda: None)
+    plain = renderer.render_rois(rig, head, tongue)
+    assert compiled.shape == plain.shape == (32, renderer.roi.height, renderer.roi.width, 3)
+    assert compiled.dtype == np.uint8 and compiled.flags.c_contiguous
+    differ = np.abs(compiled.astype(int) - plain)
+    assert differ.max() <= 1 and (differ > 0).mean() < 1e-4
+    assert np.abs(compiled.astype(int) - compiled[0]).max() > 20  # the mouth moved
