@@ -17,19 +17,50 @@ from avatar.compose.yuv import Planes
 from avatar.errors import InvalidInput
 
 
-def _filter(w: int, h: int, fps: int, fit: str) -> str:
+def _filter(w: int, h: int, fps: int, fit: str, colours: str = "") -> str:
+    """The filter graph; COLOURS (:func:`_to_bt709`) converts the source's colours."""
     if fit == "contain":
         sw, sh = max(2, w // 8 // 2 * 2), max(2, h // 8 // 2 * 2)
         return (
-            f"fps={fps},split[a][b];"
+            f"fps={fps},{colours}split[a][b];"
             f"[a]scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},"
             f"boxblur=3,scale={w}:{h},eq=brightness=-0.2[bg];"
             f"[b]scale={w}:{h}:force_original_aspect_ratio=decrease[fg];"
             f"[bg][fg]overlay=(W-w)/2:(H-h)/2,format=yuv420p"
         )
     return (
-        f"fps={fps},scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},format=yuv420p"
+        f"fps={fps},{colours}scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},"
+        "format=yuv420p"
     )
+
+
+# FFmpeg's AVColorSpace values whose YUV is not BT.709's, and swscale's name for each.
+_MATRICES = {4: "fcc", 5: "bt601", 6: "bt601", 7: "smpte240m", 9: "bt2020", 10: "bt2020"}
+_UNSPECIFIED, _FULL_RANGE = 2, 2
+SD_HEIGHT = 720  # an untagged clip under this is taken as BT.601, as players take it
+
+
+def _to_bt709(path: Path) -> str:
+    """A filter that converts PATH's frames to BT.709 limited range, the compositor's
+    colours, or "" where they are that already. Passed through as they were, a BT.601
+    clip (SD, many screen recordings) came out 11 levels off in its reds, and a
+    full-range one washed out. Untagged clips are BT.601 under 720 lines, else BT.709."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            codec = container.streams.video[0].codec_context
+            space, full, height = codec.colorspace, codec.color_range, codec.height
+    except (av.error.FFmpegError, IndexError, OSError):
+        return ""  # the decoder says what is wrong with it
+    matrix = _MATRICES.get(space)
+    if matrix is None and space == _UNSPECIFIED and height < SD_HEIGHT:
+        matrix = "bt601"
+    if matrix is None and full != _FULL_RANGE:
+        return ""
+    source = f"in_color_matrix={matrix}:" if matrix else ""
+    source += "in_range=pc:" if full == _FULL_RANGE else ""
+    return f"scale={source}out_color_matrix=bt709:out_range=tv,"
 
 
 class VideoSource:
@@ -42,7 +73,8 @@ class VideoSource:
         self.size = w * h * 3 // 2
         command = [
             ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-stream_loop", "-1",
-            "-i", str(path), "-an", "-sn", "-filter_complex", _filter(w, h, fps, fit),
+            "-i", str(path), "-an", "-sn", "-filter_complex",
+            _filter(w, h, fps, fit, _to_bt709(Path(path))),
             "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
         ]  # fmt: skip
         self.proc = subprocess.Popen(
