@@ -21,10 +21,14 @@ def _filter(w: int, h: int, fps: int, fit: str, colours: str = "") -> str:
     """The filter graph; COLOURS (:func:`_to_bt709`) converts the source's colours."""
     if fit == "contain":
         sw, sh = max(2, w // 8 // 2 * 2), max(2, h // 8 // 2 * 2)
+        # boxblur wants a radius under half of each plane's side (the chroma planes are
+        # half the size): a blur of 3 failed every area under 112 px a side.
+        radius = min(3, (min(sw, sh) - 1) // 4)
+        blur = f"boxblur={radius}," if radius else ""
         return (
             f"fps={fps},{colours}split[a][b];"
             f"[a]scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},"
-            f"boxblur=3,scale={w}:{h},eq=brightness=-0.2[bg];"
+            f"{blur}scale={w}:{h},eq=brightness=-0.2[bg];"
             f"[b]scale={w}:{h}:force_original_aspect_ratio=decrease[fg];"
             f"[bg][fg]overlay=(W-w)/2:(H-h)/2,format=yuv420p"
         )

@@ -59,3 +59,17 @@ def test_a_clip_comes_out_in_bt709_limited_range(tmp_path, name, size, options, 
     got = middle_of_first_frame(clip, fit)
     # Passed through, a BT.601 red read 81/90/240, a full-range one 54/98/254.
     assert np.abs(got - RED_709).max() <= 2.5, (name, got.round(1).tolist())
+
+
+@pytest.mark.parametrize(("w", "h"), [(96, 64), (110, 200), (32, 18), (2, 2), (320, 192)])
+def test_a_clip_fits_whole_into_a_small_area(tmp_path, w, h):
+    """The blurred copy behind a clip fitted whole is an eighth of the area: its blur
+    shrinks with it (a radius of 3 made ffmpeg refuse every area under 112 px a side)."""
+    clip = red_clip(tmp_path / "clip.mp4", "320x180", *BT709)
+    source = VideoSource(clip, w, h, 15, "contain", "media")
+    try:
+        planes = source.next()
+    finally:
+        source.close()
+    assert planes.y.shape == (h, w) and planes.u.shape == (h // 2, w // 2)
+    assert abs(float(planes.v[h // 4, w // 4]) - RED_709[2]) <= 12  # the clip, in the middle
