@@ -28,13 +28,19 @@ from PIL import Image
 
 
 @functools.cache
-def _jit(name: str):
-    """The compiled kernel ``name`` (a function of this module), or None without numba."""
+def compiled(function, fastmath: bool = False):
+    """FUNCTION compiled with numba (outside the GIL, cached on disk), or None without
+    numba: callers then do the same work with numpy or torch."""
     try:
         from numba import njit
     except ImportError:  # pragma: no cover - numba is locked, but stay usable without it
         return None
-    return njit(cache=True, nogil=True)(globals()[name])
+    return njit(cache=True, nogil=True, fastmath=fastmath)(function)
+
+
+def _jit(name: str):
+    """The compiled kernel ``name`` (a function of this module), or None without numba."""
+    return compiled(globals()[name])
 
 
 def _compiled():

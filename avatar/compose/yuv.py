@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from avatar.compose import kernels
+
 # BT.709 luma coefficients, limited ("TV") range: Y 16..235, Cb/Cr 16..240.
 _KR, _KB = 0.2126, 0.0722
 _KG = 1.0 - _KR - _KB
@@ -117,10 +119,8 @@ def planes_from_rgb(rgb: np.ndarray) -> Planes:
     Integer arithmetic (within 0.5 of the exact BT.709 values): this runs per
     frame for a talking presenter, where float matrix products cost ~4x more.
     """
-    from avatar.compose.kernels import rgb_to_planes
-
     rgb = _even_pad(np.asarray(rgb)[..., :3])
-    compiled = rgb_to_planes(rgb)
+    compiled = kernels.rgb_to_planes(rgb)
     if compiled is not None:
         return Planes(*compiled)
     r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))

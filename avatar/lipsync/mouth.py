@@ -60,25 +60,23 @@ def curve_at(points: torch.Tensor, xs: torch.Tensor) -> torch.Tensor:
 
 
 def paint(
-    warped: torch.Tensor,
+    region: torch.Tensor,
     box: tuple[int, int, int, int],
     state: MouthPaint,
     colours: dict[str, torch.Tensor],
     mouth_width: float,
     teeth_photo: torch.Tensor | None = None,
-    cropped: bool = False,
 ) -> torch.Tensor:
-    """Paint the mouth interior into ``warped`` (B, 3, H, W) inside ``box`` (x0, y0, x1, y1).
+    """Paint the mouth interior into ``region``, the pixels of ``box`` (x0, y0, x1, y1) of
+    the warped frames: (B, 3, y1 - y0, x1 - x0).
 
-    ``box`` is in the coordinates of ``warped``'s pixels, as are the curves; ``cropped``:
-    ``warped`` holds only the box's pixels (B, 3, y1 - y0, x1 - x0), the coordinates
-    staying those of the whole picture.
+    ``box`` is in the coordinates of the whole frame, as are the curves.
     ``teeth_photo`` (B, 3, h, w), where given, is the photo's own mouth over the box,
     placed where the skull carries it: its real teeth are used wherever it shows them.
-    Returns ``warped`` (modified in place).
+    Returns ``region`` (modified in place).
     """
     x0, y0, x1, y1 = box
-    device = warped.device
+    device = region.device
     xs = torch.arange(x0, x1, device=device, dtype=torch.float32)
     ys = torch.arange(y0, y1, device=device, dtype=torch.float32)[None, :, None]
     top = curve_at(state.upper_lip, xs)[:, None, :] + GAP_PX / 2
@@ -91,14 +89,13 @@ def paint(
     inside = (ys - top + 0.5).clamp(0, 1) * (bottom - ys + 0.5).clamp(0, 1)
     taper = (1 - across.abs()).mul(40).clamp(0, 1)  # to the corners, edges anti-aliased
     inside = inside * taper
-    region = warped if cropped else warped[:, :, y0:y1, x0:x1]
     if "lips" in colours:  # the photo's mouth was open: draw the lips closed over it
         _closed_lips(region, ys, top, bottom, taper, colours["lips"], 0.035 * mouth_width)
     if float(inside.max()) <= 0:
-        return warped
+        return region
     colour = _interior(ys, xs, across, top, bottom, state, colours, mouth_width, teeth_photo)
     region += inside[:, None] * (colour - region)
-    return warped
+    return region
 
 
 def _closed_lips(region, ys, top, bottom, taper, lips: torch.Tensor, band: float) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from avatar.compose.kernels import compiled
 from avatar.lipsync import eyes, mouth
 from avatar.lipsync import landmarks as lm
 from avatar.lipsync.geometry import Rig, build_rig
@@ -321,15 +322,15 @@ class Renderer:
         photo = self._teeth_photo(subset, box) if self.avatar.teeth_in_photo else None
         paint = functools.partial(mouth.paint, box=box, state=subset, colours=self.colours,
                                   mouth_width=self.rig.mouth.width, teeth_photo=photo)  # fmt: skip
+        x0, y0, x1, y1 = box
+        region = warped[:, :, y0:y1, x0:x1]
         if len(open_frames) == len(warped):
-            paint(warped)
+            paint(region)  # a view: painted in place
             return
         # Only the box's pixels of the open frames are copied out and back (copying
         # whole frames cost 0.8 ms a frame for a 374x690 ROI).
-        x0, y0, x1, y1 = box
-        region = warped[:, :, y0:y1, x0:x1]
         part = region[open_frames]
-        paint(part, cropped=True)
+        paint(part)
         region[open_frames] = part
 
     def _teeth_photo(self, state: mouth.MouthPaint, box) -> torch.Tensor:
@@ -389,14 +390,9 @@ class Renderer:
 # --- helpers -------------------------------------------------------------------
 
 
-@functools.cache
 def _blend_kernel():
-    """:func:`_blend_loop` compiled with numba, or None without it (torch does it)."""
-    try:
-        from numba import njit
-    except ImportError:  # pragma: no cover - numba is locked (it comes with librosa)
-        return None
-    return njit(cache=True, nogil=True, fastmath=True)(_blend_loop)
+    """:func:`_blend_loop` compiled, or None without numba (torch's ops do it)."""
+    return compiled(_blend_loop, fastmath=True)
 
 
 def _blend_loop(warped, still, mask, out):  # pragma: no cover - runs compiled
