@@ -27,7 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .config import DownloadLimits, ScrapeConfig
+from .config import NO_IMAGES_ARG, DownloadLimits, ScrapeConfig
 from .errors import NetworkError, RefusedUrl, ScrapeError, Timeout, TooLarge
 from .fetch import PinnedSession
 from .pagecheck import check_page
@@ -334,14 +334,25 @@ class Browser:
         self._playwright = None
         self._browser = None
         self._spare: _Opened | None = None
+        self._images = True  # whether the running Chromium loads images
 
-    def _ensure(self):
+    def _ensure(self, config: ScrapeConfig):
+        """The running Chromium, launched now if there is none. It loads images when the
+        browser's settings or this scrape's need them; one launched without them is
+        replaced for a scrape that needs them (a screenshot)."""
+        if self._browser is not None and config.needs_images and not self._images:
+            self._spare = None
+            with contextlib.suppress(PlaywrightError):
+                self._browser.close()
+            self._browser = None
         if self._browser is None or not self._browser.is_connected():
             if self._playwright is None:
                 self._playwright = sync_playwright().start()
+            self._images = self.config.needs_images or config.needs_images
+            args = self.config.launch_args
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.config.executable_path,
-                args=list(self.config.launch_args),
+                args=[*args] if self._images else [*args, NO_IMAGES_ARG],
             )
             self._spare = None
         return self._browser
@@ -390,7 +401,7 @@ class Browser:
             guard.session.close()
 
     def _open(self, config: ScrapeConfig) -> _Opened:
-        context = self._ensure().new_context(
+        context = self._ensure(config).new_context(
             viewport={"width": config.viewport[0], "height": config.viewport[1]},
             locale=config.locale,
             user_agent=config.user_agent,

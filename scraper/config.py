@@ -19,6 +19,12 @@ CHROMIUM_ARGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--dns-prefetch-disable",
 )
+# For scrapes that never load an image (no screenshot, images in block_resource_types):
+# Chromium then never requests them, where blocking them by type still routed each one
+# through the route handler and back. On the 20 fixture pages the median extraction
+# scrape went from 1.26 s to 1.08-1.11 s (2 cores, two runs each), and `python -m
+# benchmarks scraper` printed scrape_for_extraction 1.44 s before, 1.12 s after.
+NO_IMAGES_ARG = "--blink-settings=imagesEnabled=false"
 MiB = 1024 * 1024
 
 
@@ -115,3 +121,8 @@ class ScrapeConfig:
     executable_path: str = CHROMIUM_PATH
     launch_args: tuple[str, ...] = CHROMIUM_ARGS
     resolve: Callable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def needs_images(self) -> bool:
+        """Whether a scrape with these settings loads images (a screenshot shows them)."""
+        return self.screenshot or "image" not in self.block_resource_types

@@ -186,6 +186,44 @@ def test_a_scrape_for_extraction_loads_no_image_yet_finds_every_one(browser, sho
     assert names == ["photo1.png", "photo2.png", "photo3.png"]
 
 
+def test_a_browser_for_extraction_never_requests_an_image_and_relaunches_for_a_screenshot(
+    shop, scrape_config
+):
+    """A worker's browser (its scrapes all EXTRACTION_ONLY) runs Chromium with images off:
+    no image is requested at all, where blocking them by type routed each one through
+    the handler. A scrape that takes a screenshot gets a Chromium that loads them."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from scraper.browser import Browser
+    from scraper.config import EXTRACTION_ONLY
+
+    def scrape_twice():  # on a thread of its own: one sync Playwright per thread
+        browser = Browser(replace(scrape_config, **EXTRACTION_ONLY))
+        try:
+            browser.prepare()
+            requested = []
+            browser._spare.page.on("request", lambda r: requested.append(r.resource_type))
+            page = browser.scrape(shop.base + "/product")
+            first = browser._browser
+            before = len(shop.hits)
+            shot = browser.scrape(shop.base + "/product", scrape_config)
+            relaunched = browser._browser is not first and not first.is_connected()
+            return requested, page, relaunched, shop.hits[before:], shot
+        finally:
+            browser.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        requested, page, relaunched, hits, shot = pool.submit(scrape_twice).result()
+    assert "document" in requested and "image" not in requested, requested
+    product = extract(page.html, page.final_url, page.json_responses)
+    assert [u.rsplit("/", 1)[-1] for u in product.images] == [
+        "photo1.png", "photo2.png", "photo3.png"]  # fmt: skip
+    assert relaunched
+    assert "/img/photo1.png" in hits
+    assert Image.open(io.BytesIO(shot.screenshot_png)).size == (1280, 1600)
+
+
 def test_a_page_prepared_ahead_is_taken_by_the_next_scrape(browser, shop):
     browser.prepare()
     spare = browser._spare
