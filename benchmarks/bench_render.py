@@ -7,7 +7,10 @@ Records (``render.product_ad_9x16.*``), the headline first:
   music tracks rendered, as saas.ops.warmup does when a worker boots): speech
   synthesised (an empty sentence cache) and the lip-sync rendered, then
   ``first_render_ratio_to_floor`` against the encode-only floor of the same run,
-  and its stages. ``first_render_1080p_rtf``: the same at 1080p.
+  and its stages. ``first_render_cpu_seconds`` (this process and ffmpeg) and
+  ``first_render_ratio_cores_allow``: that work spread over every core, against
+  the floor, the best ratio the machine allows for it however the stages overlap.
+  ``first_render_1080p_rtf``: the same at 1080p.
   ``first_render_torch1_rtf``: the same first render with 1 torch thread for
   lip-sync instead of torch's default, one per core (LIPSYNC_CPU_THREADS=1).
 - ``rerender_rtf`` / ``rerender_middle_rtf``: the first scene's, then the middle
@@ -196,6 +199,7 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
     seconds, result = _render(spec, tmp / "first.mp4", tmp / "first-cache", music, chunks=True)
     ctx = {**_context(result, preset), "repeats": 1, "cache": "empty", "lipsync": "rendered",
            "chunks": "encoded into an empty chunk cache"}  # fmt: skip
+    cpu = _CPU[-1]
     floor = _floor(result, preset, crf, repeats=1)
     rtf = seconds / result.duration_s
     yield {"bench": f"{NAME}.first_render_rtf", "value": round(rtf, 4),
@@ -204,6 +208,7 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
            **ctx}  # fmt: skip
     yield {"bench": f"{NAME}.first_render_ratio_to_floor", "value": round(seconds / floor, 3),
            "unit": "x", "goal": 2.0, "floor_seconds": round(floor, 3), **ctx}  # fmt: skip
+    yield from _cpu_records(cpu, floor, ctx)
     for stage, value in result.stage_seconds.items():
         yield {"bench": f"{NAME}.first_render_stage.{stage}", "value": round(value, 3),
                "unit": "s", **ctx}  # fmt: skip
@@ -222,6 +227,22 @@ def _first_render(spec, tmp: Path, preset: str, crf: int) -> Iterator[dict]:
     yield {"bench": f"{NAME}.first_render_1080p_rtf", "value": round(seconds / result.duration_s,
            4), "unit": "render_s/video_s", **_context(result, preset), "repeats": 1,
            "cache": "empty", "lipsync": "rendered"}  # fmt: skip
+
+
+def _cpu_records(cpu: float, floor: float, ctx: dict) -> Iterator[dict]:
+    """The first render's CPU seconds against the floor: on C cores a render that needs
+    CPU seconds of work can't take less than CPU / C wall seconds, however well its
+    stages overlap, so ``first_render_ratio_cores_allow`` is the best ratio to the floor
+    this much work allows on this machine (the floor's own encode keeps the cores busy
+    too: see ``floor_cpu_seconds``)."""
+    cores = os.cpu_count() or 1
+    yield {"bench": f"{NAME}.first_render_cpu_seconds", "value": round(cpu, 3), "unit": "cpu_s",
+           "of": "this process and its ffmpeg children", **ctx}  # fmt: skip
+    yield {"bench": f"{NAME}.first_render_floor_cpu_seconds", "value": round(_FLOOR_CPU[-1], 3),
+           "unit": "cpu_s", **ctx}  # fmt: skip
+    yield {"bench": f"{NAME}.first_render_ratio_cores_allow",
+           "value": round(cpu / cores / floor, 3), "unit": "x", "cores": cores,
+           "why": "first_render_cpu_seconds / cores / floor_seconds", **ctx}  # fmt: skip
 
 
 def _first_render_threads(
