@@ -27,7 +27,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .config import NO_IMAGES_ARG, DownloadLimits, ScrapeConfig
+from .config import DownloadLimits, ScrapeConfig
 from .errors import NetworkError, RefusedUrl, ScrapeError, Timeout, TooLarge
 from .fetch import PinnedSession
 from .pagecheck import check_page
@@ -334,13 +334,15 @@ class Browser:
         self._playwright = None
         self._browser = None
         self._spare: _Opened | None = None
-        self._images = True  # whether the running Chromium loads images
+        self._switches: frozenset[str] = frozenset()  # the running Chromium's extra switches
 
     def _ensure(self, config: ScrapeConfig):
-        """The running Chromium, launched now if there is none. It loads images when the
-        browser's settings or this scrape's need them; one launched without them is
-        replaced for a scrape that needs them (a screenshot)."""
-        if self._browser is not None and config.needs_images and not self._images:
+        """The running Chromium, launched now if there is none, with the switches that
+        both the browser's settings and this scrape's allow (ScrapeConfig.chromium_switches);
+        one launched with a switch this scrape can't have (images off, for a screenshot) is
+        replaced."""
+        allowed = config.chromium_switches()
+        if self._browser is not None and not self._switches <= allowed:
             self._spare = None
             with contextlib.suppress(PlaywrightError):
                 self._browser.close()
@@ -348,11 +350,10 @@ class Browser:
         if self._browser is None or not self._browser.is_connected():
             if self._playwright is None:
                 self._playwright = sync_playwright().start()
-            self._images = self.config.needs_images or config.needs_images
-            args = self.config.launch_args
+            self._switches = self.config.chromium_switches() & allowed
             self._browser = self._playwright.chromium.launch(
                 executable_path=self.config.executable_path,
-                args=[*args] if self._images else [*args, NO_IMAGES_ARG],
+                args=[*self.config.launch_args, *sorted(self._switches)],
             )
             self._spare = None
         return self._browser

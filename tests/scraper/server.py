@@ -38,7 +38,8 @@ from PIL import Image, ImageDraw
 PRODUCT_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Trail Mug | Northwind Shop</title>
 <style>
- body { font-family: sans-serif; margin: 0; }
+ @font-face { font-family: Shop; src: url(/fonts/shop.woff2) format("woff2"); }
+ body { font-family: Shop, sans-serif; margin: 0; }
  #cookie-banner { position: fixed; bottom: 0; left: 0; right: 0; background: #222; color: #fff;
    padding: 24px; z-index: 10; }
  .gallery img { width: 400px; height: 400px; display: block; margin: 8px; }

@@ -189,9 +189,10 @@ def test_a_scrape_for_extraction_loads_no_image_yet_finds_every_one(browser, sho
 def test_a_browser_for_extraction_never_requests_an_image_and_relaunches_for_a_screenshot(
     shop, scrape_config
 ):
-    """A worker's browser (its scrapes all EXTRACTION_ONLY) runs Chromium with images off:
-    no image is requested at all, where blocking them by type routed each one through
-    the handler. A scrape that takes a screenshot gets a Chromium that loads them."""
+    """A worker's browser (its scrapes all EXTRACTION_ONLY) runs Chromium with images and
+    web fonts off: neither is requested at all, where blocking them by type routed each
+    one through the handler. A scrape that takes a screenshot gets a Chromium that loads
+    images."""
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
@@ -215,7 +216,8 @@ def test_a_browser_for_extraction_never_requests_an_image_and_relaunches_for_a_s
 
     with ThreadPoolExecutor(1) as pool:
         requested, page, relaunched, hits, shot = pool.submit(scrape_twice).result()
-    assert "document" in requested and "image" not in requested, requested
+    assert "document" in requested, requested
+    assert "image" not in requested and "font" not in requested, requested
     product = extract(page.html, page.final_url, page.json_responses)
     assert [u.rsplit("/", 1)[-1] for u in product.images] == [
         "photo1.png", "photo2.png", "photo3.png"]  # fmt: skip
@@ -309,3 +311,15 @@ def test_a_page_that_moves_on_by_script_is_read_where_it_lands(browser, shop):
     assert page.final_url == shop.base + "/product"
     assert page.waited_for == "signals"
     assert "Northwind Trail Mug" in page.html
+
+
+def test_chromium_is_switched_off_only_for_what_every_scrape_of_its_settings_skips():
+    from dataclasses import replace
+
+    from scraper.config import EXTRACTION_ONLY, NO_FONTS_ARG, NO_IMAGES_ARG, ScrapeConfig
+
+    default = ScrapeConfig()
+    assert default.chromium_switches() == {NO_FONTS_ARG}  # a screenshot shows images
+    extraction = replace(default, **EXTRACTION_ONLY)
+    assert extraction.chromium_switches() == {NO_IMAGES_ARG, NO_FONTS_ARG}
+    assert replace(extraction, block_resource_types=("media",)).chromium_switches() == set()
