@@ -9,6 +9,9 @@ is checked the same way. Size and time are capped.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -80,7 +83,7 @@ def fetch(
 
 
 class PinnedSession:
-    """One request at a time to addresses checked by the SSRF guard, for the browser.
+    """Requests, from any thread, to addresses checked by the SSRF guard, for the browser.
 
     The browser's route handler hands every request here instead of letting
     Playwright fetch it, so Chromium and Playwright never resolve a name themselves:
@@ -93,14 +96,20 @@ class PinnedSession:
         self._lookup = resolve
         self._answers: dict[tuple[str, int], list] = {}
         self._pools: dict = {}
+        self._lock = threading.Lock()  # the browser fetches a page's requests on threads
 
     def resolve(self, host: str, port: int) -> list:
         """HOST's addresses, looked up once per session: a name cannot change its
-        address while the page loads (the first answer is checked and kept)."""
+        address while the page loads (the first answer is checked and kept, also when
+        two threads looked it up at once)."""
         key = (host.lower(), port)
-        if key not in self._answers:
-            self._answers[key] = self._lookup(host, port)
-        return self._answers[key]
+        with self._lock:
+            answer = self._answers.get(key)
+        if answer is None:
+            answer = self._lookup(host, port)
+            with self._lock:
+                answer = self._answers.setdefault(key, answer)
+        return answer
 
     def request(
         self,
@@ -117,7 +126,8 @@ class PinnedSession:
             RefusedUrl, Timeout, TooLarge, NetworkError.
         """
         target = check_url(url, self.policy, self.resolve)
-        response = _open(target, limits, deadline, headers, method, body, self._pools)
+        response = _open(target, limits, deadline, headers, method, body, self._pools,
+                         self._lock)  # fmt: skip
         content = _read_capped(response, limits, deadline, url)
         return response.status, list(response.headers.iteritems()), content
 
@@ -147,13 +157,19 @@ def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float
             target.port,
             timeout=timeout,
             retries=False,
-            maxsize=1,
+            maxsize=POOL_CONNECTIONS,
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
         )
-    return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False)
+    return urllib3.HTTPConnectionPool(
+        address, target.port, timeout=timeout, retries=False, maxsize=POOL_CONNECTIONS
+    )
+
+
+# Connections kept per host: the browser fetches up to this many requests at once.
+POOL_CONNECTIONS = 6
 
 
 def _open(
@@ -164,8 +180,10 @@ def _open(
     method: str = "GET",
     body: bytes | None = None,
     pools: dict | None = None,
+    lock: threading.Lock | None = None,
 ):
-    """Send one request to one of TARGET's checked addresses (never a fresh lookup)."""
+    """Send one request to one of TARGET's checked addresses (never a fresh lookup);
+    POOLS (guarded by LOCK) keeps the connections."""
     parts = urlsplit(target.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if target.scheme == "https" else 80
@@ -177,11 +195,8 @@ def _open(
         if remaining <= 0:
             break
         key = (target.scheme, str(address), target.port, target.host)
-        pool = pools.get(key) if pools is not None else None
-        if pool is None:
-            pool = _pool(target, str(address), limits, remaining)
-            if pools is not None:
-                pools[key] = pool
+        make = functools.partial(_pool, target, str(address), limits, remaining)
+        pool = _keep_pool(pools, lock, key, make)
         timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
         try:
             return pool.urlopen(
@@ -195,6 +210,17 @@ def _open(
     if last_error is None or isinstance(last_error, urllib3.exceptions.TimeoutError):
         raise Timeout(f"{target.host} did not answer in time", url=target.url)
     raise NetworkError(f"Cannot connect to {target.host}: {last_error}", url=target.url)
+
+
+def _keep_pool(pools: dict | None, lock: threading.Lock | None, key, make):
+    """POOLS' pool for KEY, made now if there is none (without POOLS: a new one)."""
+    if pools is None:
+        return make()
+    with lock or contextlib.nullcontext():
+        pool = pools.get(key)
+        if pool is None:
+            pool = pools[key] = make()  # makes no connection yet: cheap under the lock
+    return pool
 
 
 def _read_capped(response, limits: DownloadLimits, deadline: float, url: str) -> bytes:

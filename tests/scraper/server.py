@@ -226,6 +226,14 @@ setInterval(() => {
 }, 100);
 </script></body></html>"""
 
+# Four scripts that each answer after 0.3 s (ShopServer.slow_script records how many
+# were in flight at once).
+SLOW_SCRIPTS_HTML = (
+    '<!doctype html><html lang="en"><head><title>Trail Mug</title>'
+    + "".join(f'<script src="/slow.js?n={n}"></script>' for n in range(4))
+    + "</head><body><h1>Northwind Trail Mug</h1></body></html>"
+)
+
 # The product arrives by a request that answers after 0.8 s, with nothing on the page
 # changing meanwhile: the page is not still while the request is in flight.
 LATE_HTML = """<!doctype html><html lang="en"><head><title>Loading</title></head>
@@ -330,6 +338,8 @@ class ShopHandler(BaseHTTPRequestHandler):
             "/restless": lambda: self._send(200, RESTLESS_HTML, "text/html; charset=utf-8"),
             "/late": lambda: self._send(200, LATE_HTML, "text/html; charset=utf-8"),
             "/api/late.json": self._late_json,
+            "/slow-scripts": lambda: self._send(200, SLOW_SCRIPTS_HTML, "text/html"),
+            "/slow.js": self._slow_script,
         }
         if path in routes:
             routes[path]()
@@ -357,6 +367,18 @@ class ShopHandler(BaseHTTPRequestHandler):
     def _late_json(self) -> None:
         time.sleep(0.8)
         self._send(200, json.dumps(PRODUCT_JSON), "application/json")
+
+    def _slow_script(self) -> None:
+        server = self.server
+        with server.lock:
+            server.in_flight += 1
+            server.most_in_flight = max(server.most_in_flight, server.in_flight)
+        time.sleep(0.3)
+        with server.lock:
+            server.in_flight -= 1
+        script = "document.documentElement.dataset.loaded = (+document.documentElement" \
+                 ".dataset.loaded || 0) + 1;"  # fmt: skip
+        self._send(200, script, "text/javascript")
 
     def _slow(self) -> None:
         time.sleep(5)
@@ -407,3 +429,5 @@ class ShopServer(LocalServer):
         self.static_dir = static_dir
         self.hits: list[str] = []
         self.hosts: list[str] = []
+        self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = 0  # of /slow.js

@@ -226,6 +226,14 @@ def test_a_browser_for_extraction_never_requests_an_image_and_relaunches_for_a_s
     assert Image.open(io.BytesIO(shot.screenshot_png)).size == (1280, 1600)
 
 
+def test_a_pages_requests_are_fetched_at_the_same_time(browser, shop):
+    """The route handler fetches on a thread pool and Playwright dispatches meanwhile:
+    a page's four slow scripts are all in flight at once, not one after the other."""
+    page = browser.scrape(shop.base + "/slow-scripts")
+    assert 'data-loaded="4"' in page.html  # every script ran
+    assert shop.most_in_flight == 4
+
+
 def test_a_page_prepared_ahead_is_taken_by_the_next_scrape(browser, shop):
     browser.prepare()
     spare = browser._spare

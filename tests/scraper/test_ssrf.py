@@ -181,3 +181,36 @@ def test_it_enforces_the_size_limit(shop):
 def test_it_enforces_the_time_limit(shop):
     with pytest.raises(Timeout):
         fetch(shop.base + "/slow", LOCAL_TEST_POLICY, DownloadLimits(timeout_s=0.5))
+
+
+def test_a_name_looked_up_by_two_threads_at_once_keeps_one_answer():
+    """The browser fetches a page's requests on several threads: when two lookups of a
+    name overlap and answer differently (DNS rebinding), the answer kept first is the
+    one every request of the scrape is given."""
+    import threading
+
+    from scraper.fetch import PinnedSession
+
+    both_asking, first_kept = threading.Barrier(2), threading.Event()
+
+    def lookup(host, port):
+        both_asking.wait(timeout=5)  # the two lookups overlap
+        if threading.current_thread().name == "second":
+            first_kept.wait(timeout=5)  # and the second answers after the first was kept
+            return [ipaddress.ip_address("127.0.0.1")]
+        return [ipaddress.ip_address("203.0.113.7")]
+
+    session = PinnedSession(UrlPolicy(), lookup)
+    got = {}
+
+    def ask():
+        got[threading.current_thread().name] = session.resolve("shop.example", 443)
+        if threading.current_thread().name == "first":
+            first_kept.set()
+
+    threads = [threading.Thread(target=ask, name=name) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert got["first"] == got["second"] == [ipaddress.ip_address("203.0.113.7")]
