@@ -7,6 +7,8 @@ route handler refuses them quickly, as it would refuse hosts we do not allow.
 ``scraper.scrape_for_extraction`` scrapes as the product flow does (images not
 loaded, no screenshot, four screens scrolled, the product waited for up to 5 s).
 ``waited_for`` counts what ended each wait (signals, settled or cap).
+``scraper.slow_scripts_scrape``: a page whose four scripts each answer after 0.3 s,
+what a shop's third-party scripts cost, fetched at the same time by the route handler.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from scraper.browser import Browser
-from scraper.config import EXTRACTION_ONLY, LOCAL_ONLY_POLICY, ScrapeConfig
+from scraper.config import EXTRACTION_ONLY, LOCAL_ONLY_POLICY, LOCAL_TEST_POLICY, ScrapeConfig
 from scraper.errors import ScrapeError
 from scraper.extract import extract
 from tests.scraper.accuracy import FIXTURES, load, pages
@@ -137,4 +139,37 @@ def run() -> Iterator[dict]:
         "steps": steps,
         "waited_for": ended,
         **context,
+    }
+    yield _slow_scripts_record(context)
+
+
+def _slow_scripts_record(context: dict) -> dict:
+    """A page whose four scripts each answer after 0.3 s (tests.scraper.server), scraped
+    as the product flow does: its requests are fetched at the same time (one after the
+    other, the page cannot load, ``goto_s``, in under 1.2 s)."""
+    server = ShopServer().start()
+    config = ScrapeConfig(policy=LOCAL_TEST_POLICY, total_timeout_s=20.0, **EXTRACTION_ONLY)
+    browser = Browser(config)
+    try:
+        browser.scrape(f"{server.base}/product")  # launch + warm-up
+        times, loads = [], []
+        for _ in range(3):
+            browser.prepare()
+            started = time.perf_counter()
+            page = browser.scrape(f"{server.base}/slow-scripts")
+            times.append(time.perf_counter() - started)
+            loads.append(page.timings["goto_s"])
+    finally:
+        browser.close()
+        server.stop()
+    return {
+        "bench": "scraper.slow_scripts_scrape",
+        "value": round(statistics.median(times), 3),
+        "unit": "s",
+        "scripts": 4,
+        "script_answer_s": 0.3,
+        "goto_s": round(statistics.median(loads), 3),
+        "most_in_flight": server.most_in_flight,
+        "why": "it has no product signal: read once still for 0.5 s (scraper.browser.SETTLED_S)",
+        **{**context, "pages": 1, "repeats": 3},
     }
