@@ -67,6 +67,10 @@ warm_up()
 assert "saas.api.video_views" in sys.modules  # every view, as a first request would
 assert "storages.backends.s3" in sys.modules  # the media storage's backend
 assert all(c.connection is None for c in connections.all()), "a connection would be shared"
+import gc
+# What the workers inherit is out of the collector's reach (a worker's collections
+# neither walk it nor copy its pages).
+assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()
 heavy = sorted(n for n in ("torch", "onnxruntime", "librosa") if n in sys.modules)
 assert not heavy, heavy
 print("ok")
@@ -77,7 +81,9 @@ def test_the_master_imports_what_a_workers_first_request_would_and_opens_no_conn
     tmp_path,
 ):
     """gunicorn.conf.py's when_ready runs saas.ops.gunicorn.warm_up in the master after
-    the preload, so forked workers do not each import the views on their first request."""
+    the preload, so forked workers do not each import the views on their first request,
+    and freezes what it imported (gc.freeze): without it, the first requests of a load
+    test waited up to 0.54 s (server-side) while a worker's collector walked them."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "saas.settings",
