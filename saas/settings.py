@@ -398,7 +398,7 @@ LOGGING = {
             "filters": ["context"],
         }
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO").upper()},
 }
 
 # Operations: /metrics needs `Authorization: Bearer $METRICS_TOKEN` (without a

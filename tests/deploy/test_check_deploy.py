@@ -43,3 +43,10 @@ def test_check_deploy_would_notice_a_weakened_setting():
     result = check_deploy(SECURE_SSL_REDIRECT="false")
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_a_log_level_in_lower_case_is_understood():
+    """gunicorn takes LOG_LEVEL in any case (deploy/gunicorn.conf.py lowercases it);
+    Django's logging config took only upper case and would not start on "info"."""
+    result = check_deploy(LOG_LEVEL="info")
+    assert result.returncode == 0, result.stdout + result.stderr
