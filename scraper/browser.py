@@ -192,15 +192,13 @@ class _Redirected:
 class _Guard:
     """The per-scrape route handler: SSRF checks, redirects, budget, JSON capture."""
 
-    def __init__(self, config: ScrapeConfig, deadline: float, fetchers=None) -> None:
+    def __init__(self, config: ScrapeConfig, deadline: float, fetchers: ThreadPoolExecutor) -> None:
         self.config = config
         self.deadline = deadline
         self.bytes_seen = 0
         self._budget = threading.Lock()
-        # Where requests are fetched (a thread pool), and the page to wait on meanwhile;
-        # without both, each is fetched on the Playwright thread, one after the other.
-        self.fetchers = fetchers
-        self.page = None
+        self.fetchers = fetchers  # where requests are fetched
+        self.page = None  # the page handlers wait on meanwhile (set once it is open)
         self.blocked: list[BlockedRequest] = []
         self.json_responses: list[JsonResponse] = []
         self.pending_redirect: str | None = None
@@ -265,8 +263,6 @@ class _Guard:
         sent = {k: v for k, v in request.all_headers().items()
                 if k.lower() not in HOP_HEADERS and not k.startswith(":")}  # fmt: skip
         sent["Accept-Encoding"] = "gzip, deflate"
-        if self.fetchers is None or self.page is None:
-            return self._hops(url, method, body, sent, main)
         future = self.fetchers.submit(self._hops, url, method, body, sent, main)
         while not future.done():
             self.page.wait_for_timeout(FETCH_POLL_MS)  # Playwright dispatches meanwhile

@@ -9,7 +9,6 @@ is checked the same way. Size and time are capped.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import threading
 import time
@@ -95,7 +94,7 @@ class PinnedSession:
         self.policy = policy
         self._lookup = resolve
         self._answers: dict[tuple[str, int], list] = {}
-        self._pools: dict = {}
+        self._pools = _Pools()
         self._lock = threading.Lock()  # the browser fetches a page's requests on threads
 
     def resolve(self, host: str, port: int) -> list:
@@ -126,15 +125,34 @@ class PinnedSession:
             RefusedUrl, Timeout, TooLarge, NetworkError.
         """
         target = check_url(url, self.policy, self.resolve)
-        response = _open(target, limits, deadline, headers, method, body, self._pools,
-                         self._lock)  # fmt: skip
+        response = _open(target, limits, deadline, headers, method, body, self._pools)
         content = _read_capped(response, limits, deadline, url)
         return response.status, list(response.headers.iteritems()), content
 
     def close(self) -> None:
-        for pool in self._pools.values():
+        self._pools.close()
+
+
+class _Pools:
+    """Connection pools kept per (scheme, address, port, host); shared by threads."""
+
+    def __init__(self) -> None:
+        self._pools: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, make):
+        """The pool for KEY, made by MAKE now if there is none (it connects later)."""
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                pool = self._pools[key] = make()
+        return pool
+
+    def close(self) -> None:
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
             pool.close()
-        self._pools.clear()
 
 
 def raise_for_status(fetched: Fetched) -> Fetched:
@@ -179,11 +197,10 @@ def _open(
     extra: dict[str, str],
     method: str = "GET",
     body: bytes | None = None,
-    pools: dict | None = None,
-    lock: threading.Lock | None = None,
+    pools: _Pools | None = None,
 ):
     """Send one request to one of TARGET's checked addresses (never a fresh lookup);
-    POOLS (guarded by LOCK) keeps the connections."""
+    POOLS keeps the connections (without it, each request has a pool of its own)."""
     parts = urlsplit(target.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if target.scheme == "https" else 80
@@ -196,7 +213,7 @@ def _open(
             break
         key = (target.scheme, str(address), target.port, target.host)
         make = functools.partial(_pool, target, str(address), limits, remaining)
-        pool = _keep_pool(pools, lock, key, make)
+        pool = pools.get(key, make) if pools is not None else make()
         timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
         try:
             return pool.urlopen(
@@ -210,17 +227,6 @@ def _open(
     if last_error is None or isinstance(last_error, urllib3.exceptions.TimeoutError):
         raise Timeout(f"{target.host} did not answer in time", url=target.url)
     raise NetworkError(f"Cannot connect to {target.host}: {last_error}", url=target.url)
-
-
-def _keep_pool(pools: dict | None, lock: threading.Lock | None, key, make):
-    """POOLS' pool for KEY, made now if there is none (without POOLS: a new one)."""
-    if pools is None:
-        return make()
-    with lock or contextlib.nullcontext():
-        pool = pools.get(key)
-        if pool is None:
-            pool = pools[key] = make()  # makes no connection yet: cheap under the lock
-    return pool
 
 
 def _read_capped(response, limits: DownloadLimits, deadline: float, url: str) -> bytes:
