@@ -401,21 +401,25 @@ def test_a_render_scale_is_rounded_up_and_keeps_the_face_drawable(grace_avatar, 
     assert again.still is animate(grace_avatar, said, FPS, device="cpu", scale=0.75).still
 
 
-def test_the_compiled_blend_gives_torchs_frames(grace_avatar, monkeypatch):
-    """On the CPU the last step (blend into the photo, round, bytes) is one compiled
-    pass; torch's own ops (the CUDA path) give the same bytes but for a level here and
+def test_the_compiled_passes_give_torchs_frames(grace_avatar, monkeypatch):
+    """On the CPU the pixels are compiled passes: the warp (upsampled field, sampled
+    photo, blend into it, bytes), the lids of a blink, and the blend of the painted
+    mouths. torch's own ops (the CUDA path) give the same bytes but for a level here and
     there (the last bit of a float)."""
     from avatar.lipsync import motion, render
     from avatar.lipsync.geometry import rig_params
 
-    if render._blend_kernel() is None:
+    if render._warp_kernel() is None:
         pytest.skip("numba is not installed")
     renderer = render.Renderer(grace_avatar, device="cpu")
     params = np.zeros((32, 5), np.float32)
     params[:, 0] = np.clip(np.sin(np.arange(32) / 2.0), 0, None) * 0.8  # the mouth opens
-    rig = rig_params(params, motion.blinks(32, FPS, seed=1))
+    blinks = motion.blinks(32, FPS, seed=1)
+    blinks[20:26] = [0.3, 0.8, 1.0, 1.0, 0.7, 0.2]  # and the eyes shut
+    rig = rig_params(params, blinks)
     head, tongue = motion.head_motion(32, FPS, 300.0, params[:, 0], seed=1), params[:, 3]
     compiled = renderer.render_rois(rig, head, tongue)
+    monkeypatch.setattr(render, "_warp_kernel", lambda: None)
     monkeypatch.setattr(render, "_blend_kernel", lambda: None)
     plain = renderer.render_rois(rig, head, tongue)
     assert compiled.shape == plain.shape == (32, renderer.roi.height, renderer.roi.width, 3)
@@ -423,3 +427,12 @@ def test_the_compiled_blend_gives_torchs_frames(grace_avatar, monkeypatch):
     differ = np.abs(compiled.astype(int) - plain)
     assert differ.max() <= 1 and (differ > 0).mean() < 1e-4
     assert np.abs(compiled.astype(int) - compiled[0]).max() > 20  # the mouth moved
+    x0, y0, x1, y1 = (int(v) for v in renderer.eyes[0].box)
+    eye = np.s_[
+        y0 - renderer.roi.y0 : y1 - renderer.roi.y0, x0 - renderer.roi.x0 : x1 - renderer.roi.x0
+    ]
+    assert np.abs(compiled[22][eye].astype(int) - compiled[19][eye]).max() > 20  # lids down
+    # Where the change mask is 0 the frame is the photo's, byte for byte.
+    still = renderer._still_bytes
+    outside = renderer._mask_np == 0
+    assert outside.any() and (compiled[:, outside] == still[outside]).all()
