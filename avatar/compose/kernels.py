@@ -15,16 +15,21 @@ a one-pass numba loop.
 
 numba comes with librosa (see requirements.lock); without it, Pillow and
 numpy do the same work more slowly. Compiled code is cached next to this
-module (``cache=True``), so only the first render on a machine pays the
-compilation (about a second per kernel).
+module (``cache=True``), or in ``NUMBA_CACHE_DIR`` or the user's cache folder
+where the install is read-only, so only the first render on a machine pays the
+compilation (about a second per kernel). Where no folder is writable (numba then
+refuses to make a cached kernel at all) the kernels are compiled in each process.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 
 import numpy as np
 from PIL import Image
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -35,7 +40,12 @@ def compiled(function, fastmath: bool = False):
         from numba import njit
     except ImportError:  # pragma: no cover - numba is locked, but stay usable without it
         return None
-    return njit(cache=True, nogil=True, fastmath=fastmath)(function)
+    try:
+        return njit(cache=True, nogil=True, fastmath=fastmath)(function)
+    except RuntimeError as error:  # "cannot cache function ...: no locator available"
+        log.warning("%s is compiled in every process: %s (set NUMBA_CACHE_DIR to a writable "
+                    "folder)", function.__name__, error)  # fmt: skip
+        return njit(cache=False, nogil=True, fastmath=fastmath)(function)
 
 
 def _jit(name: str):

@@ -65,3 +65,30 @@ def test_the_rgb_to_yuv_kernel_gives_numpys_pixels(monkeypatch):
         want = yuv.planes_from_rgb(picture)
         for plane in "yuv":
             np.testing.assert_array_equal(getattr(got, plane), getattr(want, plane))
+
+
+@pytest.mark.skipif(kernels._compiled() is None, reason="numba is not installed")
+def test_the_kernels_run_where_numba_has_nowhere_to_cache_them():
+    """An install whose code folders are read-only to the worker, with no writable cache
+    folder (the images' app user before NUMBA_CACHE_DIR): numba refuses to make a cached
+    kernel at all ("no locator available"), so the kernels are compiled uncached. numba's
+    own setting NUMBA_CACHE_LOCATOR_CLASSES, with no NUMBA_CACHE_DIR, leaves it nowhere."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["NUMBA_CACHE_LOCATOR_CLASSES"] = "UserProvidedCacheLocator"
+    script = (
+        "import numpy as np\n"
+        "from avatar.compose import kernels\n"
+        "planes = kernels.rgb_to_planes(np.full((4, 4, 3), 200, np.uint8))\n"
+        "print(int(planes[0][0, 0]))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["188"]  # (200 * (47 + 157 + 16) + 4224) >> 8
+    assert "compiled in every process" in run.stderr and "no locator available" in run.stderr

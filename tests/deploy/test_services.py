@@ -163,3 +163,19 @@ def test_dockerfiles_copy_what_exists_and_pin_torch(dockerfile):
         assert '"torch==2.13.0+cpu"' in code and "download.pytorch.org/whl/cpu" in code
     else:  # from PyPI, torch==2.13.0 on linux x86_64 is the CUDA build
         assert "+cpu" not in code and "--index-url" not in code
+
+
+@pytest.mark.parametrize("dockerfile", ["Dockerfile", "Dockerfile.gpu"])
+def test_the_images_give_numba_a_cache_folder_the_app_user_can_write(dockerfile):
+    """The code is root's and read-only to the app user, and its home is not its own, so
+    numba would have nowhere to keep compiled kernels (they would be compiled again in
+    every process): NUMBA_CACHE_DIR is a folder under one made for that user."""
+    text = re.sub(r"#.*", "", (DEPLOY / dockerfile).read_text()).replace("\\\n", " ")
+    folder = re.search(r"\bNUMBA_CACHE_DIR=(\S+)", text)
+    assert folder, f"{dockerfile} sets no NUMBA_CACHE_DIR"
+    made = re.findall(r"install -d -o talkingads -g talkingads ([^&\n]+)", text)
+    owned = [path for line in made for path in line.split()]
+    assert any(folder.group(1) == p or folder.group(1).startswith(p.rstrip("/") + "/")
+               for p in owned), (folder.group(1), owned)  # fmt: skip
+    user = re.findall(r"^USER\s+(\S+)", text, re.M)
+    assert user == ["talkingads"]
