@@ -1,4 +1,5 @@
-"""A render speaks its scenes two at a time (one core each), in scene order."""
+"""A render speaks its scenes two at a time (one core each), the longest scripts first, and
+hands them back in scene order."""
 
 from __future__ import annotations
 
@@ -24,16 +25,17 @@ def _job(tmp_path, scenes) -> Job:
 
 def test_scenes_are_spoken_two_at_a_time_and_come_back_in_scene_order(tmp_path, monkeypatch):
     job = _job(tmp_path, [{"speech": {"script": s}} for s in SCRIPTS])
-    lock, state = threading.Lock(), {"now": 0, "most": 0}
+    lock, state = threading.Lock(), {"now": 0, "most": 0, "started": []}
     original = Job._synthesize
-    both = threading.Barrier(2, timeout=60)  # the first two scenes must be in flight together
+    both = threading.Barrier(2, timeout=60)  # the two longest must be in flight together
 
     def counted(self, speech, wav):
         with lock:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])
+            state["started"].append(SCRIPTS.index(speech.script))
         try:
-            if speech.script in SCRIPTS[:2]:
+            if speech.script in SCRIPTS[1:]:
                 both.wait()
             return original(self, speech, wav)
         finally:
@@ -43,6 +45,8 @@ def test_scenes_are_spoken_two_at_a_time_and_come_back_in_scene_order(tmp_path, 
     monkeypatch.setattr(Job, "_synthesize", counted)
     spoken = job._speak_all()
     assert state["most"] == 2
+    assert state["started"][2] == 0  # the shortest waits for a free thread
+    assert sorted(state["started"][:2]) == [1, 2]  # the longest two start together
     assert [s.script for s in spoken] == SCRIPTS
     durations = [s.result.duration_s for s in spoken]
     assert durations[0] < durations[1] < durations[2], durations  # each its own words
