@@ -38,7 +38,6 @@ from avatar.render.timeline import (
 from avatar.spec import RenderSpec, hex_rgba
 
 POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is talking
-SPEECH_THREADS = 2  # scenes spoken at once (engines that say PARALLEL_SAFE)
 # A presenter's frames have at least this many pixels per pixel on screen, so that its
 # final scaling is a reduction (sharp) and not a 1:1 resampling (soft).
 PRESENTER_OVERSAMPLE = 1.25
@@ -50,13 +49,7 @@ def _parallel_safe(scene) -> bool:
     time, so that their errors come as they always have."""
     from avatar import voices
 
-    if scene.speech.script is None:
-        return False
-    try:
-        engine = voices.get_voice(scene.speech.voice).engine
-    except AvatarError:
-        return False
-    return bool(getattr(voices.engines().get(engine), "PARALLEL_SAFE", False))
+    return scene.speech.script is not None and voices.parallel_safe(scene.speech.voice)
 
 
 @dataclass
@@ -142,16 +135,13 @@ class Job:
     def _speak_all(self) -> list[Spoken]:
         """Every scene's speech, two scenes at a time where the voices allow it: a voice
         engine runs on one core (one ONNX thread), so the other core would idle."""
+        from avatar import voices
+
         scenes = list(enumerate(self.spec.scenes))
-        if len(scenes) < 2 or not all(_parallel_safe(scene) for _, scene in scenes):
-            return [self._speak(i, scene) for i, scene in scenes]
-        # The longest scripts first, so that the two threads finish together: the 30 s
-        # example's scenes took 0.43, 0.57, 0.42, 0.97 and 0.36 s, 1.54 s on two threads
-        # in scene order and 1.39 s longest first (the ideal is 1.38).
-        ordered = sorted(scenes, key=lambda item: -len(item[1].speech.script))
-        with ThreadPoolExecutor(max_workers=SPEECH_THREADS) as pool:
-            spoken = {i: pool.submit(self._speak, i, scene) for i, scene in ordered}
-            return [spoken[i].result() for i, _ in scenes]
+        together = all(_parallel_safe(scene) for _, scene in scenes)
+        return voices.longest_first(scenes, lambda item: len(item[1].speech.script or ""),
+                                    lambda item: self._speak(*item),
+                                    voices.SPEECH_THREADS if together else 1)  # fmt: skip
 
     def _speak(self, index: int, scene) -> Spoken:
         speech = scene.speech

@@ -104,3 +104,46 @@ def synthesize(
     voice = get_voice(voice_id)
     settings = SpeechSettings(rate=rate, pitch=pitch, glossary=glossary, cache=cache)
     return speak(text, voice, engines()[voice.engine], Path(out_wav), settings)
+
+
+# Scripts spoken at once: an engine that says PARALLEL_SAFE runs on one core (one ONNX
+# thread), so on 2 cores a second script is spoken on the other.
+SPEECH_THREADS = 2
+
+
+def parallel_safe(voice_id: str) -> bool:
+    """May speech in VOICE_ID be synthesised beside other speech? Its engine says so
+    (PARALLEL_SAFE); unknown voices do not, so that their errors come in order."""
+    try:
+        engine = get_voice(voice_id).engine
+    except InvalidInput:
+        return False
+    return bool(getattr(engines().get(engine), "PARALLEL_SAFE", False))
+
+
+def longest_first(items: list, size, work, threads: int = SPEECH_THREADS, done=None) -> list:
+    """``work(item)`` for each of ITEMS, THREADS at a time, the largest ``size(item)``
+    first, so that the threads finish together; the results in ITEMS' order.
+
+    The 30 s example's scenes took 0.43, 0.57, 0.42, 0.97 and 0.36 s: 1.54 s on two
+    threads in scene order, 1.39 s longest first (the ideal is 1.38). ``done(count)``
+    is called in the caller's thread each time one finishes (progress that touches a
+    database stays on the caller's connection). Where several fail, the first in ITEMS'
+    order is raised, once all have finished.
+    """
+    if threads <= 1 or len(items) < 2:
+        results = []
+        for item in items:
+            results.append(work(item))
+            if done is not None:
+                done(len(results))
+        return results
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        order = sorted(range(len(items)), key=lambda i: -size(items[i]))
+        futures = {i: pool.submit(work, items[i]) for i in order}
+        for count, _ in enumerate(as_completed(futures.values()), start=1):
+            if done is not None:
+                done(count)
+    return [futures[i].result() for i in range(len(items))]

@@ -113,18 +113,26 @@ def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
     The render stage, on whatever machine it runs, loads these files into its
     own cache, so it never synthesises speech itself. Returns the file count.
     """
-    from avatar.voices import SpeechCache, synthesize
+    from avatar import voices
 
-    cache = SpeechCache(workdir / "cache")
+    cache = voices.SpeechCache(workdir / "cache")
     glossary = glossary_for(video.workspace)
     scenes = [s["speech"] for s in video.spec.get("scenes", []) if s["speech"].get("script")]
-    for index, speech in enumerate(scenes):
-        synthesize(
+
+    def speak(item):
+        index, speech = item
+        return voices.synthesize(
             speech["script"], speech["voice"], workdir / f"{index}.wav",
             rate=speech.get("rate", 1.0), pitch=speech.get("pitch", 0.0),
             glossary=glossary, cache=cache,
         )  # fmt: skip
-        progress((index + 1) / max(1, len(scenes)))
+
+    # Two scripts at once where the voices allow it, the longest first (as a render
+    # speaks them); progress is reported from this thread.
+    together = all(voices.parallel_safe(speech["voice"]) for speech in scenes)
+    voices.longest_first(list(enumerate(scenes)), lambda item: len(item[1]["script"]), speak,
+                         voices.SPEECH_THREADS if together else 1,
+                         done=lambda count: progress(count / len(scenes)))  # fmt: skip
     return _store_tree(workdir / "cache", speech_folder(video))
 
 

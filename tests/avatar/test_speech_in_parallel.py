@@ -59,3 +59,40 @@ def test_a_scene_that_cannot_be_spoken_is_named_when_scenes_are_spoken_together(
     with pytest.raises(InvalidInput) as caught:
         job._speak_all()
     assert caught.value.field.startswith("scenes[1].speech"), caught.value.field
+
+
+def test_longest_first_starts_the_largest_and_hands_back_in_order():
+    from avatar.voices import longest_first
+
+    main, lock, started, calls = threading.get_ident(), threading.Lock(), [], []
+    both = threading.Barrier(2, timeout=60)  # the two largest are in flight together
+
+    def work(item):
+        with lock:
+            started.append(item)
+        if item in (4, 5):
+            both.wait()
+        return item * 10
+
+    def done(count):
+        calls.append((count, threading.get_ident()))
+
+    results = longest_first([1, 5, 3, 4], lambda item: item, work, threads=2, done=done)
+    assert results == [10, 50, 30, 40]
+    assert sorted(started[:2]) == [4, 5] and started[2] == 3
+    assert [count for count, _ in calls] == [1, 2, 3, 4]
+    assert {thread for _, thread in calls} == {main}  # progress stays on the caller's thread
+
+
+def test_longest_first_raises_the_first_failure_in_item_order():
+    from avatar.voices import longest_first
+
+    def work(item):
+        if item > 0:
+            raise ValueError(f"item {item}")
+        return item
+
+    with pytest.raises(ValueError, match="item 1"):  # item 2 is larger, so it ran first
+        longest_first([0, 1, 2], lambda item: item, work, threads=2)
+    with pytest.raises(ValueError, match="item 1"):
+        longest_first([0, 1, 2], lambda item: item, work, threads=1)

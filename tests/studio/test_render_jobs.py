@@ -237,3 +237,37 @@ def make_video(personas) -> Video:
     from saas.studio.services import create_video
 
     return create_video(personas.membership(personas.creator), {"scenes": [SCENE]})
+
+
+def test_the_speech_stage_speaks_two_scripts_at_once_longest_first(funded, tmp_path, monkeypatch):
+    """Piper runs on one core, so the speech stage speaks two scenes at a time (as a render
+    does), the longest scripts first; progress is reported from the stage's own thread."""
+    import threading
+
+    from avatar import voices
+    from saas.studio import rendering
+    from saas.studio.services import create_video
+
+    scripts = ["Hi.", "A few more words than that.", "And the longest script of the three, by far."]
+    scenes = [{"script": s, "voice": "piper:en_US-joe-medium", "avatar": "grace"} for s in scripts]
+    video = create_video(funded.membership(funded.creator), {"scenes": scenes})
+    original, lock, started = voices.synthesize, threading.Lock(), []
+    both = threading.Barrier(2, timeout=60)
+
+    def counted(text, *args, **kwargs):
+        with lock:
+            started.append(scripts.index(text))
+        if text in scripts[1:]:
+            both.wait()  # the two longest are spoken at the same time
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(voices, "synthesize", counted)
+    reports = []
+    main = threading.get_ident()
+    stored = rendering.synthesize_speech(
+        video, tmp_path, lambda share: reports.append((share, threading.get_ident()))
+    )
+    assert sorted(started[:2]) == [1, 2] and started[2] == 0
+    assert [share for share, _ in reports] == [1 / 3, 2 / 3, 1.0]
+    assert {thread for _, thread in reports} == {main}
+    assert stored >= 3  # every sentence is in the stored cache
