@@ -43,15 +43,6 @@ POSTER_AT_S = 1.6  # into the first scene: titles have landed, the presenter is 
 PRESENTER_OVERSAMPLE = 1.25
 
 
-def _parallel_safe(scene) -> bool:
-    """May SCENE's speech be synthesised beside another's? Written scripts whose voice
-    engine says so; uploads (decoded, maybe transcribed) and unknown voices go one at a
-    time, so that their errors come as they always have."""
-    from avatar import voices
-
-    return scene.speech.script is not None and voices.parallel_safe(scene.speech.voice)
-
-
 @dataclass
 class Spoken:
     """A scene's speech track, the text it came from and its language."""
@@ -138,10 +129,11 @@ class Job:
         from avatar import voices
 
         scenes = list(enumerate(self.spec.scenes))
-        together = all(_parallel_safe(scene) for _, scene in scenes)
+        threads = voices.speech_threads(
+            s.speech.voice if s.speech.script is not None else None for _, s in scenes
+        )
         return voices.longest_first(scenes, lambda item: len(item[1].speech.script or ""),
-                                    lambda item: self._speak(*item),
-                                    voices.SPEECH_THREADS if together else 1)  # fmt: skip
+                                    lambda item: self._speak(*item), threads)  # fmt: skip
 
     def _speak(self, index: int, scene) -> Spoken:
         speech = scene.speech

@@ -111,14 +111,19 @@ def synthesize(
 SPEECH_THREADS = 2
 
 
-def parallel_safe(voice_id: str) -> bool:
-    """May speech in VOICE_ID be synthesised beside other speech? Its engine says so
-    (PARALLEL_SAFE); unknown voices do not, so that their errors come in order."""
-    try:
-        engine = get_voice(voice_id).engine
-    except InvalidInput:
-        return False
-    return bool(getattr(engines().get(engine), "PARALLEL_SAFE", False))
+def speech_threads(voice_ids) -> int:
+    """How many scripts to speak at once: SPEECH_THREADS where every voice's engine says
+    PARALLEL_SAFE, else 1. None stands for speech that is not a script (an upload: decoded,
+    maybe transcribed); it and unknown voices go one at a time, so that their errors come
+    in order."""
+    for voice_id in voice_ids:
+        try:
+            engine = get_voice(voice_id).engine if voice_id is not None else None
+        except InvalidInput:
+            return 1
+        if not getattr(engines().get(engine), "PARALLEL_SAFE", False):
+            return 1
+    return SPEECH_THREADS
 
 
 def longest_first(items: list, size, work, threads: int = SPEECH_THREADS, done=None) -> list:
@@ -128,7 +133,8 @@ def longest_first(items: list, size, work, threads: int = SPEECH_THREADS, done=N
     The 30 s example's scenes took 0.43, 0.57, 0.42, 0.97 and 0.36 s: 1.54 s on two
     threads in scene order, 1.39 s longest first (the ideal is 1.38). ``done(count)``
     is called in the caller's thread each time one finishes (progress that touches a
-    database stays on the caller's connection). Where several fail, the first in ITEMS'
+    database stays on the caller's connection); where it raises (a cancelled job), the
+    items not yet started are not started. Where several items fail, the first in ITEMS'
     order is raised, once all have finished.
     """
     if threads <= 1 or len(items) < 2:
@@ -143,7 +149,12 @@ def longest_first(items: list, size, work, threads: int = SPEECH_THREADS, done=N
     with ThreadPoolExecutor(max_workers=threads) as pool:
         order = sorted(range(len(items)), key=lambda i: -size(items[i]))
         futures = {i: pool.submit(work, items[i]) for i in order}
-        for count, _ in enumerate(as_completed(futures.values()), start=1):
-            if done is not None:
-                done(count)
+        try:
+            for count, _ in enumerate(as_completed(futures.values()), start=1):
+                if done is not None:
+                    done(count)
+        except BaseException:
+            for future in futures.values():
+                future.cancel()
+            raise
     return [futures[i].result() for i in range(len(items))]

@@ -129,10 +129,9 @@ def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
 
     # Two scripts at once where the voices allow it, the longest first (as a render
     # speaks them); progress is reported from this thread.
-    together = all(voices.parallel_safe(speech["voice"]) for speech in scenes)
+    threads = voices.speech_threads(speech["voice"] for speech in scenes)
     voices.longest_first(list(enumerate(scenes)), lambda item: len(item[1]["script"]), speak,
-                         voices.SPEECH_THREADS if together else 1,
-                         done=lambda count: progress(count / len(scenes)))  # fmt: skip
+                         threads, done=lambda count: progress(count / len(scenes)))  # fmt: skip
     return _store_tree(workdir / "cache", speech_folder(video))
 
 

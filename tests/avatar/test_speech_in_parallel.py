@@ -96,3 +96,26 @@ def test_longest_first_raises_the_first_failure_in_item_order():
         longest_first([0, 1, 2], lambda item: item, work, threads=2)
     with pytest.raises(ValueError, match="item 1"):
         longest_first([0, 1, 2], lambda item: item, work, threads=1)
+
+
+def test_longest_first_starts_nothing_more_once_progress_says_stop():
+    """Progress that raises (a cancelled video's lease is gone) stops the items not yet
+    started; speaking the rest first would hold the stage for nothing."""
+    from avatar.voices import longest_first
+
+    lock, started, release = threading.Lock(), [], threading.Event()
+
+    def work(item):
+        with lock:
+            started.append(item)
+        if item != 6:
+            release.wait(timeout=60)
+        return item
+
+    def done(count):
+        release.set()
+        raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError, match="cancelled"):
+        longest_first([1, 2, 3, 4, 5, 6], lambda item: item, work, threads=2, done=done)
+    assert started[0] == 6 and len(started) <= 4, started  # 6 and 5, one more each at most
