@@ -52,6 +52,45 @@ def test_a_revoked_or_wrong_key_is_refused_with_the_error_shape(personas):
         assert response.json()["error"]["code"] == "authentication_failed"
 
 
+def test_a_removed_members_keys_stop_working_and_are_revoked(personas):
+    """The admin saw their key's secret once: removing them must take the key's access
+    too, or they keep admin rights (and can make fresh keys) after they are gone."""
+    owner = personas.membership(personas.owner)
+    admin = personas.membership(personas.admin)
+    key, secret = services.create_api_key(admin, "their laptop", role=Role.ADMIN)
+    assert bearer(secret).get("/api/v1/api-keys").status_code == 200
+    services.remove_member(owner, admin.pk)
+    assert bearer(secret).get("/api/v1/api-keys").status_code == 401
+    fresh = bearer(secret).post("/api/v1/api-keys", {"name": "x", "role": "admin"})
+    assert fresh.status_code == 401
+    assert APIClient().get("/v2/user/remaining_quota", HTTP_X_API_KEY=secret).status_code == 401
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert list(ApiKey.objects.filter(revoked_at__isnull=True)) == []
+
+
+def test_a_key_is_refused_once_its_maker_is_no_longer_a_member(personas):
+    """However the membership ends (here deleted outright, as leaving or an admin's
+    tools would), the key no longer works; the other members' keys still do."""
+    _, theirs = services.create_api_key(personas.membership(personas.admin), "theirs")
+    _, ours = services.create_api_key(personas.membership(personas.owner), "ours")
+    personas.membership(personas.admin).delete()
+    assert bearer(theirs).get("/api/v1/workspace").status_code == 401
+    assert bearer(ours).get("/api/v1/workspace").status_code == 200
+
+
+def test_a_demoted_makers_key_acts_with_their_new_role(personas):
+    owner = personas.membership(personas.owner)
+    admin = personas.membership(personas.admin)
+    _, secret = services.create_api_key(admin, "CI", role=Role.ADMIN)
+    services.change_role(owner, admin.pk, Role.VIEWER)
+    response = bearer(secret).get("/api/v1/api-keys")
+    assert response.status_code == 403
+    assert bearer(secret).get("/api/v1/workspace").status_code == 200
+    services.change_role(owner, admin.pk, Role.ADMIN)
+    assert bearer(secret).get("/api/v1/api-keys").status_code == 200
+
+
 def test_only_owners_and_admins_create_keys(personas):
     with pytest.raises(Forbidden):
         services.create_api_key(personas.membership(personas.creator), "mine")

@@ -33,5 +33,5 @@ def api_membership(request) -> Membership | None:
 
     if isinstance(request.auth, ApiKey):
         key = request.auth
-        return Membership(workspace=key.workspace, user=key.created_by, role=key.role)
+        return Membership(workspace=key.workspace, user=key.created_by, role=key.acting_role)
     return getattr(request._request, "membership", None)

@@ -128,3 +128,12 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def acting_role(self) -> str:
+        """The role a request with this key acts with: the key's, capped at its maker's
+        current role in the workspace (``makers_role``, which authentication loads)."""
+        makers = getattr(self, "makers_role", None)
+        if makers is None or role_at_least(makers, self.role):
+            return self.role
+        return makers

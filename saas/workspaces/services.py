@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -210,6 +211,11 @@ def remove_member(actor: Membership, membership_id) -> None:
             raise Forbidden("Only an owner can remove an owner.")
     if member.role == Role.OWNER and not _other_owners(member):
         raise Conflict("A workspace needs at least one owner.")
+    # They have seen their keys' secrets: the keys go with them (and a key whose
+    # maker is no longer a member is refused anyway, see authenticate_api_key).
+    ApiKey.objects.filter(
+        workspace=member.workspace_id, created_by=member.user_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     member.delete()
 
 
@@ -249,16 +255,28 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def authenticate_api_key(secret: str) -> ApiKey | None:
-    """Return the active key for SECRET and record its use, or None."""
+    """Return the active key for SECRET and record its use, or None.
+
+    A key acts for the member who made it: it is refused once they are no longer a
+    member of its workspace, and acts with the lower of its own role and theirs
+    (``ApiKey.acting_role``), so removing or demoting someone takes effect on their keys.
+    """
     if not secret.startswith(API_KEY_PREFIX):
         return None
+    makers_role = Membership.objects.filter(
+        workspace=OuterRef("workspace"), user=OuterRef("created_by")
+    ).values("role")[:1]
     # get(), not first(): key_hash is unique, and first() would build ApiKey's ordering
     # (-created_at) into every API call's query (a third of its CPU, py-spy).
     try:
-        key = ApiKey.objects.select_related("workspace", "created_by").get(
-            key_hash=sha256(secret), revoked_at__isnull=True
+        key = (
+            ApiKey.objects.select_related("workspace", "created_by")
+            .annotate(makers_role=Subquery(makers_role))
+            .get(key_hash=sha256(secret), revoked_at__isnull=True)
         )
     except ApiKey.DoesNotExist:
+        return None
+    if key.makers_role is None:  # the maker left, was removed or was deleted
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
