@@ -28,10 +28,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 def api_membership(request) -> Membership | None:
-    """The workspace and role a request acts with: the API key's, or the session's."""
+    """The workspace and role a request acts with: the API key's, or the session's.
+
+    The session counts only where DRF's session authentication accepted the request,
+    which is what checks its CSRF token: a view that takes API keys alone (HeyGen's
+    routes) must not act for whoever's browser happens to send a session cookie.
+    """
     from .models import ApiKey
 
     if isinstance(request.auth, ApiKey):
         key = request.auth
         return Membership(workspace=key.workspace, user=key.created_by, role=key.acting_role)
+    if not isinstance(request.successful_authenticator, authentication.SessionAuthentication):
+        return None
     return getattr(request._request, "membership", None)
