@@ -310,12 +310,16 @@ class WebhookEndpointAdd(HeyGenView):
     an OPTIONS request (1 s) first; the secret signing its deliveries is shown once."""
 
     version = 1
+    write_role = "admin"
 
     @idempotent
     def post(self, request):
+        from saas.billing.services import check_webhooks_allowed
         from saas.webhooks import services as hooks
         from saas.webhooks import ssrf, transport
 
+        # Who may, before the probe: the server sends nothing for someone who may not.
+        check_webhooks_allowed(request.membership.workspace)
         url, events = _body(request).get("url"), _body(request).get("events") or []
         if not isinstance(url, str) or not url:
             raise ServiceError("Give the endpoint's url.", field="url", code="invalid_parameter")

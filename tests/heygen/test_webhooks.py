@@ -86,8 +86,10 @@ def test_only_an_admin_manages_endpoints_and_only_in_its_own_workspace(funded, r
     added = admin.post("/v1/webhook/endpoint.add", {"url": receiver.url}, format="json")
     endpoint_id = added.json()["data"]["endpoint_id"]
     creator = heygen_client(funded.creator, funded.workspace_a)
+    probes = receiver.options_seen
     assert creator.post("/v1/webhook/endpoint.add", {"url": receiver.url},
                         format="json").status_code == 403  # fmt: skip
+    assert receiver.options_seen == probes  # refused before the server calls the URL
     outsider = api_client_for(funded.outsider, funded.workspace_b)
     foreign = outsider.delete(f"/v1/webhook/endpoint.delete?endpoint_id={endpoint_id}")
     assert foreign.status_code == 404 and foreign.json()["data"] is None
