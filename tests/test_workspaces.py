@@ -122,6 +122,15 @@ def test_a_user_switches_between_workspaces(personas):
     assert client.session["workspace_id"] == str(personal.pk)
 
 
+def test_switching_goes_back_to_our_own_page_and_nowhere_else(personas):
+    client = web_client(personas.owner, personas.workspace_a)
+    personal = Membership.objects.get(user=personas.owner, workspace__personal=True).workspace
+    for after, expected in (("/videos/", "/videos/"), ("https://evil.example/", "/dashboard/"),
+                            ("//evil.example/x", "/dashboard/")):  # fmt: skip
+        response = client.post("/workspace/switch/", {"workspace_id": personal.pk, "next": after})
+        assert response.status_code == 302 and response["Location"] == expected
+
+
 def test_switching_to_someone_elses_workspace_is_not_found(personas):
     client = web_client(personas.owner, personas.workspace_a)
     response = client.post("/workspace/switch/", {"workspace_id": str(personas.workspace_b.pk)})

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saas.errors import NotFound
@@ -22,7 +23,10 @@ def switch_workspace(request):
     if membership is None:
         raise Http404("No such workspace.")
     request.session[SESSION_KEY] = str(membership.workspace_id)
-    return redirect(request.POST.get("next") or "dashboard")
+    after = request.POST.get("next")
+    if not url_has_allowed_host_and_scheme(after, {request.get_host()}, request.is_secure()):
+        after = None  # only back to a page of ours
+    return redirect(after or "dashboard")
 
 
 @login_required
