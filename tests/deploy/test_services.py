@@ -179,3 +179,17 @@ def test_the_images_give_numba_a_cache_folder_the_app_user_can_write(dockerfile)
                for p in owned), (folder.group(1), owned)  # fmt: skip
     user = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert user == ["talkingads"]
+
+
+def test_the_app_user_owns_the_static_files_web_collects_again_at_start():
+    """compose's web runs collectstatic as talkingads into a volume that Docker fills
+    from the image's STATIC_ROOT, owner included: root-owned, it cannot rewrite the
+    manifest, collectstatic fails and web never starts."""
+    text = re.sub(r"#.*", "", (DEPLOY / "Dockerfile").read_text()).replace("\\\n", " ")
+    static_root = re.search(r"\bSTATIC_ROOT=(\S+)", text).group(1)
+    collect = text.index("collectstatic")
+    owned = re.search(r'chown -R talkingads:talkingads "?(\$STATIC_ROOT|[^\s"]+)', text[collect:])
+    assert owned and owned.group(1) in ("$STATIC_ROOT", static_root), "chown after collectstatic"
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert "collectstatic" in compose["services"]["web"]["command"]
+    assert f"static:{static_root}" in compose["services"]["web"]["volumes"]
