@@ -57,3 +57,13 @@ def test_numbers_are_never_set_to_nothing():
     uncommented = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", EXAMPLE.read_text(), re.M))
     empty = sorted(n for n in integers if n in uncommented and not uncommented[n].strip())
     assert empty == []
+
+
+def test_copying_the_example_keeps_the_self_hosting_defaults():
+    """Without STRIPE_SECRET_KEY the API, webhooks and unlimited seats are on by default;
+    an example that sets them to false left a self-hosted install (which copies this
+    file) on the Free plan's limits with no way to upgrade: API 403, no invitations."""
+    uncommented = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", EXAMPLE.read_text(), re.M))
+    assert "STRIPE_SECRET_KEY" in documented() and not uncommented.get("STRIPE_SECRET_KEY")
+    for name in ("BILLING_API_FOR_ALL_PLANS", "BILLING_UNLIMITED_SEATS"):
+        assert uncommented.get(name, "").strip().lower() not in ("false", "0", "no", "off"), name
