@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "saas.ops.middleware.RequestIdMiddleware",
+    "saas.ops.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "saas.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -27,3 +27,25 @@ class RequestIdMiddleware:
             logs.reset(token)
         response[HEADER] = request_id
         return response
+
+
+class ProbeMiddleware:
+    """Answer ``GET /healthz`` and ``/readyz`` before Django checks the Host header.
+
+    Health checks call the process by address: Docker's HEALTHCHECK and compose's
+    send ``Host: 127.0.0.1:8000``, Kubernetes' the pod's IP. ALLOWED_HOSTS rightly
+    lists only the site's names, so CommonMiddleware answered them 400 and the
+    container was never healthy. Nothing else is answered before that check.
+    """
+
+    def __init__(self, get_response):
+        from . import views
+
+        self.get_response = get_response
+        self.probes = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is not None and request.method in ("GET", "HEAD"):
+            return probe(request)
+        return self.get_response(request)

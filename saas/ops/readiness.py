@@ -15,7 +15,9 @@ import redis
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 
 PROBE = b"talkingads readiness probe\n"
 
@@ -41,8 +43,37 @@ def check_broker() -> str | None:
     return None
 
 
+# /readyz is public (load balancers call it) and each storage check writes an object
+# (on a versioned bucket, a version and a delete marker kept until a lifecycle rule
+# removes them): a process writes at most one every STORAGE_CHECK_SECONDS and
+# answers in between with the last result.
+STORAGE_CHECK_SECONDS = 10.0
+_last_storage_check: list = []  # [(monotonic time, the error or None)]
+
+
 def check_storage() -> None:
-    """Write, read back and delete a tiny object in media storage."""
+    """Write, read back and delete a tiny object in media storage (at most once every
+    STORAGE_CHECK_SECONDS in a process; the last result in between)."""
+    if _last_storage_check:
+        at, error = _last_storage_check[0]
+        if time.monotonic() - at < STORAGE_CHECK_SECONDS:
+            if error is not None:
+                raise error
+            return
+    try:
+        _write_and_read_back()
+    except Exception as error:
+        _last_storage_check[:] = [(time.monotonic(), error)]
+        raise
+    _last_storage_check[:] = [(time.monotonic(), None)]
+
+
+@receiver(setting_changed)
+def _forget_storage_check(**kwargs):
+    _last_storage_check.clear()
+
+
+def _write_and_read_back() -> None:
     name = default_storage.save(f"ops/readyz/{uuid.uuid4().hex}.txt", ContentFile(PROBE))
     try:
         with default_storage.open(name, "rb") as handle:

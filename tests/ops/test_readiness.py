@@ -87,3 +87,35 @@ def test_probes_are_never_redirected_to_https(client, settings):
     # ...while everything else is.
     assert client.get("/api/v1/workspace").status_code == 301
     assert client.get("/api/v1/workspace", HTTP_X_FORWARDED_PROTO="https").status_code != 301
+
+
+@pytest.mark.django_db
+def test_probes_by_address_are_answered_whatever_allowed_hosts_says(client, settings):
+    """Docker's health checks call http://127.0.0.1:8000; production's ALLOWED_HOSTS
+    names the site only, and CommonMiddleware answered 400 (never healthy)."""
+    settings.ALLOWED_HOSTS = ["app.example.com"]
+    settings.BROKER_URL = "stub://"
+    for path in ("/healthz", "/readyz"):
+        assert client.get(path, HTTP_HOST="127.0.0.1:8000").status_code == 200, path
+    # Everything else still checks the Host header.
+    assert client.get("/api/v1/workspace", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    assert client.post("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_public_probe_writes_to_storage_at_most_once_in_a_while(
+    client, settings, monkeypatch
+):
+    from saas.ops import readiness
+
+    settings.BROKER_URL = "stub://"
+    writes = []
+    real = readiness.default_storage.save
+    monkeypatch.setattr(readiness.default_storage, "save",
+                        lambda *a, **k: writes.append(a[0]) or real(*a, **k))  # fmt: skip
+    for _ in range(20):
+        assert ready(client)[0] == 200
+    assert len(writes) == 1
+    monkeypatch.setattr(readiness.time, "monotonic",
+                        lambda: readiness._last_storage_check[0][0] + 11)  # fmt: skip
+    assert ready(client)[0] == 200 and len(writes) == 2
