@@ -103,9 +103,7 @@ def test_probes_by_address_are_answered_whatever_allowed_hosts_says(client, sett
 
 
 @pytest.mark.django_db
-def test_the_public_probe_writes_to_storage_at_most_once_in_a_while(
-    client, settings, monkeypatch
-):
+def test_the_public_probe_writes_to_storage_at_most_once_in_a_while(client, settings, monkeypatch):
     from saas.ops import readiness
 
     settings.BROKER_URL = "stub://"
