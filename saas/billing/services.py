@@ -540,15 +540,16 @@ def _expire_monthly_credits(workspace, period: str) -> None:
     # less everything spent since, and never more than the balance.
     granted = _sum(grants)
     unused = min(granted + _sum(spending), granted, _ledger_sum(workspace))
-    if unused > 0:
-        CreditEntry.objects.create(
-            workspace=workspace,
-            kind=Kind.EXPIRY,
-            amount=-unused,
-            period=period,
-            reference=f"expiry:{period}",
-            note="Unused monthly credits expired",
-        )
+    # Written even when nothing expires (amount 0): the sum is made once a period. Made
+    # again later, a failed render's released credits would count as unused and expire.
+    CreditEntry.objects.create(
+        workspace=workspace,
+        kind=Kind.EXPIRY,
+        amount=-max(unused, 0),
+        period=period,
+        reference=f"expiry:{period}",
+        note="Unused monthly credits expired" if unused > 0 else "No monthly credits left over",
+    )
 
 
 def _top_up(workspace, period: str, plan: Plan) -> int:
@@ -781,7 +782,7 @@ def overview(workspace, *, entries: int = 50) -> Overview:
         subscribed=bool(account.subscription_id) and account.subscription_status in LIVE_STATUSES,
         catalogue=list(plans.catalogue().values()),
         packs=plans.credit_packs(),
-        entries=list(CreditEntry.objects.filter(workspace=workspace)[:entries]),
+        entries=list(CreditEntry.objects.filter(workspace=workspace).exclude(amount=0)[:entries]),
         debt=debt(workspace),
     )
 

@@ -59,7 +59,7 @@ def test_bought_credits_do_not_expire_and_monthly_ones_are_spent_first(ws):
     services.reserve_credits(ws, "v1", 200)  # 120 monthly + 80 bought
     services.settle_credits(ws, "v1", 200)
     services.ensure_monthly_grant(ws, NEXT)
-    assert entries(ws, "expiry") == []
+    assert entries(ws, "expiry") == [(NEXT, 0)]  # nothing expired (the month's sum is made)
     assert services.balance(ws) == 420 + 120
 
 
@@ -77,6 +77,20 @@ def test_credits_held_by_a_running_render_are_not_expired(ws):
     assert entries(ws, "expiry") == [(NEXT, -20)]
     services.release_credits(ws, "v1")  # the render failed: its credits come back
     assert services.balance(ws) == 100 + 120
+
+
+def test_a_render_that_held_every_credit_at_the_month_turn_and_failed_costs_nothing(ws):
+    """Nothing was left to expire at the turn (the render held all 120), so no expiry
+    was written; the next grant check of the month made the sum again, counted the
+    released credits as unused and expired them: the failed render cost 120."""
+    services.ensure_monthly_grant(ws, THIS)
+    services.reserve_credits(ws, "v1", 120)
+    services.ensure_monthly_grant(ws, NEXT)
+    services.release_credits(ws, "v1")  # the render failed
+    assert services.balance(ws) == 120 + 120
+    services.ensure_monthly_grant(ws, NEXT)  # the hourly grant job, later that month
+    assert services.balance(ws) == 120 + 120
+    assert entries(ws, "expiry") == [(NEXT, 0)]
 
 
 def test_skipped_months_expire_together(ws):
