@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 BUCKET_S = 3600
@@ -95,11 +96,24 @@ def serve(request, path: str):
     if root not in target.parents or not target.is_file():
         raise Http404("No such file.")
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    inline = content_type.startswith(INLINE_TYPES)
+    if not inline:  # never a page (or script) of this site, whatever a name says
+        content_type = "application/octet-stream"
     if settings.MEDIA_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
     else:
         response = FileResponse(target.open("rb"), content_type=content_type)
+    if not inline:
+        response["Content-Disposition"] = content_disposition_header(True, target.name)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    # As nginx's /protected-media/: nothing served from here runs as this site.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# What media is shown in the browser (pictures, sound, video, captions, a batch's CSV
+# report); anything else is a download.
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "audio/", "video/",
+                "text/vtt", "application/x-subrip", "text/csv", "application/json")  # fmt: skip

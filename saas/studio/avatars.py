@@ -55,7 +55,7 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
         )
     if upload is None:
         raise ServiceError("Attach a photo of a face.", field="image")
-    verify_image(upload, field="image")
+    upload.name = verify_image(upload, field="image").stored_name(upload.name)
     report = assess_upload(upload)
     if not report["ok"]:
         raise PhotoRejected(report)

@@ -341,11 +341,13 @@ def create_asset(actor: Membership, upload, kind: str | None = None):
     if kind is not None and kind not in Asset.Kind.values:
         raise ServiceError("kind must be image, logo or audio.", field="kind")
     verified = verify_upload(upload, kind)
+    original_name = (upload.name or "upload")[:255]
+    upload.name = verified.stored_name(upload.name)
     return Asset.objects.create(
         workspace=actor.workspace,
         kind=verified.kind,
         file=upload,
-        original_name=(upload.name or "upload")[:255],
+        original_name=original_name,
         content_type=verified.content_type,
         size=verified.size,
         sha256=verified.sha256,

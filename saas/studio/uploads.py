@@ -28,6 +28,7 @@ MAX_VIDEO_BYTES = checks.MAX_VIDEO_BYTES
 MAX_IMAGE_PIXELS = checks.MAX_IMAGE_PIXELS
 VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".m4v", ".mkv"}
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+IMAGE_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".oga", ".flac", ".webm"}
 # Never audio, whatever the name says (ffmpeg would try to read some of them).
 NOT_AUDIO = {"jpeg", "png", "webp", "gif", "tiff", "heic", "bmp", "pdf", "zip", "ole2",
@@ -40,6 +41,9 @@ AUDIO_CONTAINERS = {
     ".ogg": ("ogg",), ".oga": ("ogg",), ".opus": ("ogg",), ".flac": ("flac",),
     ".webm": ("matroska,webm",),
 }  # fmt: skip
+# ffmpeg's first demuxer name -> the extension a recording named otherwise is stored under.
+AUDIO_SUFFIX_OF = {"wav": ".wav", "w64": ".wav", "mp3": ".mp3", "mov": ".m4a", "aac": ".aac",
+                   "ogg": ".ogg", "flac": ".flac", "matroska": ".webm"}  # fmt: skip
 # ffmpeg's first demuxer name -> the kind of file (saas/file_checks.py LABELS).
 FFMPEG_KINDS = {"mov": "mp4", "matroska": "matroska", "mp3": "mp3", "wav": "wav", "w64": "wav",
                 "ogg": "ogg", "flac": "flac", "aac": "aac", "aiff": "aiff"}  # fmt: skip
@@ -56,6 +60,13 @@ class Verified:
     width: int | None = None
     height: int | None = None
     duration_s: float | None = None
+    suffix: str = ""  # the extension its content calls for: the file is stored under it
+
+    def stored_name(self, name: str | None) -> str:
+        """NAME with the extension of what the file is (never the client's own: a WAV
+        named page.html must not be kept, or served, as a web page)."""
+        stem = Path(name or "").stem.strip() or self.kind
+        return stem[:100] + self.suffix
 
 
 def sha256_of(upload) -> str:
@@ -104,9 +115,10 @@ def verify_image(upload, field: str = "file") -> Verified:
         )
     width, height = _open_and_verify(upload, kind, field)
     upload.seek(0)
+    content_type = IMAGE_FORMATS[checks.IMAGE_KINDS[kind]]
     return Verified(
-        "image", IMAGE_FORMATS[checks.IMAGE_KINDS[kind]], upload.size, sha256_of(upload),
-        width, height,
+        "image", content_type, upload.size, sha256_of(upload), width, height,
+        suffix=IMAGE_SUFFIXES[content_type],
     )  # fmt: skip
 
 
@@ -231,8 +243,10 @@ def verify_audio(upload, field: str = "file") -> Verified:
             raise ServiceError(exc.message, field=field, code=exc.code) from None
     upload.seek(0)
     duration = len(samples) / 16000
-    return Verified("audio", "audio/" + (suffix.lstrip(".") or "wav"), upload.size,
-                    sha256_of(upload), duration_s=round(duration, 3))  # fmt: skip
+    if suffix not in AUDIO_SUFFIXES:  # named otherwise (or not at all): what ffmpeg found
+        suffix = AUDIO_SUFFIX_OF.get(probe.format.split(",")[0], ".audio")
+    return Verified("audio", "audio/" + suffix.lstrip("."), upload.size, sha256_of(upload),
+                    duration_s=round(duration, 3), suffix=suffix)  # fmt: skip
 
 
 def probe_stored_video(path: Path, max_seconds: float, field: str = "video"):

@@ -228,7 +228,8 @@ def create_translation(
                 )
             info, path = verify_video(upload, Path(tmp), plan.max_video_seconds,
                                       limit_is="your plan translates videos of up to")  # fmt: skip
-            name = Path(upload.name or "video.mp4").name
+            # Stored under the extension verify_video chose for its content, not the client's.
+            name = (Path(upload.name or "").stem.strip() or "video")[:100] + path.suffix
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
         credits = billing.estimate_cost(workspace, info.duration_s)
         with open(path, "rb") as handle:

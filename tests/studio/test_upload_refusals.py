@@ -12,6 +12,7 @@ import imageio_ffmpeg
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -316,3 +317,31 @@ def test_a_translation_longer_than_the_plan_allows_is_refused_from_the_header(
     refused(creator.post("/api/v1/translations", body, format="multipart"), "video", "too_long",
             "1 min 3 s long; your plan translates videos of up to 1 minute")  # fmt: skip
     assert not Translation.objects.exists()
+
+
+# What a name cannot do -------------------------------------------------------------------
+
+
+def test_a_recording_named_like_a_web_page_is_stored_and_served_as_the_recording(
+    personas, creator, tmp_path
+):
+    """A real WAV with a web page after its samples passes every audio check; named
+    promo.html it was kept as promo.html and served from this site as text/html."""
+    wav = ffmpeg(tmp_path, "tone.wav", "-f", "lavfi", "-i", "sine=d=1")
+    page = b"<html><body><form action='/v3/webhooks/endpoints'>Log in</form></body></html>"
+    response = post_asset(creator, "promo.html", wav + page, kind="audio")
+    assert response.status_code == 201, response.content
+    asset = Asset.objects.get()
+    assert asset.file.name.endswith("/promo.wav") and asset.content_type == "audio/wav"
+    assert asset.original_name == "promo.html"
+    served = Client().get(asset.file.url)
+    assert served.status_code == 200 and served["Content-Type"] == "audio/x-wav"
+
+
+def test_an_image_is_stored_under_the_extension_of_what_it_is(personas, creator):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(out, "PNG")
+    response = post_asset(creator, "product shot", out.getvalue(), kind="image")
+    assert response.status_code == 201, response.content
+    asset = Asset.objects.get()
+    assert asset.file.name.endswith("/product_shot.png") and asset.content_type == "image/png"

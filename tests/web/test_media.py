@@ -62,3 +62,20 @@ def test_behind_nginx_the_file_is_sent_by_x_accel_redirect(stored, settings):
     response = Client().get(url)
     assert response.status_code == 200 and response.content == b""
     assert response["X-Accel-Redirect"] == f"/protected-media/{name}"
+
+
+def test_a_file_that_is_not_media_is_a_download_that_cannot_run_as_a_page(db):
+    """Whatever name a file ends up with, this site never serves it as a web page."""
+    name = default_storage.save("workspaces/ws/assets/a/page.html", ContentFile(b"<form>"))
+    response = Client().get(default_storage.url(name))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_media_is_shown_inline_and_sandboxed_too(stored):
+    response = Client().get(stored[1])
+    assert response["Content-Type"] == "video/mp4"
+    assert not response.get("Content-Disposition", "").startswith("attachment")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
