@@ -130,14 +130,33 @@ def run_stage(pipeline_name: str, job_id: str, stage: str) -> None:
 
 def _handle_failure(pipeline: Pipeline, job, exc: Exception) -> None:
     if is_transient(exc):
-        records(pipeline).filter(pk=job.pk).update(lease_expires_at=None)  # let a retry claim
-        raise exc
+        if job.stage_attempts < transient_attempts(pipeline, job.stage):
+            records(pipeline).filter(pk=job.pk).update(lease_expires_at=None)  # a retry claims
+            raise exc
+        # An "outage" that does not pass (a disk this job fills, an encoder that always
+        # stops): the broker's retries end, the sweeper would re-send it for ever, and
+        # the job would hold its credits and its workspace's render slot.
+        log.warning("%s %s: %s failed %d times: %s", pipeline.name, job.pk, job.stage,
+                    job.stage_attempts, exc)  # fmt: skip
+        stage = pipeline.stage_by_name.get(job.stage)
+        label = (stage.label or stage.name).lower() if stage else job.stage
+        fail(pipeline, job.pk, "retries_exhausted",
+             f"The {label} step kept failing on a temporary error. Please try again.")  # fmt: skip
+        return
     code = getattr(exc, "code", None) or "internal_error"
     message = getattr(exc, "message", None)
     if not message:
         log.exception("%s %s: %s failed", pipeline.name, job.pk, job.stage)
         message = "Something went wrong while rendering. Our team has been told."
     fail(pipeline, job.pk, code, message)
+
+
+def transient_attempts(pipeline: Pipeline, stage_name: str) -> int:
+    """Tries of a stage that fails on temporary errors before its job fails: the
+    broker's retries of one message, for each of RENDER_MAX_STAGE_ATTEMPTS re-sends."""
+    stage = pipeline.stage_by_name.get(stage_name)
+    retries = stage.max_retries if stage else 3
+    return (retries + 1) * settings.RENDER_MAX_STAGE_ATTEMPTS
 
 
 def stage_is_waiting(pipeline: Pipeline, job_id, stage: str) -> bool:

@@ -205,6 +205,39 @@ def test_the_sweeper_requeues_a_toy_stage_whose_worker_vanished(team, monkeypatc
     assert ("toy", "prepare") in sent
 
 
+def test_a_temporary_error_that_never_passes_fails_the_job_and_returns_its_credits(
+    team, monkeypatch
+):
+    """The broker retries a stage 3 times, then drops the message; the sweeper sent it
+    again every 5 minutes for ever, and the job held its credits and render slot."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(engine, "enqueue", lambda pipeline, job_id, stage: None)
+    before = billing.balance(team.workspace_a)
+    job = toy.submit_toy(team.workspace_a, glitch="always")
+    assert billing.balance(team.workspace_a) < before  # reserved
+    engine.run_stage("toy", str(job.pk), "prepare")
+    from django.conf import settings
+
+    # the broker's 3 retries of one message, for each of the sweeper's re-sends
+    tries = (toy.TOY.stage_by_name["work"].max_retries + 1) * settings.RENDER_MAX_STAGE_ATTEMPTS
+    raised = 0
+    for round_ in range(tries + 3):
+        try:
+            engine.run_stage("toy", str(job.pk), "work")  # a retry of the message
+        except toy.Glitch:
+            raised += 1
+        engine.sweep(timezone.now() + timedelta(minutes=10 * (round_ + 1)))
+    job.refresh_from_db()
+    assert raised == tries - 1  # the last try fails the job instead of raising again
+    assert (job.status, job.error_code) == ("failed", "retries_exhausted")
+    assert "kept failing" in job.error_message
+    assert billing.balance(team.workspace_a) == before
+    assert engine.transient_attempts(toy.TOY, "work") == tries
+
+
 def test_a_stage_on_an_unknown_queue_is_refused_when_declared():
     from saas.jobs.pipelines import Stage
 

@@ -33,6 +33,8 @@ def prepare(job: Job, progress) -> dict:
 def work(job: Job, progress) -> dict:
     if job.payload.get("fail"):
         raise Refused()
+    if job.payload.get("glitch") == "always":
+        raise Glitch("every attempt glitches (an outage that does not pass)")
     if job.payload.get("glitch") and job.stage_attempts == 1:
         raise Glitch("the first attempt always glitches")
     progress(0.5)
