@@ -73,6 +73,8 @@ class Smoke:
         self.base = args.base_url.rstrip("/")
         self.key = args.key
         self.metrics_token = args.metrics_token
+        # nginx keeps /metrics off the public site (404): check it where Prometheus does.
+        self.metrics_url = (args.metrics_url or f"{self.base}/metrics").rstrip("/")
         self.worker_logs = [Path(p) for p in args.worker_log or []]
         self.timeout = args.timeout
         self.video_id = ""
@@ -124,9 +126,11 @@ class Smoke:
         return describe_mp4(data)
 
     def metrics(self) -> str:
-        status, _, _ = request(f"{self.base}/metrics")
+        status, _, _ = request(self.metrics_url)
+        expect(status != 404, f"{self.metrics_url} is not served there (behind nginx, /metrics "
+               "is internal): give --metrics-url http://WEB-HOST:8000/metrics")  # fmt: skip
         expect(status == 401, f"/metrics without a token answered {status}")
-        status, _, body = request(f"{self.base}/metrics", token=self.metrics_token)
+        status, _, body = request(self.metrics_url, token=self.metrics_token)
         expect(status == 200, f"/metrics answered {status}: {body[:300]!r}")
         text = body.decode()
         for needle in (
@@ -207,14 +211,21 @@ def describe_mp4(data: bytes) -> str:
     )
 
 
-def main(argv=None) -> int:
+def arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--key", required=True, help="an API key (manage.py create_api_key)")
     parser.add_argument("--metrics-token", default="", help="METRICS_TOKEN, to check /metrics")
+    parser.add_argument("--metrics-url", default="",
+                        help="where /metrics answers (default: BASE_URL/metrics; behind nginx "
+                             "it is internal: http://127.0.0.1:8000/metrics)")  # fmt: skip
     parser.add_argument("--worker-log", action="append", help="a worker's log file (JSON lines)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for the video")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
     started = time.monotonic()
     try:
         Smoke(args).run()
