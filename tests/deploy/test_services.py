@@ -202,3 +202,11 @@ def test_a_hosted_s3_can_set_its_region_and_addressing_in_the_env_file(compose):
     env = compose["services"]["web"]["environment"]
     for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ADDRESSING_STYLE"):
         assert str(env[name]).startswith("${" + name), (name, env[name])
+
+
+def test_nginx_follows_web_when_compose_restarts_it(compose):
+    """nginx shares web's network namespace: restarted or recreated alone, web takes
+    the ports with it and nginx keeps answering from a namespace that is gone."""
+    nginx = compose["services"]["nginx"]
+    assert nginx["network_mode"] == "service:web"
+    assert nginx["depends_on"]["web"]["restart"] is True
