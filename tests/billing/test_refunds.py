@@ -103,6 +103,24 @@ def test_a_bought_pack_remembers_its_payment_intent_and_price(ws):
 # Refunds --------------------------------------------------------------------------------
 
 
+def test_a_purchase_and_its_refund_left_pending_are_applied_in_stripes_order(ws, stripe_http):
+    """The billing worker was down while a pack was bought and refunded: the periodic job
+    took the newest first, the refund found no purchase, and the pack's credits stayed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    checkout = make_checkout_session(ws, id="cs_1", credits=500, amount_total=1000)
+    for event in (make_event("checkout.session.completed", checkout, created=NOW - 60),
+                  refunded(1000, created=NOW)):  # fmt: skip
+        assert post_event(Client(), event).status_code == 200  # stored; no worker ran
+    StripeEvent.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+    stripe_has(stripe_http, 1000)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert events.process_pending_stripe_events() == 2
+    assert services.balance(ws) == FREE_MONTHLY
+
+
 def test_a_full_refund_takes_the_pack_back(ws, stripe_http):
     buy(ws)
     assert services.balance(ws) == FREE_MONTHLY + 500
