@@ -9,6 +9,8 @@ service function our ``/api/v1`` uses. Errors leave in HeyGen's envelope.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,6 +29,30 @@ from saas.workspaces.services import authenticate_api_key
 from . import envelopes, mapping, webhooks
 
 LONG_POLL_MAX_S = 30
+# Long polls a workspace may hold open at once: each holds a web thread, and a few dozen
+# from one key would hold them all. Beyond it the status is answered at once.
+LONG_POLLS_PER_WORKSPACE = 2
+
+
+@contextmanager
+def _long_poll_slot(workspace_id) -> Iterator[bool]:
+    """True while this request holds one of its workspace's long-poll slots."""
+    from django.core.cache import cache
+
+    key = f"heygen:long-polls:{workspace_id}"
+    cache.add(key, 0, timeout=LONG_POLL_MAX_S * 4)
+    try:
+        held = cache.incr(key)
+    except ValueError:  # it expired in between
+        cache.add(key, 1, timeout=LONG_POLL_MAX_S * 4)
+        held = 1
+    try:
+        yield held <= LONG_POLLS_PER_WORKSPACE
+    finally:
+        try:
+            cache.decr(key)
+        except ValueError:
+            pass
 
 
 class HeyGenKeyAuthentication(authentication.BaseAuthentication):
@@ -120,14 +146,12 @@ class VideoStatus(HeyGenView):
             wait = min(float(request.query_params.get("wait") or 0), LONG_POLL_MAX_S)
         except ValueError:
             raise ServiceError("Give wait in seconds, up to 30.", field="wait") from None
-        deadline, seen = time.monotonic() + wait, video.status
-        while (
-            video.status == seen
-            and video.status in ("queued", "running")
-            and (time.monotonic() < deadline)
-        ):
-            time.sleep(0.5)
-            video.refresh_from_db()
+        if wait > 0 and video.status in ("queued", "running"):
+            with _long_poll_slot(request.membership.workspace.pk) as may_wait:
+                deadline, seen = time.monotonic() + (wait if may_wait else 0), video.status
+                while video.status == seen and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    video.refresh_from_db()
         return self.ok(mapping.video_status(video))
 
 

@@ -229,6 +229,40 @@ def test_videos_are_listed_a_page_at_a_time_and_deleted(funded, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_workspace_holds_two_long_polls_at_most(funded, monkeypatch):
+    """Each ?wait= holds a web thread for up to 30 s: a few dozen from one key held
+    every thread of the web tier. Past two at once, the status is answered at once."""
+    from django.core.cache import cache
+
+    from saas.heygen import views
+
+    class Waited(Exception):
+        pass
+
+    def sleep(seconds):
+        raise Waited
+
+    monkeypatch.setattr(views.time, "sleep", sleep)
+    video = Video.objects.create(workspace=funded.workspace_a, title="V", stage="speech",
+                                 request={})  # fmt: skip
+    client = heygen_client(funded.creator, funded.workspace_a)
+    url = f"/v1/video_status.get?video_id={video.pk}&wait=30"
+    with pytest.raises(Waited):  # a free slot: it waits
+        client.get(url)
+    key = f"heygen:long-polls:{funded.workspace_a.pk}"
+    assert cache.get(key) == 0  # the slot was given back
+    cache.set(key, views.LONG_POLLS_PER_WORKSPACE)  # two polls are waiting already
+    answered = client.get(url)
+    assert answered.status_code == 200 and answered.json()["data"]["status"] == "pending"
+    assert cache.get(key) == views.LONG_POLLS_PER_WORKSPACE
+    other = heygen_client(funded.outsider, funded.workspace_b)  # other workspaces still wait
+    theirs = Video.objects.create(workspace=funded.workspace_b, title="T", stage="speech",
+                                  request={})  # fmt: skip
+    with pytest.raises(Waited):
+        other.get(f"/v1/video_status.get?video_id={theirs.pk}&wait=30")
+
+
+@pytest.mark.django_db
 def test_templates_are_listed_and_described_in_heygens_shapes(funded):
     client = heygen_client(funded.creator, funded.workspace_a)
     listed = client.get("/v2/templates").json()["data"]["templates"]
