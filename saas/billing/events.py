@@ -105,9 +105,9 @@ def pending_events(older_than: timedelta = timedelta(0)):
     cutoff = timezone.now() - older_than
     # Oldest first, in Stripe's order: a refund applied before its purchase was recorded
     # found nothing to take back, and the purchase then added the refunded credits.
-    return StripeEvent.objects.filter(
-        processed_at__isnull=True, received_at__lte=cutoff
-    ).order_by("created", "received_at")
+    return StripeEvent.objects.filter(processed_at__isnull=True, received_at__lte=cutoff).order_by(
+        "created", "received_at"
+    )
 
 
 # Finding the workspace ------------------------------------------------------------
