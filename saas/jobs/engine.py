@@ -3,7 +3,7 @@
 A pipeline (pipelines.py) is data: stages, their queues, weights and functions.
 Each stage runs in a thin actor (actors.py) that first *claims* it with a
 conditional UPDATE (still at that stage, active, no live lease), renews the
-lease while it works (`progress`, which also records percent and ETA), and
+lease while it works (a keeper thread, and `progress`, which records percent), and
 completes it only while still holding the lease, so results apply once. A dead
 worker's lease runs out and the broker or the sweeper re-sends the stage.
 Credits are reserved at submit, settled on completion and released on failure
@@ -17,6 +17,8 @@ import errno
 import logging
 import os
 import socket
+import threading
+import uuid
 from datetime import timedelta
 from functools import partial
 
@@ -85,7 +87,9 @@ BROKER_OUTAGES = frozenset({"ConnectionError", "TimeoutError", "BusyLoadingError
 
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """The lease owner of one run of a stage (host, process, and the run: two threads of
+    one process that take over each other's stage are two owners)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def lease_delta() -> timedelta:
@@ -116,22 +120,78 @@ def run_stage(pipeline_name: str, job_id: str, stage: str) -> None:
             raise StageBusy(f"{pipeline.name} {job_id}: {stage} is leased by another worker")
         log.info("%s %s: %s is done or cancelled; skipping", pipeline.name, job_id, stage)
         return
+    keeper = LeaseKeeper(pipeline, job, owner)
     try:
         with stage_logged(job):  # start, finish or failure, with duration and ids
             fields = pipeline.stage(stage).run(
                 job, lambda fraction: heartbeat(pipeline, job, owner, fraction)
             )
+        keeper.stop()
         complete_stage(pipeline, job, owner, **(fields or {}))
     except LeaseLost as exc:
         log.info("%s", exc)
     except Exception as exc:
-        _handle_failure(pipeline, job, exc)
+        keeper.stop()
+        _handle_failure(pipeline, job, exc, owner)
+    finally:
+        keeper.stop()
 
 
-def _handle_failure(pipeline: Pipeline, job, exc: Exception) -> None:
+class LeaseKeeper:
+    """Renews a running stage's lease every third of RENDER_LEASE_SECONDS, whether or
+    not the stage reports progress: a transcription or a caption burn can work for
+    minutes between two calls, and its lease ran out while it was still working (the
+    sweeper then gave the stage to another worker, three times, and failed the job).
+    It stops renewing at the stage's time limit, so a stage that hangs still loses its
+    lease and is failed by the sweeper; the stage's own `progress` stays the one that
+    finds a cancel or a takeover (LeaseLost)."""
+
+    def __init__(self, pipeline: Pipeline, job, owner: str) -> None:
+        from django.db import connection
+
+        self.stopped = threading.Event()
+        self.thread = None
+        if connection.in_atomic_block:
+            # Called inside a transaction (tests that roll back): it holds the row's lock
+            # from the claim, so another connection could not renew it before it ends.
+            return
+        stage = pipeline.stage_by_name.get(job.stage)
+        self.until = timezone.now() + timedelta(seconds=stage.time_limit_s if stage else 3600)
+        self.renew = records(pipeline).filter(
+            pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING
+        )
+        self.thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        every = max(settings.RENDER_LEASE_SECONDS / 3, 0.1)
+        try:
+            while not self.stopped.wait(every):
+                now = timezone.now()
+                if now > self.until:
+                    return
+                try:
+                    if not self.renew.update(lease_expires_at=now + lease_delta()):
+                        return  # cancelled, done or taken over: progress will say so
+                except DatabaseError:
+                    log.warning("could not renew a lease; trying again", exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        if not self.stopped.is_set():
+            self.stopped.set()
+            if self.thread is not None:
+                self.thread.join(timeout=10)  # a renewal stuck in the database: go on
+
+
+def _handle_failure(pipeline: Pipeline, job, exc: Exception, owner: str) -> None:
     if is_transient(exc):
         if job.stage_attempts < transient_attempts(pipeline, job.stage):
-            records(pipeline).filter(pk=job.pk).update(lease_expires_at=None)  # a retry claims
+            # Free the stage for a retry, if it is still ours (not another worker's since).
+            records(pipeline).filter(pk=job.pk, lease_owner=owner).update(lease_expires_at=None)
             raise exc
         # An "outage" that does not pass (a disk this job fills, an encoder that always
         # stops): the broker's retries end, the sweeper would re-send it for ever, and
@@ -463,13 +523,16 @@ def _end(pipeline: Pipeline, job_id, status: str, **fields):
 
 
 def fail(pipeline: Pipeline, job_id, code: str, message: str) -> bool:
-    """The job failed for good: say why, and charge nothing."""
-    job = _end(pipeline, job_id, Status.FAILED, error_code=code, error_message=message[:2000])
-    if job is None:
-        return False
+    """The job failed for good: say why, charge nothing, and announce it (once), in one
+    transaction as a completion is: announced after the commit, a worker killed in
+    between left a failed job that no webhook ever told of."""
+    with transaction.atomic():
+        job = _end(pipeline, job_id, Status.FAILED, error_code=code, error_message=message[:2000])
+        if job is None:
+            return False
+        if pipeline.failed_event:
+            _announce(pipeline, job, pipeline.failed_event)
     log.warning("%s %s failed: %s: %s", pipeline.name, job_id, code, message)
-    if pipeline.failed_event:
-        transaction.on_commit(lambda: _announce_after_commit(pipeline, job.pk))
     return True
 
 
@@ -486,11 +549,6 @@ def cancel(pipeline: Pipeline, job_id) -> bool:
     return True
 
 
-def _announce_after_commit(pipeline: Pipeline, job_id) -> None:
-    with transaction.atomic():
-        _announce(pipeline, get_job(pipeline, job_id), pipeline.failed_event)
-
-
 def _announce(pipeline: Pipeline, job, event: str) -> None:
     if not event or pipeline.represent is None or job.workspace_id is None:
         return
@@ -499,7 +557,9 @@ def _announce(pipeline: Pipeline, job, event: str) -> None:
         return
     from saas.webhooks.services import emit_event
 
-    emit_event(job.workspace, event, data)
+    # Once per job, not per object: a retried batch is a new job of the same batch, and
+    # its end was dropped as a repeat of the first run's.
+    emit_event(job.workspace, event, data, dedupe_key=f"{event}:{job.pk}")
 
 
 def _after_commit_end_hooks(pipeline: Pipeline, job) -> None:

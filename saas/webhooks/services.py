@@ -287,14 +287,18 @@ def encode_body(payload: dict) -> bytes:
     return text.encode("utf-8")
 
 
-def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
+def emit_event(
+    workspace, event_type: str, data: dict, dedupe_key: str | None = None
+) -> list[WebhookDelivery]:
     """Queue EVENT_TYPE with DATA to every endpoint of WORKSPACE subscribed to it.
 
     Safe inside the caller's transaction: deliveries are created in savepoints
     and queued only after commit. Idempotent per (endpoint, event_type,
     data["id"]): a repeated call creates nothing more. All endpoints get the
     same event id. A disabled endpoint's delivery is recorded as missed and not
-    sent. Returns the deliveries this call created.
+    sent. Returns the deliveries this call created. DEDUPE_KEY replaces the
+    (event_type, data["id"]) key where one object may end more than once (a
+    batch retried: each run of it is announced).
     """
     if event_type not in EVENTS:
         raise ValueError(f"Unknown webhook event {event_type!r}; expected one of {EVENTS}.")
@@ -302,7 +306,8 @@ def emit_event(workspace, event_type: str, data: dict) -> list[WebhookDelivery]:
     event_id = new_event_id()
     payload = event_payload(event_id, event_type, workspace.pk, data)
     object_id = payload["data"].get("id") if isinstance(payload["data"], dict) else None
-    dedupe_key = f"{event_type}:{object_id}" if object_id else event_id
+    if dedupe_key is None:
+        dedupe_key = f"{event_type}:{object_id}" if object_id else event_id
     created = []
     for endpoint in endpoints:
         if endpoint.flavour == flavours.OURS:

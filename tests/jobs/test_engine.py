@@ -238,6 +238,67 @@ def test_a_temporary_error_that_never_passes_fails_the_job_and_returns_its_credi
     assert engine.transient_attempts(toy.TOY, "work") == tries
 
 
+def test_a_stage_that_works_quietly_past_its_lease_keeps_it(team, settings, monkeypatch):
+    """A stage that reports no progress for longer than the lease (Whisper on a long
+    video) kept working while the sweeper gave it to another worker, which ran it again."""
+    import threading
+    import time
+
+    from django.utils import timezone
+
+    settings.RENDER_LEASE_SECONDS = 1
+    monkeypatch.setattr(engine, "enqueue", lambda pipeline, job_id, stage: None)
+    job = toy.submit_toy(team.workspace_a, quiet_seconds=3)
+    engine.run_stage("toy", str(job.pk), "prepare")
+    worker = threading.Thread(target=engine.run_stage, args=("toy", str(job.pk), "work"))
+    worker.start()
+    time.sleep(2.2)  # the lease (1 s) would have run out twice
+    engine.sweep()
+    with pytest.raises(engine.StageBusy):  # what a second worker, sent the stage, gets
+        engine.run_stage("toy", str(job.pk), "work")
+    running = Job.objects.get(pk=job.pk)
+    assert running.status == "running" and running.lease_expires_at > timezone.now()
+    worker.join(10)
+    job.refresh_from_db()
+    assert job.status == "completed" and job.result["attempts"] == 1
+
+
+def test_each_run_of_an_object_that_ends_again_is_announced(team, settings):
+    """A retried batch is a new job announcing the same batch id: its batch.completed
+    was dropped as a repeat of the first run's. Each job's end is announced once."""
+    from dataclasses import replace
+
+    from saas.webhooks.models import WebhookDelivery
+    from saas.webhooks.services import create_endpoint
+
+    settings.WEBHOOKS_ALLOWED_HOSTS = ["127.0.0.1"]  # the receiver here stands for the internet
+    same_object = replace(toy.TOY, represent=lambda job: {"id": "batch-1", "status": "done"})
+    with WebhookReceiver() as receiver:
+        create_endpoint(team.membership(team.owner), receiver.url, events=[])
+        first, second = toy.new_toy(team.workspace_a), toy.new_toy(team.workspace_a)
+        for job in (first, second, second):  # the second run's end, and a repeat of it
+            engine._announce(same_object, job, "toy.completed")
+    assert WebhookDelivery.objects.filter(event_type="toy.completed").count() == 2
+
+
+def test_a_failure_is_announced_in_the_transaction_that_records_it(team, settings, monkeypatch):
+    """As if the worker died just after the failure committed (nothing registered to run
+    after the commit runs): the delivery exists, for the webhook sweeper to send."""
+    from django.db import transaction
+
+    from saas.webhooks.models import WebhookDelivery
+    from saas.webhooks.services import create_endpoint
+
+    settings.WEBHOOKS_ALLOWED_HOSTS = ["127.0.0.1"]  # the receiver here stands for the internet
+    with WebhookReceiver() as receiver:
+        create_endpoint(team.membership(team.owner), receiver.url, events=[])
+        job = toy.submit_toy(team.workspace_a)
+        monkeypatch.setattr(transaction, "on_commit", lambda *args, **kwargs: None)
+        assert engine.fail(toy.TOY, job.pk, "toy_refused", "This toy was told to fail.")
+    delivery = WebhookDelivery.objects.get(event_type="toy.failed")
+    assert delivery.payload["data"]["id"] == str(job.pk)
+
+
 def test_a_stage_on_an_unknown_queue_is_refused_when_declared():
     from saas.jobs.pipelines import Stage
 

@@ -7,6 +7,8 @@ A worker process imports this module (as it would a `tasks` module) to run it.
 
 from __future__ import annotations
 
+import time
+
 from saas.jobs import actors, engine, pipelines
 from saas.jobs.models import Job
 from saas.jobs.pipelines import Pipeline, Stage
@@ -31,6 +33,7 @@ def prepare(job: Job, progress) -> dict:
 
 
 def work(job: Job, progress) -> dict:
+    time.sleep(job.payload.get("quiet_seconds", 0))  # long work with no progress report
     if job.payload.get("fail"):
         raise Refused()
     if job.payload.get("glitch") == "always":
