@@ -563,11 +563,13 @@ def _announce(pipeline: Pipeline, job, event: str) -> None:
 
 
 def _after_commit_end_hooks(pipeline: Pipeline, job) -> None:
+    # robust: one that fails (the broker down when a callback is queued) is logged and
+    # the others still run; the sweeper redoes a lost release or parent refresh.
     if pipeline.slots is not None and job.workspace_id is not None:
-        transaction.on_commit(partial(release_held, pipeline, job.workspace_id))
+        transaction.on_commit(partial(release_held, pipeline, job.workspace_id), robust=True)
     if pipeline.on_end is not None:
         hook = pipeline.on_end
-        transaction.on_commit(lambda: hook(get_job(pipeline, job.pk)))
+        transaction.on_commit(lambda: hook(get_job(pipeline, job.pk)), robust=True)
     _after_commit_refresh_parent(job)
 
 
@@ -593,7 +595,7 @@ def children_of(parent) -> list[tuple[Pipeline, JobRecord]]:
 def _after_commit_refresh_parent(job) -> None:
     if job.parent_id:
         parent_id = job.parent_id
-        transaction.on_commit(lambda: refresh_parent(parent_id))
+        transaction.on_commit(lambda: refresh_parent(parent_id), robust=True)
 
 
 def refresh_parent(parent_id) -> str | None:

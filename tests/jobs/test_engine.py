@@ -299,6 +299,23 @@ def test_a_failure_is_announced_in_the_transaction_that_records_it(team, setting
     assert delivery.payload["data"]["id"] == str(job.pk)
 
 
+def test_an_end_hook_that_fails_does_not_stop_the_others(team, monkeypatch):
+    """A video's on_end queues its callback; with the broker down it raised, and the
+    hooks after it (the parent's refresh) never ran, nor did the caller's code."""
+    from dataclasses import replace
+
+    def broker_down(job):
+        raise ConnectionError("the broker is restarting")
+
+    calls = []
+    monkeypatch.setattr(engine, "refresh_parent", lambda parent_id: calls.append(parent_id))
+    parent = Job.objects.create(kind=toy.TOY_GROUP.name, workspace=team.workspace_a)
+    child = toy.new_toy(team.workspace_a)
+    Job.objects.filter(pk=child.pk).update(parent=parent)
+    assert engine.fail(replace(toy.TOY, on_end=broker_down), child.pk, "toy_refused", "No.")
+    assert calls == [parent.pk]
+
+
 def test_a_stage_on_an_unknown_queue_is_refused_when_declared():
     from saas.jobs.pipelines import Stage
 
