@@ -95,7 +95,11 @@ def serve(request, path: str):
     target = (root / path).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404("No such file.")
-    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    content_type = (
+        CAPTIONS.get(target.suffix.lower())
+        or mimetypes.guess_type(target.name)[0]
+        or "application/octet-stream"
+    )
     inline = content_type.startswith(INLINE_TYPES)
     if not inline:  # never a page (or script) of this site, whatever a name says
         content_type = "application/octet-stream"
@@ -116,4 +120,6 @@ def serve(request, path: str):
 # What media is shown in the browser (pictures, sound, video, captions, a batch's CSV
 # report); anything else is a download.
 INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "audio/", "video/",
-                "text/vtt", "application/x-subrip", "text/csv", "application/json")  # fmt: skip
+                "text/vtt", "text/plain", "text/csv", "application/json")  # fmt: skip
+# Captions by suffix: mimetypes knows .srt only where /etc/mime.types does.
+CAPTIONS = {".srt": "text/plain; charset=utf-8", ".vtt": "text/vtt; charset=utf-8"}

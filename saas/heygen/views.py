@@ -39,13 +39,14 @@ def _long_poll_slot(workspace_id) -> Iterator[bool]:
     """True while this request holds one of its workspace's long-poll slots."""
     from django.core.cache import cache
 
-    key = f"heygen:long-polls:{workspace_id}"
-    cache.add(key, 0, timeout=LONG_POLL_MAX_S * 4)
+    key, ttl = f"heygen:long-polls:{workspace_id}", LONG_POLL_MAX_S * 4
+    cache.add(key, 0, timeout=ttl)
     try:
         held = cache.incr(key)
-    except ValueError:  # it expired in between
-        cache.add(key, 1, timeout=LONG_POLL_MAX_S * 4)
-        held = 1
+    except ValueError:  # it expired in between: count this one alone (it will not decr)
+        yield True
+        return
+    cache.touch(key, ttl)  # lives while polls keep coming, so a decr finds its own count
     try:
         yield held <= LONG_POLLS_PER_WORKSPACE
     finally:

@@ -24,6 +24,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, transaction
+from django.db import Error as DjangoDatabaseError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -160,6 +161,7 @@ class LeaseKeeper:
         self.renew = records(pipeline).filter(
             pk=job.pk, stage=job.stage, lease_owner=owner, status=Status.RUNNING
         )
+        self.what = f"{pipeline.name} {job.pk} {job.stage}"
         self.thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
         self.thread.start()
 
@@ -175,8 +177,12 @@ class LeaseKeeper:
                 try:
                     if not self.renew.update(lease_expires_at=now + lease_delta()):
                         return  # cancelled, done or taken over: progress will say so
-                except DatabaseError:
-                    log.warning("could not renew a lease; trying again", exc_info=True)
+                except DjangoDatabaseError as exc:
+                    # The database restarted or dropped the connection: the next try
+                    # opens a new one (Django reconnects only between requests).
+                    log.warning("%s: could not renew the lease (%s: %s); trying again",
+                                self.what, type(exc).__name__, exc)  # fmt: skip
+                    connection.close()
         finally:
             connection.close()
 
@@ -531,7 +537,11 @@ def fail(pipeline: Pipeline, job_id, code: str, message: str) -> bool:
         if job is None:
             return False
         if pipeline.failed_event:
-            _announce(pipeline, job, pipeline.failed_event)
+            try:
+                with transaction.atomic():  # a savepoint: the failure stands without it
+                    _announce(pipeline, job, pipeline.failed_event)
+            except Exception:
+                log.exception("%s %s: could not announce the failure", pipeline.name, job_id)
     log.warning("%s %s failed: %s: %s", pipeline.name, job_id, code, message)
     return True
 

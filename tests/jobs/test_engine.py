@@ -238,6 +238,21 @@ def test_a_temporary_error_that_never_passes_fails_the_job_and_returns_its_credi
     assert engine.transient_attempts(toy.TOY, "work") == tries
 
 
+def unlocked(call, tries: int = 50):
+    import time
+
+    from django.db import OperationalError
+
+    for _ in range(tries - 1):
+        try:
+            return call()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.02)
+    return call()
+
+
 def test_a_stage_that_works_quietly_past_its_lease_keeps_it(team, settings, monkeypatch):
     """A stage that reports no progress for longer than the lease (Whisper on a long
     video) kept working while the sweeper gave it to another worker, which ran it again."""
@@ -253,10 +268,12 @@ def test_a_stage_that_works_quietly_past_its_lease_keeps_it(team, settings, monk
     worker = threading.Thread(target=engine.run_stage, args=("toy", str(job.pk), "work"))
     worker.start()
     time.sleep(2.2)  # the lease (1 s) would have run out twice
-    engine.sweep()
+    # (SQLite's shared in-memory test database refuses a write that meets the keeper's
+    # at once, "table is locked", where a file or PostgreSQL would wait: try again.)
+    unlocked(engine.sweep)
     with pytest.raises(engine.StageBusy):  # what a second worker, sent the stage, gets
-        engine.run_stage("toy", str(job.pk), "work")
-    running = Job.objects.get(pk=job.pk)
+        unlocked(lambda: engine.run_stage("toy", str(job.pk), "work"))
+    running = unlocked(lambda: Job.objects.get(pk=job.pk))
     assert running.status == "running" and running.lease_expires_at > timezone.now()
     worker.join(10)
     job.refresh_from_db()
@@ -314,6 +331,50 @@ def test_an_end_hook_that_fails_does_not_stop_the_others(team, monkeypatch):
     Job.objects.filter(pk=child.pk).update(parent=parent)
     assert engine.fail(replace(toy.TOY, on_end=broker_down), child.pk, "toy_refused", "No.")
     assert calls == [parent.pk]
+
+
+def test_the_lease_keeper_outlives_a_dropped_database_connection(team, settings, monkeypatch):
+    """psycopg raises InterfaceError (not a DatabaseError) on a closed connection, and
+    Django reconnects only between requests: the keeper died, or retried a dead one."""
+    import time
+
+    from django.db import InterfaceError
+    from django.utils import timezone
+
+    settings.RENDER_LEASE_SECONDS = 1
+    monkeypatch.setattr(engine, "enqueue", lambda pipeline, job_id, stage: None)
+    job = toy.submit_toy(team.workspace_a)
+    assert engine.claim(toy.TOY, job.pk, "prepare", "me") is not None
+    keeper = engine.LeaseKeeper(toy.TOY, Job.objects.get(pk=job.pk), "me")
+    real, drops = keeper.renew, []
+
+    class Dropped:
+        def update(self, **fields):
+            if len(drops) < 2:
+                drops.append(1)
+                raise InterfaceError("connection already closed")
+            return unlocked(lambda: real.update(**fields))
+
+    keeper.renew = Dropped()
+    try:
+        time.sleep(2.5)  # two failed renewals, then good ones; the lease is 1 s
+        assert len(drops) == 2 and keeper.thread.is_alive()
+        lease = unlocked(lambda: Job.objects.get(pk=job.pk)).lease_expires_at
+        assert lease > timezone.now()
+    finally:
+        keeper.stop()
+
+
+def test_a_failure_stands_when_its_announcement_cannot_be_made(team, monkeypatch):
+    def cannot(*args):
+        raise ValueError("a representation that breaks")
+
+    monkeypatch.setattr(engine, "_announce", cannot)
+    job = toy.submit_toy(team.workspace_a)
+    before = billing.balance(team.workspace_a)
+    assert engine.fail(toy.TOY, job.pk, "toy_refused", "No.")
+    job.refresh_from_db()
+    assert job.status == "failed" and billing.balance(team.workspace_a) > before
 
 
 def test_a_stage_on_an_unknown_queue_is_refused_when_declared():

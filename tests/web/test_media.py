@@ -79,3 +79,11 @@ def test_media_is_shown_inline_and_sandboxed_too(stored):
     assert response["Content-Type"] == "video/mp4"
     assert not response.get("Content-Disposition", "").startswith("attachment")
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_captions_are_shown_in_the_browser(db):
+    for name, kind in (("captions.srt", "text/plain"), ("captions.vtt", "text/vtt")):
+        stored = default_storage.save(f"videos/ws/v/{name}", ContentFile(b"1\n00:00:00,000"))
+        response = Client().get(default_storage.url(stored))
+        assert response["Content-Type"].startswith(kind), name
+        assert not response.get("Content-Disposition", "").startswith("attachment"), name
