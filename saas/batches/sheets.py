@@ -24,6 +24,9 @@ from saas.errors import ServiceError
 MAX_ROWS = 500
 MAX_BYTES = checks.MAX_SHEET_BYTES
 MAX_COLUMNS = checks.MAX_SHEET_COLUMNS
+# Rows of a workbook read at most, blank ones included (a sheet of a million formatted
+# blank rows must not keep a web process busy; the file's size is capped too).
+MAX_SHEET_ROWS = 100_000
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -89,13 +92,17 @@ def _xlsx(data: bytes) -> list[dict]:
         raise ServiceError("This is not an Excel (.xlsx) workbook.", field="file") from None
     try:
         sheet = book.worksheets[0]
-        table = [
-            [_cell(value) for value in row]
-            # max_col: a sheet's declared dimension (A1:XFD1048576) would pad every row
-            for row in sheet.iter_rows(
-                max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True
-            )
-        ]
+        table = []
+        # max_col: a sheet's declared dimension (A1:XFD1048576) would pad every row.
+        # Blank rows do not count (a cap by position dropped the rows below them,
+        # silently); the header and one row too many are enough to refuse the file.
+        rows = sheet.iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_COLUMNS + 1, values_only=True)
+        for row in rows:
+            cells = [_cell(value) for value in row]
+            if any(cell.strip() for cell in cells):
+                table.append(cells)
+                if len(table) > MAX_ROWS + 1:
+                    break
     finally:
         book.close()
     return _rows(table)
@@ -133,7 +140,7 @@ def _rows(table: list[list[str]]) -> list[dict]:
     if len(body) > MAX_ROWS:
         raise ServiceError(f"A batch has at most {MAX_ROWS} rows.", field="file")
     return [
-        {name: str(cell).strip() for name, cell in zip(header, row, strict=False) if name}
+        {name: _active(str(cell).strip()) for name, cell in zip(header, row, strict=False) if name}
         for row in body
     ]
 
@@ -153,8 +160,27 @@ def json_rows(rows) -> list[dict]:
 
 
 def to_csv(header: list[str], rows: list[list]) -> str:
+    """CSV that a spreadsheet opens as text: a cell that would start a formula (= + - @,
+    or a tab or carriage return first) gets a leading ' (OWASP's CSV injection advice),
+    since row values, titles and column names come from customers and scraped pages."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([_inert(cell) for cell in header])
+    writer.writerows([_inert(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def _inert(cell):
+    if isinstance(cell, str) and cell and (cell[0] in "\t\r" or cell.lstrip()[:1] in FORMULA):
+        return "'" + cell
+    return cell
+
+
+def _active(cell: str) -> str:
+    """A cell as to_csv wrote it, back (a sample CSV filled in and uploaded again)."""
+    if cell[:1] == "'" and cell[1:2] and (cell[1] in "\t\r" or cell[1:].lstrip()[:1] in FORMULA):
+        return cell[1:]
+    return cell
+
+
+FORMULA = ("=", "+", "-", "@")
