@@ -171,16 +171,17 @@ def to_csv(header: list[str], rows: list[list]) -> str:
 
 
 def _inert(cell):
-    if isinstance(cell, str) and cell and (cell[0] in "\t\r" or cell.lstrip()[:1] in FORMULA):
-        return "'" + cell
-    return cell
+    return "'" + cell if isinstance(cell, str) and _starts_formula(cell) else cell
 
 
 def _active(cell: str) -> str:
     """A cell as to_csv wrote it, back (a sample CSV filled in and uploaded again)."""
-    if cell[:1] == "'" and cell[1:2] and (cell[1] in "\t\r" or cell[1:].lstrip()[:1] in FORMULA):
-        return cell[1:]
-    return cell
+    return cell[1:] if cell[:1] == "'" and _starts_formula(cell[1:]) else cell
+
+
+def _starts_formula(text: str) -> bool:
+    """Would a spreadsheet read TEXT as a formula (= + - @, or a tab or CR first)?"""
+    return bool(text) and (text[0] in "\t\r" or text.lstrip()[:1] in FORMULA)
 
 
 FORMULA = ("=", "+", "-", "@")

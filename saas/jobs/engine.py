@@ -121,21 +121,18 @@ def run_stage(pipeline_name: str, job_id: str, stage: str) -> None:
             raise StageBusy(f"{pipeline.name} {job_id}: {stage} is leased by another worker")
         log.info("%s %s: %s is done or cancelled; skipping", pipeline.name, job_id, stage)
         return
-    keeper = LeaseKeeper(pipeline, job, owner)
     try:
-        with stage_logged(job):  # start, finish or failure, with duration and ids
+        # stage_logged: start, finish or failure, with duration and ids. The keeper stops
+        # as the stage's work ends, before it is completed or its failure handled.
+        with stage_logged(job), LeaseKeeper(pipeline, job, owner):
             fields = pipeline.stage(stage).run(
                 job, lambda fraction: heartbeat(pipeline, job, owner, fraction)
             )
-        keeper.stop()
         complete_stage(pipeline, job, owner, **(fields or {}))
     except LeaseLost as exc:
         log.info("%s", exc)
     except Exception as exc:
-        keeper.stop()
         _handle_failure(pipeline, job, exc, owner)
-    finally:
-        keeper.stop()
 
 
 class LeaseKeeper:
@@ -192,6 +189,12 @@ class LeaseKeeper:
             if self.thread is not None:
                 self.thread.join(timeout=10)  # a renewal stuck in the database: go on
 
+    def __enter__(self) -> LeaseKeeper:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
 
 def _handle_failure(pipeline: Pipeline, job, exc: Exception, owner: str) -> None:
     if is_transient(exc):
@@ -204,8 +207,7 @@ def _handle_failure(pipeline: Pipeline, job, exc: Exception, owner: str) -> None
         # the job would hold its credits and its workspace's render slot.
         log.warning("%s %s: %s failed %d times: %s", pipeline.name, job.pk, job.stage,
                     job.stage_attempts, exc)  # fmt: skip
-        stage = pipeline.stage_by_name.get(job.stage)
-        label = (stage.label or stage.name).lower() if stage else job.stage
+        label = stage_label(pipeline, job.stage)
         fail(pipeline, job.pk, "retries_exhausted",
              f"The {label} step kept failing on a temporary error. Please try again.")  # fmt: skip
         return
@@ -223,6 +225,12 @@ def transient_attempts(pipeline: Pipeline, stage_name: str) -> int:
     stage = pipeline.stage_by_name.get(stage_name)
     retries = stage.max_retries if stage else 3
     return (retries + 1) * settings.RENDER_MAX_STAGE_ATTEMPTS
+
+
+def stage_label(pipeline: Pipeline, stage_name: str) -> str:
+    """How a customer-facing message names the stage ("the speech step")."""
+    stage = pipeline.stage_by_name.get(stage_name)
+    return (stage.label or stage.name).lower() if stage else stage_name
 
 
 def stage_is_waiting(pipeline: Pipeline, job_id, stage: str) -> bool:
@@ -715,8 +723,12 @@ def _revive(pipeline: Pipeline, job, now) -> str:
     limit = stage.time_limit_s if stage else 3600
     started = job.stage_started_at or now
     if (now - started).total_seconds() > limit:
-        label = (stage.label or stage.name).lower() if stage else job.stage
-        fail(pipeline, job.pk, "timeout", f"The {label} step took too long.")
+        fail(
+            pipeline,
+            job.pk,
+            "timeout",
+            f"The {stage_label(pipeline, job.stage)} step took too long.",
+        )
         return "failed"
     if job.stage_attempts >= settings.RENDER_MAX_STAGE_ATTEMPTS:
         fail(

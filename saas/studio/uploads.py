@@ -63,10 +63,14 @@ class Verified:
     suffix: str = ""  # the extension its content calls for: the file is stored under it
 
     def stored_name(self, name: str | None) -> str:
-        """NAME with the extension of what the file is (never the client's own: a WAV
-        named page.html must not be kept, or served, as a web page)."""
-        stem = Path(name or "").stem.strip() or self.kind
-        return stem[:100] + self.suffix
+        return stored_name(name, self.suffix, self.kind)
+
+
+def stored_name(name: str | None, suffix: str, fallback: str) -> str:
+    """NAME with SUFFIX, the extension of what the file is (never the client's own: a WAV
+    named page.html must not be kept, or served, as a web page); FALLBACK without one."""
+    stem = Path(name or "").stem.strip() or fallback
+    return stem[:100] + suffix
 
 
 def sha256_of(upload) -> str:

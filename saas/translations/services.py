@@ -22,7 +22,7 @@ from saas import file_checks
 from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
 from saas.jobs import engine
 from saas.jobs.models import Job
-from saas.studio.uploads import probe_stored_video, verify_video
+from saas.studio.uploads import probe_stored_video, stored_name, verify_video
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
@@ -228,8 +228,7 @@ def create_translation(
                 )
             info, path = verify_video(upload, Path(tmp), plan.max_video_seconds,
                                       limit_is="your plan translates videos of up to")  # fmt: skip
-            # Stored under the extension verify_video chose for its content, not the client's.
-            name = (Path(upload.name or "").stem.strip() or "video")[:100] + path.suffix
+            name = stored_name(upload.name, path.suffix, "video")  # verify_video's extension
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
         credits = billing.estimate_cost(workspace, info.duration_s)
         with open(path, "rb") as handle:
