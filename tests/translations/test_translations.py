@@ -89,11 +89,12 @@ def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spani
     create_endpoint(team.membership(team.admin), "https://127.0.0.1:9/hooks", events=[])
     client = api_client_for(team.creator, team.workspace_a)
     before = billing.balance(team.workspace_a)
-    response = post(client, english_video, voices='{"es": "espeak:es"}')
+    # A voice other than Spanish's default (kokoro:es-jf_alpha), so the choice is seen.
+    response = post(client, english_video, voices='{"es": "kokoro:es-jm_kumo"}')
     assert response.status_code == 201, response.content
     created = response.json()
     [spanish] = created["languages"]
-    assert spanish["language"] == "es" and spanish["voice"] == "espeak:es"
+    assert spanish["language"] == "es" and spanish["voice"] == "kokoro:es-jm_kumo"
     assert billing.balance(team.workspace_a) == before - spanish["credits"]  # reserved
 
     stub_worker.drain()
@@ -106,8 +107,8 @@ def test_an_english_video_is_transcribed_translated_reviewed_and_dubbed_in_spani
     assert spanish["engine"] == "apertium" and spanish["quality"] == "draft"
     assert spanish["quality_note"].startswith("Draft quality")
 
-    # Lines espeak-ng's Spanish says clearly enough for Whisper base to read back (it
-    # garbles "trimestral" and "marcadas en verde" even unmixed): the test is of the dub.
+    # The customer's own lines replace the machine translation (Whisper base reads
+    # them back from Kokoro's Spanish; espeak-ng's was heard as Spanish only by chance).
     edited = [{"text": "Bienvenidos a la reunión de seguridad."}, {"text": ""}]
     edited[1]["text"] = "Hoy hablamos de las salidas de emergencia."
     url = f"/api/v1/translations/{created['id']}/languages/es"
@@ -468,7 +469,11 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     team, stub_worker, presenter_video, tmp_path
 ):
     """The whole of it on a face: Spanish heard, same length, nothing but the lower face
-    changed, and the mouth opening following the dub rather than the original speech."""
+    changed, and the mouth opening following the dub rather than the original speech.
+
+    The voice is the one a customer gets for Spanish without choosing (Kokoro): Whisper
+    hears espeak-ng's Spanish only half the time as Spanish, and misses one word in
+    three on some runs (CI failed on it), which measured Whisper, not the dub."""
     import numpy as np
 
     from avatar.audio.align import tokenize
@@ -479,9 +484,10 @@ def test_a_presenter_video_is_dubbed_into_spanish_with_her_mouth_following_the_n
     from avatar.lipsync.video import _box, decode_frames, mouth_opening, track
 
     client = api_client_for(team.creator, team.workspace_a)
-    created = post(client, presenter_video, voices='{"es": "espeak:es"}').json()
+    created = post(client, presenter_video).json()
     stub_worker.drain()
     url = f"/api/v1/translations/{created['id']}"
+    assert created["languages"][0]["voice"].startswith("kokoro:es-"), created
     lines = [{"text": "Bienvenidos a la reunión de seguridad."},
              {"text": "Hoy hablamos de las salidas de emergencia."}]  # fmt: skip
     count = len(client.get(url).json()["languages"][0]["segments"])  # Whisper's lines: 1 or 2
