@@ -12,7 +12,10 @@ were stretched or ran on.
 The original track stays under the new voice, turned down by `DUCK_DB`
 wherever either voice speaks (the original's speech is in its segments), with
 short ramps, so music and effects carry on. No source-separation model ships
-in a package, so the original voice is ducked, not removed.
+in a package, so the original voice is ducked, not removed. Where the original
+holds nothing but the voice (its floor, `bed_level_db`, is under `QUIET_BED_DB`:
+no music, no room sound worth keeping), it is muted there instead, so that no
+faint original speech is heard in the new voice's pauses.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ GAP_S = 0.08
 MAX_SPEEDUP = 1.2
 DUCK_DB = -24.0  # deep enough that the original voice does not compete with the new one
 RAMP_S = 0.12
+QUIET_BED_DB = -50.0  # an original whose floor is below this has only the voice to duck
 VOICE_LUFS = -16.0
 
 
@@ -138,13 +142,32 @@ def dub_track(
     if voice_out is not None:
         _write(voice_out, voice)
     spans = [(p.start, p.end) for p in placed] + list(speech_spans)
-    mixed = original * duck_gain(len(original), spans) + voice
+    depth = DUCK_DB if bed_level_db(original) > QUIET_BED_DB else None  # None: muted
+    mixed = original * duck_gain(len(original), spans, depth) + voice
     _write(out_wav, limit_peaks(mixed, RATE, 10 ** (-1 / 20)))
     return DubResult(wav=out_wav, duration_s=round(duration, 3), placed=placed)
 
 
-def duck_gain(length: int, spans: list[tuple[float, float]]) -> np.ndarray:
-    """A gain curve: 1 outside SPANS, DUCK_DB inside, with RAMP_S ramps either side."""
+def bed_level_db(original: np.ndarray, window_s: float = 0.05, percentile: float = 5) -> float:
+    """The original's floor in dBFS: a low percentile of its loudness in short windows.
+
+    Music, effects or room sound hold it up through the speaker's pauses; a voice
+    alone (a presenter recorded clean, a synthetic voice) drops to silence there.
+    """
+    size = max(1, int(window_s * RATE))
+    count = len(original) // size
+    if count == 0:
+        return -120.0
+    frames = np.asarray(original[: count * size], dtype=np.float64).reshape(count, size)
+    rms = np.sqrt(np.mean(frames**2, axis=1))
+    return float(20 * np.log10(max(np.percentile(rms, percentile), 1e-6)))
+
+
+def duck_gain(
+    length: int, spans: list[tuple[float, float]], depth_db: float | None = DUCK_DB
+) -> np.ndarray:
+    """A gain curve: 1 outside SPANS, DEPTH_DB inside (None: silence), with RAMP_S ramps
+    either side."""
     from scipy.ndimage import uniform_filter1d
 
     inside = np.zeros(length, dtype=np.float32)
@@ -153,7 +176,7 @@ def duck_gain(length: int, spans: list[tuple[float, float]]) -> np.ndarray:
         a, b = int(max(0.0, start - pad) * RATE), int(min(length / RATE, end + pad) * RATE)
         inside[a:b] = 1.0
     inside = uniform_filter1d(inside, size=max(1, int(RAMP_S * RATE)), mode="nearest")
-    floor = 10 ** (DUCK_DB / 20)
+    floor = 0.0 if depth_db is None else 10 ** (depth_db / 20)
     return (1.0 - (1.0 - floor) * np.clip(inside, 0.0, 1.0)).astype(np.float32)
 
 

@@ -258,6 +258,47 @@ def test_the_original_is_ducked_only_where_someone_speaks():
     assert gain[int(3.0 * RATE)] == pytest.approx(1.0)
 
 
+def test_an_original_with_nothing_but_the_voice_is_muted_not_ducked():
+    from avatar.dub.dub import RATE, duck_gain
+
+    gain = duck_gain(5 * RATE, [(1.0, 2.0)], None)
+    assert gain[int(1.5 * RATE)] == 0.0 and gain[int(3.0 * RATE)] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("with_music", [False, True])
+def test_the_original_voice_is_not_heard_in_the_new_voices_pauses_unless_music_is_kept(
+    tmp_path, with_music
+):
+    """A presenter recorded clean, and the dub's line ending before hers: what is left of
+    her under the dub is silence, not her words 24 dB down. Over music the music stays."""
+    from avatar.audio.io import read_wav, resample
+    from avatar.dub.dub import DUCK_DB, RAMP_S, RATE, Line, bed_level_db, dub_track
+
+    english, rate = read_wav(speak(ENGLISH, "espeak:en-gb", tmp_path / "en.wav"))
+    english = resample(english, rate, RATE)
+    original = np.zeros(int(6.0 * RATE), dtype=np.float32)
+    original[int(0.5 * RATE) : int(0.5 * RATE) + len(english)] = english
+    her_end = 0.5 + len(english) / RATE
+    assert her_end < 5.5
+    music = 0.1 * np.sin(2 * np.pi * 220 * np.arange(len(original)) / RATE)
+    if with_music:
+        original = (original + music).astype(np.float32)
+    result = dub_track([Line(0.5, her_end, "Hola.")], "espeak:es", original,
+                       tmp_path / "dub.wav", speech_spans=[(0.5, her_end)])  # fmt: skip
+    mixed, _ = read_wav(result.wav)
+    [hola] = result.placed
+    pause = slice(int((hola.end + RAMP_S) * RATE), int((her_end - RAMP_S) * RATE))
+    assert pause.stop - pause.start > RATE  # a second of her speaking on alone
+    left = np.sqrt(np.mean(mixed[pause] ** 2))
+    if with_music:  # music and her voice, 24 dB down: the music is kept
+        assert bed_level_db(original) > -30
+        under = np.sqrt(np.mean(original[pause] ** 2)) * 10 ** (DUCK_DB / 20)
+        assert left == pytest.approx(under, rel=0.1)
+    else:
+        assert bed_level_db(original) < -100
+        assert left < 1e-4, left  # 24 dB down would be about 1e-2 for espeak at full level
+
+
 @pytest.mark.slow
 def test_lines_are_fitted_to_their_slots_and_mixed_over_the_music(tmp_path):
     from avatar.audio.io import read_wav
