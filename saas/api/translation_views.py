@@ -2,6 +2,7 @@
 
 import json
 
+from django.db import transaction
 from rest_framework import parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -109,10 +110,13 @@ class TranslationLanguageDetail(APIView):
     def patch(self, request, pk, language):
         """``segments`` (the texts, all of them) and/or ``speaker_voices`` ({"S2": voice})."""
         body = _body(request)
-        if "speaker_voices" not in body or "segments" in body:
-            services.update_segments(request.membership, pk, language, body.get("segments"))
-        if "speaker_voices" in body:
-            services.set_speaker_voices(request.membership, pk, language, body["speaker_voices"])
+        with transaction.atomic():  # both or neither: a refused part keeps the other unsaved
+            if "speaker_voices" not in body or "segments" in body:
+                services.update_segments(request.membership, pk, language, body.get("segments"))
+            if "speaker_voices" in body:
+                services.set_speaker_voices(
+                    request.membership, pk, language, body["speaker_voices"]
+                )
         translation = services.get_translation(request.membership, pk)
         return Response(language_data(services.get_language(translation, language)))
 

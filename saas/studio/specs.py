@@ -110,8 +110,9 @@ def build_spec(request: dict, *, watermark: bool, ref=asset_ref) -> dict:
     if request.get("transitions"):
         spec["transition"] = request["transitions"]
     if request.get("brand"):
-        brand = dict(request["brand"])
-        if brand.get("logo"):
+        brand = request["brand"]  # not an object: the spec's reader says so, by the field
+        if isinstance(brand, dict) and brand.get("logo"):
+            brand = dict(brand)
             brand["logo"] = asset_ref(brand["logo"])
         spec["brand"] = brand
     if watermark:
@@ -124,6 +125,7 @@ def api_field(spec_field: str | None) -> str | None:
     if not spec_field:
         return None
     field = re.sub(r"\[(\d+)\]", r".\1", spec_field).replace(".speech.", ".")
+    field = re.sub(r"^transition\b", "transitions", field)  # the request's name for it
     return field.replace("output.", "")
 
 

@@ -114,6 +114,13 @@ def _clean_voices(voices, targets: list[str]) -> dict[str, str]:
     voices = voices or {}
     if not isinstance(voices, dict) or not all(isinstance(v, str) for v in voices.values()):
         raise ServiceError('Give voices as an object: {"es": "espeak:es"}.', field="voices")
+    for language in voices:  # a voice for a language not asked for is a mistake, not a no-op
+        if language not in targets:
+            raise ServiceError(
+                f"{language!r} is not one of the languages to translate into "
+                f"({', '.join(targets)}).",
+                field=f"voices.{language}",
+            )
     chosen = {}
     for language in targets:
         field = f"voices.{language}"
@@ -204,8 +211,9 @@ def create_translation(
     require_role(actor, Role.CREATOR)
     workspace = actor.workspace
     source = _clean_language(source_language, "source_language") if source_language else ""
-    targets = _clean_targets(list(target_languages) if not isinstance(target_languages, str)
-                             else target_languages, source)  # fmt: skip
+    if isinstance(target_languages, tuple):
+        target_languages = list(target_languages)
+    targets = _clean_targets(target_languages, source)  # anything but codes is refused there
     chosen = _clean_voices(voices, targets)
     options = _clean_options(options)
     transcript = _read_subtitles(subtitles, source)
@@ -350,6 +358,7 @@ def set_speaker_voices(actor: Membership, translation_id, language: str, voices)
     from avatar.voices import get_voice
 
     _, job = _under_review(actor, translation_id, language)
+    language = job.language  # the URL's code may be in capitals
     speakers = {s.get("speaker") for s in job.segments or []} - {None, ""}
     if not isinstance(voices, dict):
         raise ServiceError('Give speaker_voices as {"S2": voice id}.', field="speaker_voices")

@@ -233,6 +233,22 @@ def test_bad_scenes_name_the_field(funded, scene, field):
     assert response.json()["error"]["field"] == field
 
 
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        (field, value)
+        for field in ("brand", "music", "captions", "transitions")
+        for value in ("acme", True, 5, ["a"])
+        if (field, value) != ("captions", True)  # the shorthand for the default captions
+    ],
+)
+def test_a_part_that_is_not_an_object_is_refused_by_its_field(funded, field, value):
+    client = api_client_for(funded.creator, funded.workspace_a)
+    response = create(client, **{field: value})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"].split(".")[0] == field
+
+
 def make_video(personas) -> Video:
     from saas.studio.services import create_video
 

@@ -4,6 +4,7 @@ dub after review, per-language status, credits only for what was delivered."""
 from __future__ import annotations
 
 import subprocess
+import uuid
 
 import imageio_ffmpeg
 import pytest
@@ -229,6 +230,8 @@ def test_a_video_without_sound_is_refused(team, tmp_path):
         ({"target_languages": ""}, "target_languages", "at least one language"),
         ({"source_language": "en", "target_languages": "en"}, "target_languages", "already in"),
         ({"voices": '{"es": "piper:en_US-joe-medium"}'}, "voices.es", "not es"),
+        ({"voices": '{"ES": "kokoro:es-jm_kumo"}'}, "voices.ES", "not one of the languages"),
+        ({"voices": '{"pt": "kokoro:pt-jf_alpha"}'}, "voices.pt", "not one of the languages"),
         ({"target_languages": "tlh"}, "voices.tlh", "No voice here speaks tlh"),
         ({"options": '{"review": "maybe"}'}, "options.review", "true or false"),
         ({"options": '{"loud": true}'}, "options", "Unknown option"),
@@ -240,6 +243,16 @@ def test_bad_requests_name_the_field_and_store_nothing(team, english_video, fiel
     assert response.status_code == 400, response.content
     error = response.json()["error"]
     assert error["field"] == field and words in error["message"], error
+    assert not Translation.objects.exists()
+
+
+@pytest.mark.parametrize("targets", [None, 5, True, {"es": 1}, [["es"]]])
+def test_target_languages_that_are_not_codes_are_refused_in_a_json_body(team, targets):
+    client = api_client_for(team.creator, team.workspace_a)
+    body = {"video_id": str(uuid.uuid4()), "target_languages": targets}
+    response = client.post("/api/v1/translations", body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["field"] == "target_languages"
     assert not Translation.objects.exists()
 
 
@@ -574,9 +587,17 @@ def test_two_speakers_are_labelled_and_dubbed_in_two_voices(team, stub_worker, t
     english = {"speaker_voices": {"S2": "piper:en_US-joe-medium"}}
     wrong = client.patch(f"{url}/languages/es", english, format="json")
     assert wrong.status_code == 400 and "not es" in wrong.json()["error"]["message"]
-    chosen = client.patch(f"{url}/languages/es", {"speaker_voices": {"S2": "espeak:es+f3"}},
+    # Both parts or neither: a refused voice keeps the edited lines unsaved too.
+    edited = [{"text": f"Línea {n}."} for n in range(len(labels))]
+    both = {"segments": edited, "speaker_voices": {"S9": "espeak:es"}}
+    assert client.patch(f"{url}/languages/es", both, format="json").status_code == 400
+    after = client.get(url).json()["languages"][0]["segments"]
+    assert [s["text"] for s in after] == [s["text"] for s in spanish["segments"]]
+    # The code in capitals is the same language.
+    chosen = client.patch(f"{url}/languages/ES", {"speaker_voices": {"S2": "espeak:es+f3"}},
                           format="json")  # fmt: skip
-    assert chosen.status_code == 200 and chosen.json()["speaker_voices"] == {"S2": "espeak:es+f3"}
+    assert chosen.status_code == 200, chosen.json()
+    assert chosen.json()["speaker_voices"] == {"S2": "espeak:es+f3"}
     assert client.post(f"{url}/dub", {}, format="json").status_code == 200
     stub_worker.drain()
     [spanish] = client.get(url).json()["languages"]
