@@ -230,15 +230,14 @@ def row_request(batch: Batch, row: BatchRow) -> tuple[dict, str]:
 def estimate(batch: Batch) -> dict:
     """What the batch's rows would cost, and whether the workspace can start it."""
     from saas.billing import services as billing
-    from saas.studio.services import estimate_seconds
+    from saas.studio.services import audio_lengths, estimate_seconds
 
     rows = list(batch.rows.all())
     todo = [r for r in rows if r.status == Row.READY]
-    seconds = sum(estimate_seconds(row_request(batch, r)[0]) for r in todo)
-    credits = sum(
-        billing.estimate_cost(batch.workspace, estimate_seconds(row_request(batch, r)[0]))
-        for r in todo
-    )
+    requests = [row_request(batch, r)[0] for r in todo]
+    each = [estimate_seconds(req, audio_lengths(batch.workspace, req)) for req in requests]
+    seconds = sum(each)
+    credits = sum(billing.estimate_cost(batch.workspace, s) for s in each)
     balance = billing.balance(batch.workspace)
     return {
         "rows": len(rows),

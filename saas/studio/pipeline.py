@@ -66,8 +66,36 @@ def stage_speech(video: Video, progress) -> dict:
     from .rendering import synthesize_speech
 
     with tempfile.TemporaryDirectory(prefix=f"speech-{video.pk}-") as tmp:
-        synthesize_speech(video, Path(tmp), progress)
+        spoken = synthesize_speech(video, Path(tmp), progress)
+    check_spoken_length(video, spoken.seconds)
     return {}
+
+
+# What the plan's length limit lets pass over it once the speech is measured: the
+# submission's estimate (words, letters and digits) is good to about this much.
+LENGTH_TOLERANCE = 1.15
+
+
+def check_spoken_length(video: Video, spoken_s: float) -> None:
+    """The video's real length, now that its speech is spoken, against the plan.
+
+    The plan was checked (and the credits reserved) on an estimate from the scripts;
+    a script that says much more than it looks (digits, symbols) is stopped here,
+    before the render, and the job fails with the plan's message: nothing is charged.
+    """
+    from saas.billing import services as billing
+
+    from . import specs
+    from .services import SCENE_OVERHEAD_S, audio_lengths, estimate_seconds
+
+    scenes = [scene["speech"] for scene in video.spec.get("scenes", [])]
+    played = [str(s["audio"]).removeprefix(specs.ASSET) for s in scenes if s.get("audio")]
+    request = {"scenes": [{"audio": asset} for asset in played]}  # uploaded sounds' lengths
+    seconds = spoken_s + SCENE_OVERHEAD_S * (len(scenes) - len(played))
+    seconds += estimate_seconds(request, audio_lengths(video.workspace, request))
+    if seconds > billing.plan_for(video.workspace).max_video_seconds * LENGTH_TOLERANCE:
+        resolution = video.spec.get("output", {}).get("resolution", "720p")
+        billing.check_render_allowed(video.workspace, resolution=resolution, duration_s=seconds)
 
 
 def stage_render(video: Video, progress) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -107,11 +108,16 @@ def speech_folder(video: Video) -> str:
     return f"workspaces/{video.workspace_id}/videos/{video.pk}/speech"
 
 
-def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
+class Spoken(NamedTuple):
+    files: int  # stored in the video's speech folder
+    seconds: float  # of speech, all scripted scenes together
+
+
+def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> Spoken:
     """Speak every scripted scene into a sentence cache and store it with the video.
 
     The render stage, on whatever machine it runs, loads these files into its
-    own cache, so it never synthesises speech itself. Returns the file count.
+    own cache, so it never synthesises speech itself.
     """
     from avatar import voices
 
@@ -130,9 +136,12 @@ def synthesize_speech(video: Video, workdir: Path, progress: Progress) -> int:
     # Two scripts at once where the voices allow it, the longest first (as a render
     # speaks them); progress is reported from this thread.
     threads = voices.speech_threads(speech["voice"] for speech in scenes)
-    voices.longest_first(list(enumerate(scenes)), lambda item: len(item[1]["script"]), speak,
-                         threads, done=lambda count: progress(count / len(scenes)))  # fmt: skip
-    return _store_tree(workdir / "cache", speech_folder(video))
+    results = voices.longest_first(
+        list(enumerate(scenes)), lambda item: len(item[1]["script"]), speak, threads,
+        done=lambda count: progress(count / len(scenes)),
+    )  # fmt: skip
+    files = _store_tree(workdir / "cache", speech_folder(video))
+    return Spoken(files, round(sum(result.duration_s for result in results), 3))
 
 
 def _store_tree(folder: Path, prefix: str) -> int:

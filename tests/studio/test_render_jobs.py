@@ -99,6 +99,72 @@ def test_a_permanent_failure_names_the_reason_and_costs_nothing(funded, stub_wor
     assert billing.balance(funded.workspace_a) == before
 
 
+def on_free_plan(workspace):
+    account = billing.account_for(workspace)
+    account.plan = "free"  # videos of up to a minute
+    account.save()
+
+
+def test_uploaded_sounds_count_at_their_length_against_the_plan_and_the_price(funded):
+    from django.core.files.base import ContentFile
+
+    from saas.studio.models import Asset
+
+    on_free_plan(funded.workspace_a)
+    sound = Asset(workspace=funded.workspace_a, kind=Asset.Kind.AUDIO, original_name="talk.wav",
+                  content_type="audio/wav", size=4, sha256="0" * 64, duration_s=600.0)  # fmt: skip
+    sound.file.save("talk.wav", ContentFile(b"RIFF"), save=False)
+    sound.save()
+    client = api_client_for(funded.creator, funded.workspace_a)
+    scenes = [{"audio": str(sound.pk), "avatar": "grace"}] * 3
+    estimate = client.post("/api/v1/estimate", {"scenes": scenes}, format="json").json()
+    assert estimate["duration_s"] >= 1800 and not estimate["allowed"], estimate  # 1.8 s before
+    response = create(client, scenes=scenes)
+    assert response.status_code == 403, response.content
+    assert response.json()["error"]["code"] == "plan_limit"
+    assert not Video.objects.exists()
+
+
+def test_a_script_is_estimated_by_its_letters_digits_and_characters_not_only_its_spaces():
+    from saas.studio.services import speech_seconds
+
+    assert speech_seconds("Hello from the render queue.") == pytest.approx(5 / 2.6)
+    assert speech_seconds("word," * 1000) > 300  # one "word" by its spaces: 0.4 s before
+    assert speech_seconds("中文" * 2400) > 900  # no spaces at all
+    assert speech_seconds("Call 0800 123 456 789") > speech_seconds("Call now")
+    fast = speech_seconds("Hello there", rate=2.0)
+    assert fast == pytest.approx(speech_seconds("Hello there") / 2)
+
+
+def test_speech_that_runs_past_the_plan_fails_before_the_render_and_costs_nothing(
+    funded, stub_worker, monkeypatch
+):
+    """The estimate was short (what a script says is longer than it looks): the measured
+    speech is held to the plan, and the job fails with the plan's message."""
+    from saas.studio import rendering
+
+    on_free_plan(funded.workspace_a)
+    rendered = []
+    monkeypatch.setattr(rendering, "synthesize_speech",
+                        lambda video, workdir, progress: rendering.Spoken(1, 300.0))  # fmt: skip
+    monkeypatch.setattr(rendering, "render_video", lambda *args: rendered.append(args))
+    client = api_client_for(funded.creator, funded.workspace_a)
+    before = billing.balance(funded.workspace_a)
+    body = create(client).json()
+    stub_worker.drain()
+    failed = client.get(f"/api/v1/videos/{body['id']}").json()
+    assert failed["status"] == "failed" and failed["error"]["code"] == "plan_limit", failed
+    assert "up to 1 minute; this one is 301 seconds" in failed["error"]["message"]
+    assert rendered == [] and billing.balance(funded.workspace_a) == before
+
+
+def test_speech_within_the_plan_goes_on_to_the_render(funded):
+    from saas.studio.pipeline import check_spoken_length
+
+    on_free_plan(funded.workspace_a)
+    check_spoken_length(make_video(funded), 55.0)  # a minute, with a scene's overhead
+
+
 def test_a_transient_error_frees_the_stage_for_a_retry(funded, monkeypatch):
     from saas.studio import rendering
 
@@ -286,4 +352,4 @@ def test_the_speech_stage_speaks_two_scripts_at_once_longest_first(funded, tmp_p
     assert sorted(started[:2]) == [1, 2] and started[2] == 0
     assert [share for share, _ in reports] == [1 / 3, 2 / 3, 1.0]
     assert {thread for _, thread in reports} == {main}
-    assert stored >= 3  # every sentence is in the stored cache
+    assert stored.files >= 3 and stored.seconds > 1.0  # every sentence is in the stored cache
