@@ -6,6 +6,8 @@ timing and text are taken as they are, with markup (`<i>`, `{\\an8}`) dropped.
 
 from __future__ import annotations
 
+import html
+
 from avatar.errors import AvatarError
 
 from .transcribe import Segment
@@ -20,21 +22,29 @@ class InvalidSubtitles(AvatarError):
 
 
 def write(segments: list[Segment], fmt: str) -> str:
-    """SEGMENTS as the text of an SRT or VTT file."""
+    """SEGMENTS as the text of an SRT or VTT file.
+
+    The text is the customer's, said as written: SSA markup (`{...}`) is kept rather
+    than read as styling, `-->` (which would end a cue's timing line) becomes an arrow,
+    and in WebVTT `&`, `<` and `>` are written as the entities the format requires.
+    """
     import pysubs2
 
     if fmt not in FORMATS:
         raise ValueError(f"subtitle format must be one of {FORMATS}")
     subs = pysubs2.SSAFile()
     for segment in segments:
+        text = segment.text.replace("-->", "→")
+        if fmt == "vtt":
+            text = html.escape(text, quote=False)
         subs.append(
             pysubs2.SSAEvent(
                 start=int(round(segment.start * 1000)),
                 end=int(round(segment.end * 1000)),
-                text=segment.text.replace("\n", "\\N"),
+                text=text.replace("\n", "\\N"),
             )
         )
-    return subs.to_string(fmt)
+    return subs.to_string(fmt, keep_ssa_tags=True)
 
 
 def read(text: str | bytes) -> list[Segment]:
@@ -58,7 +68,8 @@ def read(text: str | bytes) -> list[Segment]:
         raise InvalidSubtitles("Upload subtitles as SRT or WebVTT.")
     segments = []
     for event in sorted(subs, key=lambda e: e.start):
-        words = event.plaintext.replace("\n", " ").split()
+        plain = html.unescape(event.plaintext) if subs.format == "vtt" else event.plaintext
+        words = plain.replace("\n", " ").split()
         if event.is_comment or not words or event.end <= event.start:
             continue
         segments.append(

@@ -237,6 +237,7 @@ def create_translation(
             info, path = verify_video(upload, Path(tmp), plan.max_video_seconds,
                                       limit_is="your plan translates videos of up to")  # fmt: skip
             name = stored_name(upload.name, path.suffix, "video")  # verify_video's extension
+        transcript = _fit_to_video(transcript, info.duration_s)
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
         credits = billing.estimate_cost(workspace, info.duration_s)
         with open(path, "rb") as handle:
@@ -265,6 +266,32 @@ def _read_subtitles(upload, source: str) -> list[dict] | None:
     except AvatarError as exc:
         raise _service_error(exc) from None
     return [s.to_dict() for s in segments]
+
+
+def _fit_to_video(transcript: list[dict] | None, duration_s: float) -> list[dict] | None:
+    """Uploaded subtitles held to the video: a line that starts after it ends, or is
+    longer than a line may be, is refused (it could never be saved in review); a line
+    that runs past the end is cut there."""
+    if transcript is None:
+        return None
+    fitted = []
+    for number, line in enumerate(transcript, start=1):
+        if line["start"] >= duration_s:
+            raise ServiceError(
+                f"Line {number} of the subtitles starts at {line['start']:.1f} s, after the "
+                f"video ends ({duration_s:.1f} s): are they for another cut of the video?",
+                field="subtitles",
+                code="invalid_subtitles",
+            )
+        if len(line["text"]) > MAX_SEGMENT_CHARS:
+            raise ServiceError(
+                f"Line {number} of the subtitles is {len(line['text'])} characters long; "
+                f"a line can be at most {MAX_SEGMENT_CHARS}.",
+                field="subtitles",
+                code="invalid_subtitles",
+            )
+        fitted.append({**line, "end": min(line["end"], duration_s)})
+    return fitted
 
 
 def _submit(actor, handle, name, info, video, source, targets, voices, options, transcript,
@@ -396,7 +423,7 @@ def update_segments(
         if not isinstance(new, dict) or not isinstance(new.get("text"), str):
             raise ServiceError("Each segment needs a text.", field=f"{field}.text")
         text = new["text"].strip()
-        if len(text) > MAX_SEGMENT_CHARS:
+        if len(text) > MAX_SEGMENT_CHARS and text != (old.get("text") or "").strip():
             raise ServiceError(
                 f"A segment is at most {MAX_SEGMENT_CHARS} characters.", field=f"{field}.text"
             )

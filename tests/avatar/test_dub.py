@@ -147,6 +147,19 @@ def test_subtitles_round_trip(fmt):
     assert [(s.start, s.end, s.text) for s in back] == [(s.start, s.end, s.text) for s in SEGMENTS]
 
 
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_what_the_customer_wrote_is_what_the_subtitles_say(fmt):
+    """Ampersands, angle brackets, braces and arrows are text, not markup or timing."""
+    said = [Segment(0.0, 1.5, "Tom & Jerry <3 {laughs}"), Segment(2.0, 3.0, "a --> b")]
+    text = subtitles.write(said, fmt)
+    assert "{laughs}" in text and "a → b" in text and text.count("-->") == 2  # timings only
+    if fmt == "vtt":
+        assert "Tom &amp; Jerry &lt;3 {laughs}" in text  # WebVTT's escapes
+        assert subtitles.read(text.encode())[0].text.startswith("Tom & Jerry <3")
+    else:
+        assert "Tom & Jerry <3 {laughs}" in text
+
+
 def test_an_uploaded_srt_loses_its_markup_and_keeps_its_timing():
     srt = (
         "1\n00:00:01,000 --> 00:00:02,500\n<i>Hello</i>\nthere\n\n"

@@ -302,6 +302,45 @@ def test_own_subtitles_replace_the_transcript(team, english_video, stub_worker):
     assert [s["source"] for s in portuguese["segments"]] == [s["text"] for s in body["transcript"]]
 
 
+@pytest.mark.parametrize(
+    "cue,words",
+    [
+        ("00:00:09,000 --> 00:00:10,000\nLater.", "Line 2 of the subtitles starts at 9.0 s"),
+        ("00:00:04,000 --> 00:00:05,000\n" + "x" * 1001, "Line 2 of the subtitles is 1001"),
+    ],
+)
+def test_subtitles_that_do_not_fit_the_video_are_refused_by_line(team, english_video, cue, words):
+    """A line after the video's end, or too long to be a line, could never be saved in
+    review: it is refused at the upload, naming the line."""
+    srt = f"1\n00:00:00,200 --> 00:00:02,500\nWelcome.\n\n2\n{cue}\n"
+    client = api_client_for(team.creator, team.workspace_a)
+    upload = SimpleUploadedFile("mine.srt", srt.encode(), "text/plain")
+    response = post(client, english_video, source_language="en", target_languages="pt",
+                    subtitles=upload)  # fmt: skip
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["field"] == "subtitles" and words in error["message"], error
+    assert not Translation.objects.exists()
+
+
+def test_a_subtitle_line_past_the_end_is_cut_there_and_the_lines_can_be_saved(
+    team, english_video, stub_worker
+):
+    srt = "1\n00:00:00,200 --> 00:00:02,500\nWelcome.\n\n2\n00:00:04,000 --> 00:00:30,000\nBye.\n"
+    client = api_client_for(team.creator, team.workspace_a)
+    upload = SimpleUploadedFile("mine.srt", srt.encode(), "text/plain")
+    response = post(client, english_video, source_language="en", target_languages="pt",
+                    subtitles=upload)  # fmt: skip
+    assert response.status_code == 201, response.content
+    created = response.json()
+    stub_worker.drain()
+    body = client.get(f"/api/v1/translations/{created['id']}").json()
+    assert body["transcript"][1]["end"] <= body["duration_s"]
+    url = f"/api/v1/translations/{created['id']}/languages/pt"
+    saved = client.patch(url, {"segments": [{"text": "Olá."}, {"text": "Tchau."}]}, format="json")
+    assert saved.status_code == 200, saved.json()
+
+
 @pytest.mark.slow
 def test_a_pair_nothing_here_translates_waits_for_the_customers_own_translation(
     team, stub_worker, english_video
