@@ -80,12 +80,14 @@ def probe_video(path: Path | str, *, max_seconds: float) -> VideoInfo:
                 f"This video is {format_duration(duration)} long; your plan translates videos "
                 f"of up to {format_duration(max_seconds)}.",
             )
-        _decode_first_frames(container, video, audio)
+        rotation = _decode_first_frames(container, video, audio)
+        width, height = display_size(video.codec_context.width, video.codec_context.height,
+                                     rotation)  # fmt: skip
         return VideoInfo(
             container=kind,
             duration_s=round(duration, 3),
-            width=video.codec_context.width,
-            height=video.codec_context.height,
+            width=width,
+            height=height,
             fps=float(video.average_rate or video.guessed_rate or 0),
             video_codec=video.codec_context.name,
             audio_codec=audio.codec_context.name,
@@ -109,15 +111,35 @@ def _duration(container, video, audio) -> float:
     return 0.0
 
 
-def _decode_first_frames(container, video, audio) -> None:
+def upright(frame):
+    """A decoded PyAV video frame as RGB (numpy), turned as its display matrix says, as
+    players and ffmpeg show it: a phone's portrait video is stored sideways, with the
+    turn to show it by."""
+    import numpy as np
+
+    rgb = frame.to_ndarray(format="rgb24")
+    turns = round((frame.rotation or 0) / 90) % 4
+    return np.ascontiguousarray(np.rot90(rgb, turns)) if turns else rgb
+
+
+def display_size(width: int, height: int, rotation: float) -> tuple[int, int]:
+    """The size a picture of WIDTH x HEIGHT is shown at, turned by ROTATION degrees."""
+    return (height, width) if round((rotation or 0) / 90) % 2 else (width, height)
+
+
+def _decode_first_frames(container, video, audio) -> float:
+    """Check a frame of each stream decodes; the video frames' rotation (degrees)."""
     import av
 
     found = {"video": False, "audio": False}
+    rotation = 0.0
     try:
         for frame in container.decode(video=0, audio=0):
+            if isinstance(frame, av.VideoFrame) and not found["video"]:
+                rotation = float(frame.rotation or 0)
             found["video" if isinstance(frame, av.VideoFrame) else "audio"] = True
             if all(found.values()):
-                return
+                return rotation
     except (av.error.InvalidDataError, av.error.FFmpegError):
         pass
     raise InvalidVideo(

@@ -111,14 +111,17 @@ class VideoFormat:
 
 
 def video_format(path: Path) -> VideoFormat:
+    """The frame rate, the size the frames are shown (and decoded) at, and the count."""
     import av
+
+    from avatar.dub.probe import display_size
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return VideoFormat(
-            float(stream.average_rate or 25), stream.codec_context.width,
-            stream.codec_context.height, stream.frames or 0,
-        )  # fmt: skip
+        first = next(container.decode(stream), None)
+        width, height = display_size(stream.codec_context.width, stream.codec_context.height,
+                                     first.rotation if first is not None else 0)  # fmt: skip
+        return VideoFormat(float(stream.average_rate or 25), width, height, stream.frames or 0)
 
 
 def encode_frames(frames, form: VideoFormat, audio_wav: Path, out_mp4: Path) -> Path:
@@ -131,13 +134,16 @@ def encode_frames(frames, form: VideoFormat, audio_wav: Path, out_mp4: Path) -> 
 
 
 def decode_frames(path: Path):
-    """The frames of the video at PATH, RGB uint8, in order (decoded once, lazily)."""
+    """The frames of the video at PATH, RGB uint8, upright, in order (decoded once,
+    lazily)."""
     import av
+
+    from avatar.dub.probe import upright
 
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         for frame in container.decode(stream):
-            yield frame.to_ndarray(format="rgb24")
+            yield upright(frame)
 
 
 def _thumb(rgb: np.ndarray) -> np.ndarray:

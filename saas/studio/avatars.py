@@ -125,9 +125,11 @@ def _first_frame_jpeg(path: Path) -> bytes:
     import av
     from PIL import Image
 
+    from avatar.dub.probe import upright
+
     with av.open(str(path)) as container:
         frame = next(container.decode(video=0))
-        return card_jpeg(Image.fromarray(frame.to_ndarray(format="rgb24")))
+        return card_jpeg(Image.fromarray(upright(frame)))
 
 
 def get_avatar(membership: Membership, avatar_id) -> Avatar:

@@ -83,6 +83,29 @@ def test_bad_uploads_are_refused_with_a_reason(tmp_path, make, code):
     assert refused.value.message.endswith(".")
 
 
+@pytest.mark.parametrize("turn", [90, -90, 180])
+def test_a_phone_video_stored_sideways_is_read_upright(tmp_path, turn):
+    """A phone stores a portrait video as landscape frames and a turn to show them by:
+    its size, and every frame we decode, are as a player shows it (ffmpeg's own decode,
+    which applies the turn, is the reference)."""
+    from avatar.lipsync.video import decode_frames, video_format
+
+    turned = tmp_path / "turned.mp4"
+    plain = make_video(tmp_path / "plain.mp4")
+    ffmpeg("-display_rotation", str(turn), "-i", str(plain), "-c", "copy", str(turned))
+    shown = (320, 240) if turn == 180 else (240, 320)
+    info, form = probe_video(turned, max_seconds=60), video_format(turned)
+    assert (info.width, info.height) == (form.width, form.height) == shown
+    raw = subprocess.run(
+        [FFMPEG, "-v", "error", "-i", str(turned), "-frames:v", "1", "-f", "rawvideo",
+         "-pix_fmt", "rgb24", "-"], capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    reference = np.frombuffer(raw, np.uint8).reshape(shown[1], shown[0], 3)
+    first = next(decode_frames(turned))
+    assert first.shape == reference.shape
+    assert np.abs(first.astype(np.int16) - reference).mean() < 2.0
+
+
 def test_too_long_says_the_length_and_the_limit(tmp_path):
     with pytest.raises(InvalidVideo) as refused:
         probe_video(make_video(tmp_path / "long.mp4", seconds=4.0), max_seconds=3)
