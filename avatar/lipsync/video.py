@@ -483,12 +483,14 @@ def _collect(path: Path, loop: range, wanted: list[int]):
     return frames, points, mouths
 
 
-def ping_pong(length: int, count: int) -> list[int]:
-    """COUNT indices into a loop of LENGTH frames, forwards then backwards, never jumping."""
+def ping_pong(length: int, count: int, step: float = 1.0) -> list[int]:
+    """COUNT indices into a loop of LENGTH frames, forwards then backwards, never jumping
+    more than STEP: the loop's frames per output frame (its fps over the output's), so a
+    60 fps recording plays at its own pace in a 30 fps video, not at half speed."""
     if length <= 1:
         return [0] * count
     cycle = list(range(length)) + list(range(length - 2, 0, -1))
-    return [cycle[i % len(cycle)] for i in range(count)]
+    return [cycle[int(i * step) % len(cycle)] for i in range(count)]
 
 
 def mouth_targets(footage: Footage, params: np.ndarray) -> np.ndarray:
@@ -547,10 +549,13 @@ def blend_sampled(frame: np.ndarray, face: np.ndarray, samples) -> np.ndarray:
     return _mix(frame, sources, face, box, mask)
 
 
-def animate_footage(footage: Footage, visemes, count: int, *, device: str = "auto"):
-    """COUNT frames of the footage loop with the mouth following VISEMES (a VisemeTrack):
-    the recording's own mouths where it has enough of them, else the painted renderer's."""
-    loop = ping_pong(len(footage.frames), count)
+def animate_footage(
+    footage: Footage, visemes, count: int, *, fps: float | None = None, device: str = "auto"
+):
+    """COUNT frames (at FPS, by default the recording's) of the footage loop with the mouth
+    following VISEMES (a VisemeTrack): the recording's own mouths where it has enough of
+    them, else the painted renderer's."""
+    loop = ping_pong(len(footage.frames), count, footage.fps / fps if fps else 1.0)
     if footage.mouth_source == "recording":
         targets = mouth_targets(footage, visemes.params[:count])
         for index, source in enumerate(loop):

@@ -341,7 +341,7 @@ class Job:
         key = footage.points[footage.key][:, :2]
         x0, y0 = np.floor(key.min(0)).astype(int)
         x1, y1 = np.ceil(key.max(0)).astype(int)
-        frames = video.animate_footage(footage, visemes, count)
+        frames = video.animate_footage(footage, visemes, count, fps=self.fps)
         box = (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
         track = lipsync.FrameTrack(frames, count, self.fps, width, height, box, None)
         return track, footage.frames[footage.key]

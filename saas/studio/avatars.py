@@ -73,6 +73,7 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
 
 
 RECORDING_SECONDS = (30, 300)
+MAX_RECORDING_FPS = 60  # a phone's slow motion (120, 240) would be kept frame by frame
 
 
 def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar:
@@ -95,10 +96,17 @@ def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> 
         info, path = verify_video(upload, Path(tmp), longest)
         if info.duration_s < shortest:
             raise ServiceError(
-                f"The recording is {info.duration_s:.0f} s long; record at least {shortest} s "
+                f"The recording is {info.duration_s:.1f} s long; record at least {shortest} s "
                 "of yourself talking to the camera.",
                 field="video",
                 code="too_short",
+            )
+        if info.fps > MAX_RECORDING_FPS + 0.5:
+            raise ServiceError(
+                f"The recording is {info.fps:.0f} frames a second (slow motion?); record at "
+                f"{MAX_RECORDING_FPS} or fewer.",
+                field="video",
+                code="frame_rate",
             )
         still = _first_frame_jpeg(path)
     with transaction.atomic():

@@ -72,6 +72,28 @@ def test_a_short_recording_is_refused_with_the_length(personas, tmp_path):
     assert not Avatar.objects.exists()
 
 
+def test_a_slow_motion_recording_is_refused_with_its_frame_rate(personas, tmp_path):
+    fast = tmp_path / "slowmo.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=120:duration=31", "-f", "lavfi",
+           "-i", "sine=duration=31", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(fast))  # fmt: skip
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, fast.read_bytes())
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["field"], error["code"]) == ("video", "frame_rate"), error
+    assert "120 frames a second" in error["message"]
+    assert not Avatar.objects.exists()
+
+
+def test_a_loop_recorded_at_another_frame_rate_plays_at_its_own_pace():
+    from avatar.lipsync.video import ping_pong
+
+    assert ping_pong(4, 6) == [0, 1, 2, 3, 2, 1]  # forwards, then back, never jumping
+    assert ping_pong(10, 5, step=60 / 30) == [0, 2, 4, 6, 8]  # 60 fps into 30: every other
+    assert ping_pong(10, 6, step=24 / 30) == [0, 0, 1, 2, 3, 4]  # 24 fps into 30: some twice
+
+
 @pytest.mark.parametrize(
     "data,consent,field",
     [(b"not a video", "true", "video"), (b"whatever", "false", "consent")],
