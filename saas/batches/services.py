@@ -230,7 +230,7 @@ def row_request(batch: Batch, row: BatchRow) -> tuple[dict, str]:
 def estimate(batch: Batch) -> dict:
     """What the batch's rows would cost, and whether the workspace can start it."""
     from saas.billing import services as billing
-    from saas.studio.services import audio_lengths, estimate_seconds
+    from saas.studio.estimates import audio_lengths, estimate_seconds
 
     rows = list(batch.rows.all())
     todo = [r for r in rows if r.status == Row.READY]

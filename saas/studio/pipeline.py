@@ -86,7 +86,7 @@ def check_spoken_length(video: Video, spoken_s: float) -> None:
     from saas.billing import services as billing
 
     from . import specs
-    from .services import SCENE_OVERHEAD_S, audio_lengths, estimate_seconds
+    from .estimates import SCENE_OVERHEAD_S, audio_lengths, estimate_seconds
 
     scenes = [scene["speech"] for scene in video.spec.get("scenes", [])]
     played = [str(s["audio"]).removeprefix(specs.ASSET) for s in scenes if s.get("audio")]

@@ -126,7 +126,7 @@ def test_uploaded_sounds_count_at_their_length_against_the_plan_and_the_price(fu
 
 
 def test_a_script_is_estimated_by_its_letters_digits_and_characters_not_only_its_spaces():
-    from saas.studio.services import speech_seconds
+    from saas.studio.estimates import speech_seconds
 
     assert speech_seconds("Hello from the render queue.") == pytest.approx(5 / 2.6)
     assert speech_seconds("word," * 1000) > 300  # one "word" by its spaces: 0.4 s before
