@@ -44,8 +44,17 @@ class VideoInfo:
     channels: int
 
 
-def probe_video(path: Path | str, *, max_seconds: float) -> VideoInfo:
-    """What PATH holds, or InvalidVideo: not_a_video, no_audio, corrupt, too_long."""
+TRANSLATING = ("your plan translates videos of up to", "so there is no speech to translate")
+
+
+def probe_video(
+    path: Path | str, *, max_seconds: float, purpose: tuple[str, str] = TRANSLATING
+) -> VideoInfo:
+    """What PATH holds, or InvalidVideo: not_a_video, no_audio, corrupt, too_long.
+
+    PURPOSE words the refusals for what the video is for: (whose limit MAX_SECONDS is,
+    why a sound track is needed), e.g. TRANSLATING."""
+    limit_is, sound_for = purpose
     import av
 
     try:
@@ -69,7 +78,7 @@ def probe_video(path: Path | str, *, max_seconds: float) -> VideoInfo:
         if audio is None:
             raise InvalidVideo(
                 "no_audio",
-                "This video has no sound track, so there is no speech to translate.",
+                f"This video has no sound track, {sound_for}.",
             )
         duration = _duration(container, video, audio)
         if duration <= 0:
@@ -77,8 +86,8 @@ def probe_video(path: Path | str, *, max_seconds: float) -> VideoInfo:
         if duration > max_seconds:
             raise InvalidVideo(
                 "too_long",
-                f"This video is {format_duration(duration)} long; your plan translates videos "
-                f"of up to {format_duration(max_seconds)}.",
+                f"This video is {format_duration(duration)} long; {limit_is} "
+                f"{format_duration(max_seconds)}.",
             )
         rotation = _decode_first_frames(container, video, audio)
         width, height = display_size(video.codec_context.width, video.codec_context.height,

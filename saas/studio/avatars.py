@@ -74,6 +74,8 @@ def create_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar
 
 RECORDING_SECONDS = (30, 300)
 MAX_RECORDING_FPS = 60  # a phone's slow motion (120, 240) would be kept frame by frame
+# How a refused recording is told (see avatar.dub.probe.probe_video's purpose).
+RECORDING = ("a video avatar's recording is up to", "so we cannot hear you talking")
 
 
 def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> Avatar:
@@ -93,7 +95,7 @@ def create_video_avatar(actor: Membership, upload, name: str, consent: bool) -> 
         raise ServiceError("Attach a recording of yourself talking to the camera.", field="video")
     shortest, longest = RECORDING_SECONDS
     with tempfile.TemporaryDirectory(prefix="video-avatar-") as tmp:
-        info, path = verify_video(upload, Path(tmp), longest)
+        info, path = verify_video(upload, Path(tmp), longest, purpose=RECORDING)
         if info.duration_s < shortest:
             raise ServiceError(
                 f"The recording is {info.duration_s:.1f} s long; record at least {shortest} s "

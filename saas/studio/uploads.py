@@ -253,30 +253,30 @@ def verify_audio(upload, field: str = "file") -> Verified:
                     duration_s=round(duration, 3), suffix=suffix)  # fmt: skip
 
 
-def probe_stored_video(path: Path, max_seconds: float, field: str = "video"):
-    """What the video at PATH holds (avatar.dub.probe), or a ServiceError naming FIELD."""
-    from avatar.dub.probe import probe_video
+def probe_stored_video(path: Path, max_seconds: float, field: str = "video", purpose=None):
+    """What the video at PATH holds (avatar.dub.probe), or a ServiceError naming FIELD;
+    PURPOSE words the refusals (see probe_video)."""
+    from avatar.dub.probe import TRANSLATING, probe_video
     from avatar.errors import AvatarError
 
     try:
-        return probe_video(path, max_seconds=max_seconds)
+        return probe_video(path, max_seconds=max_seconds, purpose=purpose or TRANSLATING)
     except AvatarError as exc:
         raise ServiceError(exc.message, field=field, code=exc.code) from None
 
 
-def verify_video(
-    upload, folder: Path, max_seconds: float, field: str = "video", limit_is="the limit here is"
-):
+def verify_video(upload, folder: Path, max_seconds: float, field: str = "video", purpose=None):
     """A video with sound that decodes, up to MAX_SECONDS and 500 MB, or a ServiceError
-    naming FIELD. Returns (VideoInfo, the copy written into FOLDER). LIMIT_IS says
-    whose limit MAX_SECONDS is, in a refusal ("your plan translates videos of up to").
+    naming FIELD. Returns (VideoInfo, the copy written into FOLDER). PURPOSE words the
+    refusals: (whose limit MAX_SECONDS is, why a sound track is needed); by default
+    avatar.dub.probe.TRANSLATING ("your plan translates videos of up to", ...).
 
     Before PyAV opens it: the first bytes must be an MP4/MOV or WebM/Matroska
     (the one its extension names), and ffmpeg's header (read with a time limit)
     must show a picture of at most MAX_VIDEO_SIDE_PX a side and a length within
     MAX_SECONDS.
     """
-    from avatar.dub.probe import OPEN_OPTIONS
+    from avatar.dub.probe import OPEN_OPTIONS, TRANSLATING
 
     if upload.size > MAX_VIDEO_BYTES:
         raise ServiceError(
@@ -317,14 +317,15 @@ def verify_video(
         )
     _refuse_container(upload.name, probe, VIDEO_CONTAINERS, field)
     _refuse_big_picture(probe, field)
+    purpose = purpose or TRANSLATING
     if probe.duration_s and probe.duration_s > max_seconds + checks.LENGTH_TOLERANCE_S:
         raise ServiceError(
-            f"This video is {checks.format_duration(probe.duration_s)} long; {limit_is} "
+            f"This video is {checks.format_duration(probe.duration_s)} long; {purpose[0]} "
             f"{checks.format_duration(max_seconds)}.",
             field=field,
             code="too_long",
         )
-    return probe_stored_video(path, max_seconds, field), path
+    return probe_stored_video(path, max_seconds, field, purpose), path
 
 
 def verify_upload(upload, kind: str | None, field: str = "file") -> Verified:

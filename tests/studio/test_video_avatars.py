@@ -86,6 +86,28 @@ def test_a_slow_motion_recording_is_refused_with_its_frame_rate(personas, tmp_pa
     assert not Avatar.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "inputs,words",
+    [
+        (["-f", "lavfi", "-i", "testsrc=size=160x120:rate=5:duration=31"],
+         "no sound track, so we cannot hear you talking"),
+        (["-f", "lavfi", "-i", "testsrc=size=160x120:rate=5:duration=302", "-f", "lavfi",
+          "-i", "sine=duration=302"], "a video avatar's recording is up to 5 min"),
+    ],
+)  # fmt: skip
+def test_a_refused_recording_is_told_as_a_recording_not_a_translation(
+    personas, tmp_path, inputs, words
+):
+    clip = tmp_path / "clip.mp4"
+    ffmpeg(*inputs, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip))
+    client = api_client_for(personas.creator, personas.workspace_a)
+    response = upload(client, clip.read_bytes())
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["field"] == "video" and words in error["message"], error
+    assert "translat" not in error["message"]
+
+
 def test_a_loop_recorded_at_another_frame_rate_plays_at_its_own_pace():
     from avatar.lipsync.video import ping_pong
 
