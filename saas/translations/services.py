@@ -234,8 +234,7 @@ def create_translation(
                 raise ServiceError(
                     "Attach a video (MP4, MOV or WebM), or give a video_id.", field="video"
                 )
-            info, path = verify_video(upload, Path(tmp), plan.max_video_seconds,
-                                      limit_is="your plan translates videos of up to")  # fmt: skip
+            info, path = verify_video(upload, Path(tmp), plan.max_video_seconds)
             name = stored_name(upload.name, path.suffix, "video")  # verify_video's extension
         transcript = _fit_to_video(transcript, info.duration_s)
         billing.check_render_allowed(workspace, resolution="720p", duration_s=info.duration_s)
@@ -428,9 +427,8 @@ def update_segments(
                 f"A segment is at most {MAX_SEGMENT_CHARS} characters.", field=f"{field}.text"
             )
         start, end = new.get("start", old["start"]), new.get("end", old["end"])
-        if not all(isinstance(v, int | float) for v in (start, end)) or not (
-            0 <= start < end <= translation.duration_s + 0.5
-        ):
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, end))
+        if not numbers or not (0 <= start < end <= translation.duration_s + 0.5):
             raise ServiceError(
                 "Start and end must be seconds within the video, start before end.",
                 field=f"{field}.start",
@@ -469,9 +467,14 @@ def dub(actor: Membership, translation_id, languages=None) -> Translation:
     translation = get_translation(actor, translation_id)
     waiting = translation.languages.filter(status=TranslationLanguage.Status.WAITING)
     if languages is not None and (
-        not isinstance(languages, list) or not all(isinstance(c, str) for c in languages)
+        not isinstance(languages, list)
+        or not languages  # an empty list names none: it does not mean all
+        or not all(isinstance(c, str) for c in languages)
     ):
-        raise ServiceError('Give languages as a list, e.g. ["es"].', field="languages")
+        raise ServiceError(
+            'Give languages as a list, e.g. ["es"], or leave it out to dub every waiting one.',
+            field="languages",
+        )
     if languages:
         wanted = {str(code).lower() for code in languages}
         unknown = wanted - set(translation.languages.values_list("language", flat=True))

@@ -393,6 +393,13 @@ def test_editing_is_only_for_a_language_under_review_and_checks_each_segment(tea
     bad_time = [{"text": "Hola", "start": 5, "end": 1}, {"text": "Adiós"}]
     wrong = client.patch(url, {"segments": bad_time}, format="json")
     assert wrong.status_code == 400 and wrong.json()["error"]["field"] == "segments.0.start"
+    # true is not a second, and an empty list of languages names none
+    yes = client.patch(url, {"segments": [{"text": "Hola", "start": True}, {"text": "Adiós"}]},
+                       format="json")  # fmt: skip
+    assert yes.status_code == 400 and yes.json()["error"]["field"] == "segments.0.start"
+    none = client.post(f"/api/v1/translations/{translation.pk}/dub", {"languages": []},
+                       format="json")  # fmt: skip
+    assert none.status_code == 400 and none.json()["error"]["field"] == "languages"
     TranslationLanguage.objects.filter(pk=job.pk).update(status="running", stage="dub")
     busy = client.patch(url, {"segments": [{"text": "a"}, {"text": "b"}]}, format="json")
     assert busy.status_code == 409
