@@ -272,7 +272,7 @@ def test_a_recording_over_five_minutes_is_refused_from_the_header(personas, crea
 
     monkeypatch.setattr(avatar.dub.probe, "probe_video", no_decoding)
     refused(post_avatar(creator, "video", "me.mp4", long), "video", "too_long",
-            "5 min 2 s long", "the limit here is 5 minutes")  # fmt: skip
+            "5 min 2 s long", "a video avatar's recording is up to 5 minutes")  # fmt: skip
     nothing_stored(personas.workspace_a)
 
 
