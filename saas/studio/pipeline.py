@@ -86,13 +86,13 @@ def check_spoken_length(video: Video, spoken_s: float) -> None:
     from saas.billing import services as billing
 
     from . import specs
-    from .estimates import SCENE_OVERHEAD_S, audio_lengths, estimate_seconds
+    from .estimates import SCENE_OVERHEAD_S, audio_lengths
 
     scenes = [scene["speech"] for scene in video.spec.get("scenes", [])]
     played = [str(s["audio"]).removeprefix(specs.ASSET) for s in scenes if s.get("audio")]
-    request = {"scenes": [{"audio": asset} for asset in played]}  # uploaded sounds' lengths
-    seconds = spoken_s + SCENE_OVERHEAD_S * (len(scenes) - len(played))
-    seconds += estimate_seconds(request, audio_lengths(video.workspace, request))
+    lengths = audio_lengths(video.workspace, {"scenes": [{"audio": a} for a in played]})
+    seconds = spoken_s + sum(lengths.get(a, 0.0) for a in played)
+    seconds += SCENE_OVERHEAD_S * len(scenes)
     if seconds > billing.plan_for(video.workspace).max_video_seconds * LENGTH_TOLERANCE:
         resolution = video.spec.get("output", {}).get("resolution", "720p")
         billing.check_render_allowed(video.workspace, resolution=resolution, duration_s=seconds)
