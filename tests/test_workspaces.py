@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from saas.workspaces import services
 from saas.workspaces.models import Invitation, Membership, Role
 
 from .conftest import make_user, web_client
+
+User = get_user_model()
 
 
 def invite_link_token(message) -> str:
@@ -150,3 +153,49 @@ def test_a_workspace_needs_a_name(personas):
     client = web_client(personas.viewer, personas.workspace_a)
     response = client.post("/workspace/new/", {"name": "  "}, follow=True)
     assert b"A workspace needs a name" in response.content
+
+
+def test_a_removed_members_invitations_stop_working(personas):
+    """An admin about to be removed could invite a second address of their own and
+    come back through it after the removal."""
+    admin, owner = personas.membership(personas.admin), personas.membership(personas.owner)
+    invitation, token = services.invite_member(admin, "alt-of-admin@evil.test", "admin")
+    services.remove_member(owner, admin.pk)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None  # off the members page, no seat held
+    with pytest.raises(NotFound):
+        services.accept_invitation(make_user("alt-of-admin@evil.test"), token)
+    assert not personas.workspace_a.memberships.filter(
+        user__email="alt-of-admin@evil.test"
+    ).exists()
+
+
+def test_a_demoted_members_invitations_grant_no_more_than_their_new_role(personas):
+    """A co-owner about to be demoted could invite themselves as owner and then
+    remove the other owner."""
+    owner = personas.membership(personas.owner)
+    co = Membership.objects.create(
+        workspace=personas.workspace_a, user=make_user("co@acme.test"), role=Role.OWNER
+    )
+    as_owner, owner_token = services.invite_member(co, "co-alt@evil.test", "owner")
+    as_viewer, _ = services.invite_member(co, "friend@x.test", "viewer")
+    services.change_role(owner, co.pk, Role.ADMIN)
+    as_owner.refresh_from_db(), as_viewer.refresh_from_db()
+    assert as_owner.revoked_at is not None
+    assert as_viewer.revoked_at is None  # an admin may still invite a viewer
+    with pytest.raises(NotFound):
+        services.accept_invitation(make_user("co-alt@evil.test"), owner_token)
+    assert not personas.workspace_a.memberships.filter(user__email="co-alt@evil.test").exists()
+
+
+def test_an_invitation_is_refused_when_its_sender_can_no_longer_grant_it(personas):
+    """Checked again when it is accepted, whatever changed the sender's role."""
+    admin = personas.membership(personas.admin)
+    _, token = services.invite_member(admin, "late@x.test", "admin")
+    Membership.objects.filter(pk=admin.pk).update(role=Role.CREATOR)  # not through change_role
+    with pytest.raises(Forbidden, match="admin@acme.test can no longer invite"):
+        services.accept_invitation(make_user("late@x.test"), token)
+    assert not personas.workspace_a.memberships.filter(user__email="late@x.test").exists()
+    Membership.objects.filter(pk=admin.pk).update(role=Role.ADMIN)
+    membership = services.accept_invitation(User.objects.get(email="late@x.test"), token)
+    assert membership.role == Role.ADMIN  # the refusal used nothing up

@@ -84,6 +84,30 @@ def _check_can_grant(actor: Membership, role: str) -> None:
         raise Forbidden("Only an owner can make someone an owner.", field="role")
 
 
+def _can_grant(actor_role: str | None, role: str) -> bool:
+    """Whether a member of ACTOR_ROLE may give ROLE (see _check_can_grant)."""
+    if actor_role is None or not role_at_least(actor_role, Role.ADMIN):
+        return False
+    return role != Role.OWNER or actor_role == Role.OWNER
+
+
+def _a(role: str) -> str:
+    return ("an " if role[0] in "aeiou" else "a ") + role
+
+
+def _revoke_invitations_beyond(member: Membership, role: str | None) -> None:
+    """Revoke the open invitations MEMBER sent that ROLE (None: no longer a member)
+    may not give: an invitation is only as good as its sender's standing."""
+    sent = Invitation.objects.filter(
+        workspace=member.workspace_id,
+        invited_by=member.user_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    beyond = [i.pk for i in sent if not _can_grant(role, i.role)]
+    Invitation.objects.filter(pk__in=beyond).update(revoked_at=timezone.now())
+
+
 @transaction.atomic
 def invite_member(actor: Membership, email: str, role: str) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link. Returns (invitation, link token)."""
@@ -150,6 +174,13 @@ def accept_invitation(user, token: str) -> Membership:
     )
     if not updated:
         raise NotFound("This invitation was already used.")
+    sender = invitation.workspace.memberships.filter(user=invitation.invited_by_id).first()
+    if not _can_grant(sender and sender.role, invitation.role):
+        who = invitation.invited_by.email if invitation.invited_by else "Its sender"
+        raise Forbidden(
+            f"{who} can no longer invite {_a(invitation.role)} to {invitation.workspace.name}. "
+            "Ask one of its admins to invite you again."
+        )
     if not invitation.workspace.memberships.filter(user=user).exists():
         check_seat_available(invitation.workspace)
     membership, _ = Membership.objects.get_or_create(
@@ -199,6 +230,7 @@ def change_role(actor: Membership, membership_id, role: str) -> Membership:
         raise Conflict("A workspace needs at least one owner.", field="role")
     member.role = role
     member.save(update_fields=["role"])
+    _revoke_invitations_beyond(member, role)
     return member
 
 
@@ -216,6 +248,7 @@ def remove_member(actor: Membership, membership_id) -> None:
     ApiKey.objects.filter(
         workspace=member.workspace_id, created_by=member.user_id, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    _revoke_invitations_beyond(member, None)
     member.delete()
 
 
