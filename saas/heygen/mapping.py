@@ -96,7 +96,7 @@ def _character(character, field: str) -> tuple[str, str]:
         raise invalid("Choose avatar or talking_photo.", f"{field}.type")
     if not isinstance(ref, str) or not ref:
         raise invalid("Give the id from GET /v2/avatars.", f"{field}.{id_field}")
-    if style not in layouts:
+    if not isinstance(style, str) or style not in layouts:
         raise invalid(f"Choose one of {', '.join(layouts)}.", f"{field}.{style_field}")
     return ref, layouts[style]
 
@@ -193,13 +193,13 @@ def _frame(body: dict) -> tuple[str, str]:
     else:
         dimension = as_object(dimension, "dimension")
         size = (dimension.get("width"), dimension.get("height"))
-        if size not in DIMENSIONS:
+        if not all(type(side) is int for side in size) or size not in DIMENSIONS:
             sizes = ", ".join(f"{w}x{h}" for w, h in DIMENSIONS)
             raise Unsupported(f"Choose one of these sizes: {sizes}.", field="dimension")
     aspect, resolution = DIMENSIONS[size]
     wanted = body.get("aspect_ratio")
     if wanted is not None:
-        if wanted not in {a for a, _ in DIMENSIONS.values()}:
+        if not isinstance(wanted, str) or wanted not in {a for a, _ in DIMENSIONS.values()}:
             raise invalid("Choose 16:9, 9:16 or 1:1.", "aspect_ratio")
         if dimension is None:
             aspect = wanted
@@ -298,6 +298,7 @@ def video_status(video) -> dict:
             "detail": f"{video.error_code or 'cancelled'}: stage {video.stage}",
         }
     completed = video.status == "completed"
+    burned = bool((video.request or {}).get("captions"))  # caption: true burns them in
     return {
         "id": str(video.pk),
         "status": "waiting" if video.held else STATUS.get(video.status, video.status),
@@ -305,7 +306,7 @@ def video_status(video) -> dict:
         "thumbnail_url": file_url(video.poster) if completed else None,
         "gif_url": None,
         "caption_url": file_url(video.srt) if completed else None,
-        "video_url_caption": None,
+        "video_url_caption": file_url(video.mp4) if completed and burned else None,
         "duration": video.duration_s,
         "error": error,
         "callback_id": (video.request or {}).get("heygen", {}).get("callback_id") or None,

@@ -83,6 +83,10 @@ def list_endpoints(actor: Membership):
 
 
 def _clean_events(events, flavour: str = flavours.OURS) -> list[str]:
+    if events is not None and (
+        not isinstance(events, list | tuple) or not all(isinstance(e, str) for e in events)
+    ):
+        raise ServiceError("Give events as a list of event names.", field="events")
     events = list(dict.fromkeys(events or []))
     known = EVENTS if flavour == flavours.OURS else list(flavours.get(flavour).events.values())
     unknown = [e for e in events if e not in known]

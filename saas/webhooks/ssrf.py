@@ -86,6 +86,8 @@ class _Parsed:
 
 
 def _parse(url: str) -> _Parsed:
+    if not isinstance(url, str):
+        raise RefusedUrl("Give the URL as text, such as https://example.com/hooks.")
     if len(url) > MAX_URL_LENGTH:
         raise RefusedUrl(f"A webhook URL is at most {MAX_URL_LENGTH} characters.")
     try:

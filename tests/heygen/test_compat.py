@@ -114,6 +114,7 @@ def test_a_video_generated_the_heygen_way_renders_and_reports_like_heygen(funded
     assert data["status"] == "completed", data
     assert urlsplit(data["video_url"]).path.endswith(".mp4")
     assert urlsplit(data["caption_url"]).path.endswith(".srt")
+    assert data["video_url_caption"] == data["video_url"]  # caption: true burns them in
     assert data["callback_id"] == "crm-42" and isinstance(data["created_at"], int)
     assert data["duration"] > 1 and data["progress"] == 100 and data["error"] is None
 

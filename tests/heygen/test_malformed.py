@@ -1,0 +1,62 @@
+"""A field of the wrong JSON type is a 400 naming it, on the HeyGen routes, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from saas.studio.models import Video
+from saas.webhooks.models import WebhookEndpoint
+
+from .test_compat import body, funded, heygen_client  # noqa: F401
+
+
+def _avatar(**character):
+    payload = body()
+    payload["video_inputs"][0]["character"].update(character)
+    return payload
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "param"),
+    [
+        (body(dimension={"width": [1280], "height": 720}), "dimension"),
+        (body(aspect_ratio=["16:9"]), "aspect_ratio"),
+        (body(aspect_ratio={}), "aspect_ratio"),
+        (_avatar(avatar_style=["circle"]), "video_inputs[0].character.avatar_style"),
+    ],
+)
+def test_v2_generate_refuses_wrong_types_by_field(funded, payload, param):  # noqa: F811
+    client = heygen_client(funded.creator, funded.workspace_a)
+    client.raise_request_exception = False
+    answer = client.post("/v2/video/generate", payload, format="json")
+    assert answer.status_code == 400, answer.content[:300]
+    assert answer.json()["error"]["param"] == param
+    assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "param", "says"),
+    [
+        ({"url": "https://example.com/h", "events": [{"a": 1}]}, "events", "list"),
+        ({"url": "https://example.com/h", "events": [["x"]]}, "events", "list"),
+        ({"url": "https://example.com/h", "events": "avatar_video.success"}, "events", "list"),
+        ({"url": 5}, "url", "url"),
+    ],
+)
+def test_webhook_endpoints_refuse_wrong_types_by_field(funded, payload, param, says):  # noqa: F811
+    client = heygen_client(funded.owner, funded.workspace_a)
+    client.raise_request_exception = False
+    made = client.post("/v3/webhooks/endpoints", payload, format="json")
+    assert made.status_code == 400, made.content[:300]
+    assert made.json()["error"]["param"] == param and says in made.json()["error"]["message"]
+    good = client.post("/v3/webhooks/endpoints", {"url": "https://example.com/h"}, format="json")
+    endpoint_id = good.json()["data"]["endpoint_id"]
+    patch = {key: payload[key] for key in payload if key == param}
+    changed = client.patch(f"/v3/webhooks/endpoints/{endpoint_id}", patch, format="json")
+    assert changed.status_code == 400, changed.content[:300]
+    assert changed.json()["error"]["param"] == param
+    assert says in changed.json()["error"]["message"].lower()
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.url == "https://example.com/h" and endpoint.events == []
