@@ -208,13 +208,18 @@ def _frame(body: dict) -> tuple[str, str]:
     return aspect, resolution
 
 
+def refuse_test_mode(body: dict) -> None:
+    """HeyGen's ``test: true`` (a watermarked free render) is refused, not charged."""
+    if body.get("test"):
+        message = "There is no test mode here: every video is rendered in full."
+        raise Unsupported(message + " POST /api/v1/estimate tells the cost.", field="test")
+
+
 def video_request(body) -> tuple[dict, str]:
     """(our video request, HeyGen's callback_id) for a ``/v2/video/generate`` BODY."""
     body = as_object(body, "body")
     check_keys(body, TOP_KEYS, {}, "body")
-    if body.get("test"):
-        message = "There is no test mode here: every video is rendered in full."
-        raise Unsupported(message + " POST /api/v1/estimate tells the cost.", field="test")
+    refuse_test_mode(body)
     inputs = body.get("video_inputs")
     if not isinstance(inputs, list) or not inputs:
         raise invalid("Give at least one video input.", "video_inputs")

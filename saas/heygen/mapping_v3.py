@@ -227,6 +227,16 @@ TEMPLATE_DEFAULTS = {"scene_ids": None, "subtitles": None, "dimension": None, "f
                      "keep_text_vertically_centered": False, "reorder_music": True}  # fmt: skip
 
 
+def template_generate_v2(template, body) -> dict:
+    """:func:`template_generate` for ``POST /v2/template/{id}/generate``, whose body also
+    takes ``test`` (refused when true: nothing is rendered for free here)."""
+    body = as_object(body, "body")
+    mapping.refuse_test_mode(body)
+    rest = {key: value for key, value in body.items() if key != "test"}
+    rest.setdefault("variables", {})
+    return template_generate(template, rest)
+
+
 def template_generate(template, body) -> dict:
     """Keyword arguments for ``templates.generate`` from a ``POST /v3/templates/{id}`` BODY."""
     body = as_object(body, "body")
@@ -245,7 +255,7 @@ def template_generate(template, body) -> dict:
     return {
         "values": mapping.template_values(template, body["variables"]),
         "title": str(body.get("title") or ""),
-        "meta": {"heygen": {"callback_id": callback_id}} if callback_id else None,
+        "meta": {"heygen": {"callback_id": callback_id or None}},
         **extra,
     }
 

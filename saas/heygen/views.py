@@ -26,7 +26,7 @@ from saas.studio.models import Video
 from saas.workspaces.auth import ApiKeyAuthentication
 from saas.workspaces.services import authenticate_api_key
 
-from . import envelopes, mapping, webhooks
+from . import envelopes, mapping, mapping_v3, webhooks
 
 LONG_POLL_MAX_S = 30
 # Long polls a workspace may hold open at once: each holds a web thread, and a few dozen
@@ -130,8 +130,8 @@ def create_video(membership, ours: dict, callback_id: str) -> Video:
     serializer = VideoCreateSerializer(data=ours)
     serializer.is_valid(raise_exception=True)
     data = plain(serializer.validated_data)
-    if callback_id:
-        data["heygen"] = {"callback_id": callback_id}
+    # Marks the video as HeyGen's: its callback_url gets HeyGen's body (webhooks.callbacks).
+    data["heygen"] = {"callback_id": callback_id or None}
     return studio.create_video(membership, data)
 
 
@@ -474,13 +474,7 @@ class TemplateGenerate(HeyGenView):
     def post(self, request, template_id):
         from saas.batches import templates
 
-        body = _body(request)
         template = _template(request, template_id)
-        values = mapping.template_values(template, body.get("variables") or {})
-        callback_id = body.get("callback_id")
-        video = templates.generate(
-            request.membership, template.id, values, title=str(body.get("title") or ""),
-            callback_url=body.get("callback_url") or "",
-            meta={"heygen": {"callback_id": str(callback_id)}} if callback_id else None,
-        )  # fmt: skip
+        arguments = mapping_v3.template_generate_v2(template, _body(request))
+        video = templates.generate(request.membership, template.id, **arguments)
         return self.ok({"video_id": str(video.pk)})

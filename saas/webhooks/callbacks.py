@@ -2,7 +2,9 @@
 
 The caller gave us a URL, not a shared secret, so callbacks are not signed:
 the body says which video and what happened (the same `data` as the
-`video.completed` / `video.failed` webhooks), and a receiver that acts on it
+`video.completed` / `video.failed` webhooks, or, for a video made through
+another vendor's routes, that vendor's body: HeyGen's `event_type` and
+`event_data` with the `callback_id`), and a receiver that acts on it
 should read the video back with its API key. Signed events are what the
 workspace's webhook endpoints are for.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from . import services, ssrf, transport
+from . import flavours, services, ssrf, transport
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ def event_id(video_id, event: str) -> str:
     return "evt_" + hashlib.sha256(f"{video_id}:{event}".encode()).hexdigest()[:32]
 
 
+def _flavour(request: dict) -> flavours.Flavour | None:
+    """The flavour a video's request was made in (a key of that flavour's name in the
+    request, such as ``heygen``), whose body its callback gets; None: ours."""
+    return next((f for name, f in flavours.FLAVOURS.items() if name in request), None)
+
+
 def send(video_id, event: str) -> transport.Response | None:
     """POST the callback once. Raises CallbackFailed when another attempt may succeed."""
     from saas.studio.models import Video
@@ -54,7 +62,11 @@ def send(video_id, event: str) -> transport.Response | None:
     if video is None or not video.callback_url:
         return None
     ident = event_id(video.pk, event)
-    payload = services.event_payload(ident, event, video.workspace_id, video_data(video))
+    flavour = _flavour(video.request or {})
+    if flavour is None:
+        payload = services.event_payload(ident, event, video.workspace_id, video_data(video))
+    else:
+        payload = flavour.payload(event, video_data(video))
     body = services.encode_body(payload)
     headers = {"Content-Type": "application/json", "Webhook-Id": ident}
     try:
