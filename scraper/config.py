@@ -18,6 +18,9 @@ CHROMIUM_ARGS = (
     # Chromium itself never needs to resolve a name, so it is not allowed to.
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--dns-prefetch-disable",
+    # WebRTC's STUN/TURN traffic is not HTTP and never reaches the route handler: without
+    # this a page could send UDP to any internal address (ICE candidates' checks).
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 # Chromium switches that turn off what a scrape never loads, so that Chromium never
 # requests it: blocking by type (block_resource_types) still routes each request through

@@ -331,3 +331,50 @@ def test_chromium_is_switched_off_only_for_what_every_scrape_of_its_settings_ski
     extraction = replace(default, **EXTRACTION_ONLY)
     assert extraction.chromium_switches() == {NO_IMAGES_ARG, NO_FONTS_ARG}
     assert replace(extraction, block_resource_types=("media",)).chromium_switches() == set()
+
+
+def test_a_page_cannot_send_webrtc_traffic_to_an_internal_address(browser, scrape_config):
+    """WebRTC's STUN and TURN bypass the route handler (they are not HTTP): a product
+    page could send UDP to internal services. Chromium is started without it."""
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    internal = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    internal.bind(("127.0.0.2", 0))
+    internal.settimeout(0.2)
+    stun = internal.getsockname()[1]
+    page = f"""<!doctype html><title>Widget</title><h1>Widget</h1><p>$9.99</p><script>
+      const pc = new RTCPeerConnection({{iceServers: [{{urls: 'stun:127.0.0.2:{stun}'}}]}});
+      pc.createDataChannel('x');
+      pc.createOffer().then(offer => pc.setLocalDescription(offer));
+      document.title = 'rtc';
+    </script>""".encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        scraped = browser.scrape(f"http://127.0.0.1:{server.server_address[1]}/p")
+        assert "$9.99" in scraped.html
+        datagrams = []
+        for _ in range(15):  # 3 s for ICE gathering
+            try:
+                datagrams.append(internal.recvfrom(2048)[0])
+            except TimeoutError:
+                pass
+        assert datagrams == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        internal.close()
