@@ -9,7 +9,9 @@ is checked the same way. Size and time are capped.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -65,6 +67,11 @@ def fetch(
     """
     limits = limits or DownloadLimits()
     deadline = time.monotonic() + limits.timeout_s
+    with _Cutoff(deadline) as cutoff, cutoff.as_timeout(url):
+        return _follow(url, policy, limits, resolve, headers, deadline)
+
+
+def _follow(url, policy, limits, resolve, headers, deadline) -> Fetched:
     hops: list[str] = []
     for _ in range(policy.max_redirects + 1):
         target = check_url(url, policy, resolve)
@@ -125,8 +132,9 @@ class PinnedSession:
             RefusedUrl, Timeout, TooLarge, NetworkError.
         """
         target = check_url(url, self.policy, self.resolve)
-        response = _open(target, limits, deadline, headers, method, body, self._pools)
-        content = _read_capped(response, limits, deadline, url)
+        with _Cutoff(deadline) as cutoff, cutoff.as_timeout(url):
+            response = _open(target, limits, deadline, headers, method, body, self._pools)
+            content = _read_capped(response, limits, deadline, url)
         return response.status, list(response.headers.iteritems()), content
 
     def close(self) -> None:
@@ -167,10 +175,75 @@ def raise_for_status(fetched: Fetched) -> Fetched:
     return fetched
 
 
+class _Cutoff:
+    """The deadline of one download, enforced on its socket.
+
+    A read timeout bounds each read, not the download: a server that sends a byte
+    every second never trips it, in the headers or the body. At the deadline a timer
+    shuts the connection's socket down, which ends the blocked read at once."""
+
+    _local = threading.local()
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = False
+        self.conn = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Cutoff:
+        self._outer = getattr(self._local, "cutoff", None)
+        self._local.cutoff = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        self._local.cutoff = self._outer
+
+    @classmethod
+    def watch(cls, conn) -> None:
+        """Called with each connection a pool hands to this thread."""
+        cutoff = getattr(cls._local, "cutoff", None)
+        if cutoff is not None:
+            cutoff.conn = conn
+
+    @contextlib.contextmanager
+    def as_timeout(self, url: str):
+        """A failure caused by the cut is the Timeout it is, not a network error."""
+        try:
+            yield
+        except (NetworkError, urllib3.exceptions.HTTPError, OSError) as exc:
+            if self.expired:
+                raise Timeout("The download took too long", url=url) from exc
+            raise
+
+    def _cut(self) -> None:
+        self.expired = True
+        sock = getattr(self.conn, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedPool(urllib3.HTTPConnectionPool):
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        _Cutoff.watch(conn)
+        return conn
+
+
+class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
+    def _get_conn(self, timeout=None):
+        conn = super()._get_conn(timeout)
+        _Cutoff.watch(conn)
+        return conn
+
+
 def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float):
     timeout = urllib3.Timeout(connect=min(limits.connect_timeout_s, remaining), read=remaining)
     if target.scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        return _WatchedHTTPSPool(
             address,
             target.port,
             timeout=timeout,
@@ -181,7 +254,7 @@ def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
         )
-    return urllib3.HTTPConnectionPool(
+    return _WatchedPool(
         address, target.port, timeout=timeout, retries=False, maxsize=POOL_CONNECTIONS
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+import time
 
 import pytest
 
@@ -214,3 +216,56 @@ def test_a_name_looked_up_by_two_threads_at_once_keeps_one_answer():
     for thread in threads:
         thread.join(timeout=10)
     assert got["first"] == got["second"] == [ipaddress.ip_address("203.0.113.7")]
+
+
+class _Trickle:
+    """A server that answers one byte every 0.2 s: every read gets data before the
+    read timeout, so only a deadline on the whole download can stop it."""
+
+    def __init__(self, headers_too: bool) -> None:
+        import socket
+
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(5)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/photo.jpg"
+        self.headers_too = headers_too
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+        try:
+            conn.recv(4096)
+            if not self.headers_too:
+                conn.sendall(head)
+            for byte in head if self.headers_too else b"x" * 100_000:
+                conn.sendall(bytes([byte]) if isinstance(byte, int) else byte)
+                time.sleep(0.2)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
+def test_a_server_that_trickles_bytes_is_cut_off_at_the_time_limit(headers_too):
+    """One such product link held a worker's only scraping thread for good."""
+    server = _Trickle(headers_too)
+    started = time.monotonic()
+    try:
+        with pytest.raises(Timeout):
+            fetch(server.url, LOCAL_TEST_POLICY, DownloadLimits(timeout_s=1.0))
+    finally:
+        server.close()
+    assert time.monotonic() - started < 3.0
