@@ -84,6 +84,9 @@ CURRENCIES = {
     "USD": ("dólar", "dólares", "centavo", "centavos"),
     "GBP": ("libra", "libras", "penique", "peniques"),
     "MXN": ("peso", "pesos", "centavo", "centavos"),
+    "CLP": ("peso", "pesos", "centavo", "centavos"),
+    "COP": ("peso", "pesos", "centavo", "centavos"),
+    "ARS": ("peso", "pesos", "centavo", "centavos"),
     "JPY": ("yen", "yenes", "", ""),
 }
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from ..extract import language as languages
 from ..extract.model import Product
+from ..prices import THREE_DECIMAL
 from .facts import DANGLING, Fact, facts, is_headline, is_latin
 from .grammar import BANKS, LANGUAGES, TONES
 
@@ -37,13 +38,12 @@ CURRENCY_SYMBOLS = {
     "AUD": "A$",
     "CAD": "C$",
     "CHF": "CHF ",
-    "CLP": "$",
-    "MXN": "$",
-}
+}  # pesos (CLP, MXN, ...) keep their code: a voice reads "$" as dollars
 # Per language: (thousands separator, decimal separator) of numbers in the script, and
-# currency symbols that differ from CURRENCY_SYMBOLS ("US$" in Brazil). German, French
-# and Spanish keep "1 299,90 €"; Portuguese writes "R$ 1.299,90" (Brazil) and "24,99 €".
-NUMBER_STYLE = {"en": (",", "."), "pt": (".", ",")}
+# currency symbols that differ from CURRENCY_SYMBOLS ("US$" in Brazil). German and
+# Spanish write "1.299,90 €", French "1 299,90 €"; Portuguese writes "R$ 1.299,90"
+# (Brazil) and "24,99 €". The voices' normalisers read each of these as one number.
+NUMBER_STYLE = {"en": (",", "."), "de": (".", ","), "es": (".", ","), "pt": (".", ",")}
 LOCAL_SYMBOLS = {"pt": {"USD": "US$", "EUR": "€"}}
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
 _MODEL_CODE = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{5,}\b")
@@ -182,8 +182,9 @@ def speakable_price(product: Product, language: str, amount=None) -> str | None:
     if amount is None and product.price is None:
         return None
     amount = Decimal(product.price if amount is None else amount)
-    text = local_number(amount, language, 0 if amount == amount.to_integral_value() else 2)
     code = product.currency or ""
+    places = 3 if code in THREE_DECIMAL else 2  # 1.125 KWD is not 1.12
+    text = local_number(amount, language, 0 if amount == amount.to_integral_value() else places)
     symbol = LOCAL_SYMBOLS.get(language, {}).get(code) or CURRENCY_SYMBOLS.get(code, "")
     if language == "en":
         return f"{symbol}{text}" if symbol else f"{text} {code}".strip()
