@@ -298,6 +298,8 @@ def _apply_subscription(subscription: dict, created: datetime, kind: str) -> Non
     account.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
     account.current_period_end = _period_end(subscription, item)
     account.seats = item.get("quantity") if plan and plan.per_seat else None
+    if account.seats and status in ACTIVE and (kind == "created" or account.paid_seats is None):
+        account.paid_seats = account.seats  # active when created: its first invoice is paid
     account.plan = _plan_in_effect(account, status, plan)
     if status in ACTIVE or status in ENDED:
         account.grace_until = account.downgraded_at = None
@@ -351,12 +353,28 @@ def invoice_payment_failed(invoice: dict, created: datetime) -> None:
         _notify_on_commit(account, "payment_failed")
 
 
+def _invoice_seats(invoice: dict) -> int | None:
+    """The seats an invoice charged for: its per-seat plan line's quantity (prorations
+    aside), or None where it has none (lines beyond the event's first page are not read)."""
+    found = []
+    for line in (invoice.get("lines") or {}).get("data") or []:
+        details = (line.get("pricing") or {}).get("price_details") or {}
+        price = details.get("price") or _price_id(line)
+        plan = plans.plan_for_price(price.get("id", "") if isinstance(price, dict) else price)
+        if plan and plan.per_seat and not line.get("proration") and line.get("quantity"):
+            found.append(int(line["quantity"]))
+    return max(found) if found else None
+
+
 def invoice_paid(invoice: dict, created: datetime) -> None:
     account = _locked_account_for(invoice)
     if account is None or _payment_event_is_stale(account, invoice, created):
         return
     account.payment_event_at = created
     account.grace_until = None
+    seats = _invoice_seats(invoice)
+    if seats is not None:
+        account.paid_seats = seats
     if account.subscription_status == "past_due":
         account.subscription_status = "active"
     if account.downgraded_at and account.subscription_plan:

@@ -36,6 +36,11 @@ class BillingAccount(models.Model):
     seats = models.PositiveIntegerField(
         null=True, blank=True, help_text="Team: the subscription quantity. Enterprise: custom."
     )
+    paid_seats = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Team: the seats of the last paid invoice; monthly credits count no more.",
+    )
     custom_monthly_credits = models.PositiveIntegerField(
         null=True, blank=True, help_text="Enterprise only: the monthly credit grant."
     )

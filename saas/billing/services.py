@@ -77,7 +77,11 @@ def locked_account(workspace) -> BillingAccount:
 def effective_plan(account: BillingAccount) -> Plan:
     plan = plans.get_plan(account.plan)
     if plan.per_seat:
-        return plan.with_seats(account.seats or plan.seats)
+        seated = plan.with_seats(account.seats or plan.seats)
+        paid = account.paid_seats
+        if paid is not None and paid < seated.seats:  # added seats not paid for yet
+            return dataclasses.replace(seated, monthly_credits=plan.monthly_credits_per_seat * paid)
+        return seated
     if plan.id == ENTERPRISE:
         credits = account.custom_monthly_credits or 0
         return dataclasses.replace(plan, seats=account.seats, monthly_credits=credits)
@@ -726,7 +730,12 @@ def open_portal(actor: Membership) -> str:
 
 
 def change_seats(actor: Membership, seats) -> BillingAccount:
-    """Set the Team subscription's quantity. Never below the current number of members."""
+    """Set the Team subscription's quantity. Never below the current number of members.
+
+    Without proration: seats added are billed from the renewal (their monthly credits
+    come with the invoice that pays for them, see events.invoice_paid), seats removed
+    stay paid until then. Prorated, raising and lowering the seats again cancelled out
+    in Stripe while the added seats' credits stayed granted."""
     _require_owner(actor)
     _require_configured()
     seats = _seat_count(seats)
@@ -739,7 +748,9 @@ def change_seats(actor: Membership, seats) -> BillingAccount:
             f"The workspace has {members} members; remove some before going below {members} seats.",
             field="seats",
         )
-    subscription = _stripe(stripe_api.set_subscription_quantity, account.subscription_id, seats)
+    subscription = _stripe(
+        stripe_api.set_subscription_quantity, account.subscription_id, seats, prorate=False
+    )
     quantity = subscription["items"]["data"][0].get("quantity") or seats
     BillingAccount.objects.filter(pk=account.pk).update(seats=quantity)
     ensure_monthly_grant(actor.workspace)

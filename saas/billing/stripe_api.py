@@ -105,11 +105,13 @@ def get_charge(charge_id: str) -> dict:
     return _call(_client().v1.charges.retrieve, charge_id)
 
 
-def set_subscription_quantity(subscription_id: str, quantity: int) -> dict:
-    """Set the seat count of a one-item subscription (Stripe prorates by default)."""
+def set_subscription_quantity(subscription_id: str, quantity: int, *, prorate=True) -> dict:
+    """Set the seat count of a one-item subscription (prorated, Stripe's default, or not)."""
     subscription = get_subscription(subscription_id)
     item_id = subscription["items"]["data"][0]["id"]
     params = {"items": [{"id": item_id, "quantity": quantity}]}
+    if not prorate:
+        params["proration_behavior"] = "none"
     return _call(_client().v1.subscriptions.update, subscription_id, params=params)
 
 

@@ -109,8 +109,9 @@ def make_subscription(
     }
 
 
-def make_invoice(*, subscription="sub_1", customer="cus_1", id="in_1"):
-    return {
+def make_invoice(*, subscription="sub_1", customer="cus_1", id="in_1", seats=None):
+    """An invoice of SUBSCRIPTION; SEATS: its Team line's quantity (no lines without)."""
+    invoice = {
         "id": id,
         "object": "invoice",
         "customer": customer,
@@ -120,6 +121,11 @@ def make_invoice(*, subscription="sub_1", customer="cus_1", id="in_1"):
         },
         "status": "paid",
     }
+    if seats is not None:
+        line = {"object": "line_item", "quantity": seats, "proration": False,
+                "pricing": {"price_details": {"price": "price_team"}}}  # fmt: skip
+        invoice["lines"] = {"object": "list", "data": [line]}
+    return invoice
 
 
 def make_checkout_session(

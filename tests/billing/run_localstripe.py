@@ -16,6 +16,21 @@ from aiohttp import web
 
 localstripe.resources.Store.dump_to_disk = lambda self: None  # never touch /tmp
 
+# Stripe's API takes proration_behavior on a subscription update (its old `prorate` is
+# gone); localstripe only knows `prorate`. Map one to the other, as Stripe means it.
+_update = localstripe.resources.Subscription._update
+
+
+def _update_with_proration_behavior(self, *args, proration_behavior=None, **kwargs):
+    if proration_behavior is not None:
+        if proration_behavior not in ("create_prorations", "none", "always_invoice"):
+            raise localstripe.resources.UserError(400, "Bad request")
+        kwargs["prorate"] = proration_behavior != "none"
+    return _update(self, *args, **kwargs)
+
+
+localstripe.resources.Subscription._update = _update_with_proration_behavior
+
 
 def exit_with_parent(parent: int) -> None:
     """Stop when the test run is gone, even if it was killed before its teardown."""
