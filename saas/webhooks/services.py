@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from saas import queueing
-from saas.errors import Conflict, NotFound, ServiceError, parse_uuid
+from saas.errors import Conflict, Forbidden, NotFound, ServiceError, parse_uuid
 from saas.workspaces.models import Membership, Role
 from saas.workspaces.services import require_role
 
@@ -107,6 +107,23 @@ def _new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
+def _plan_has_webhooks(workspace) -> bool:
+    from saas.billing.services import check_webhooks_allowed
+
+    try:
+        check_webhooks_allowed(workspace)
+    except Forbidden:
+        return False
+    return True
+
+
+def _check_plan(workspace) -> None:
+    """Raise the plan's Forbidden where it has no webhooks (sending or changing them)."""
+    from saas.billing.services import check_webhooks_allowed
+
+    check_webhooks_allowed(workspace)
+
+
 def create_endpoint(
     actor: Membership, url: str, events=None, description: str = "", flavour: str = flavours.OURS
 ) -> tuple[WebhookEndpoint, str]:
@@ -114,9 +131,7 @@ def create_endpoint(
 
     FLAVOUR picks another vendor's event names, body and signature (flavours.py)."""
     require_role(actor, Role.ADMIN)
-    from saas.billing.services import check_webhooks_allowed
-
-    check_webhooks_allowed(actor.workspace)
+    _check_plan(actor.workspace)
     url = ssrf.validate_url(url or "")
     events, description = _clean_events(events, flavour), _clean_description(description)
     if WebhookEndpoint.objects.filter(workspace_id=actor.workspace_id).count() >= MAX_ENDPOINTS:
@@ -142,6 +157,7 @@ def update_endpoint(actor: Membership, endpoint_id, **changes) -> WebhookEndpoin
     (enable_endpoint can resend); False disables it."""
     with transaction.atomic():
         endpoint = _endpoint(actor, endpoint_id, lock=True)
+        _check_plan(actor.workspace)
         if "url" in changes:
             endpoint.url = ssrf.validate_url(changes["url"] or "")
         if "events" in changes:
@@ -170,6 +186,7 @@ def enable_endpoint(
     """
     with transaction.atomic():
         endpoint = _endpoint(actor, endpoint_id, lock=True)
+        _check_plan(actor.workspace)
         if endpoint.active:
             return endpoint, 0
         resent = _enable(endpoint, replay_missed=replay_missed)
@@ -306,6 +323,8 @@ def emit_event(
     """
     if event_type not in EVENTS:
         raise ValueError(f"Unknown webhook event {event_type!r}; expected one of {EVENTS}.")
+    if not _plan_has_webhooks(workspace):
+        return []  # a plan without webhooks (a downgrade): its endpoints are kept, unused
     endpoints = WebhookEndpoint.objects.filter(workspace_id=workspace.pk)
     event_id = new_event_id()
     payload = event_payload(event_id, event_type, workspace.pk, data)
@@ -364,6 +383,7 @@ def _enqueue(delivery_id) -> None:
 def send_test(actor: Membership, endpoint_id) -> WebhookDelivery:
     """Send a `ping` event to one endpoint, whatever it subscribes to."""
     endpoint = _endpoint(actor, endpoint_id)
+    _check_plan(actor.workspace)
     if not endpoint.active:
         raise Conflict("This endpoint is disabled; enable it to send a test.")
     event_id = new_event_id()
@@ -394,6 +414,7 @@ def get_delivery(actor: Membership, endpoint_id, delivery_id) -> WebhookDelivery
 def replay_delivery(actor: Membership, endpoint_id, delivery_id) -> WebhookDelivery:
     """Send a delivery's event again as a new delivery (same event id and payload)."""
     original = get_delivery(actor, endpoint_id, delivery_id)
+    _check_plan(actor.workspace)
     if not original.endpoint.active:
         raise Conflict("This endpoint is disabled; enable it to replay events.")
     key = f"replay:{uuid.uuid4().hex}"
