@@ -12,6 +12,7 @@ are all 127.0.0.1. The check runs again on every redirect and every request.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import socket
 from collections.abc import Callable, Iterable
@@ -20,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from .config import UrlPolicy
 from .errors import NetworkError, RefusedUrl
+
+log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[IPAddress]]
@@ -211,8 +214,12 @@ def check_addresses(host: str, addresses: Iterable[IPAddress], policy: UrlPolicy
             continue
         reason = refusal_reason(address)
         if reason:
-            where = f"{host} is" if str(address) == host else f"{host} resolves to {address},"
-            raise RefusedUrl(f"Refused {url}: {where} {reason}", url=url)
+            if str(address) == host:
+                raise RefusedUrl(f"Refused {url}: {host} is {reason}", url=url)
+            # The address stays in the log: told to the user, a name's address would map
+            # the internal network for them (postgres, redis, minio ... by name).
+            log.warning("Refused %s: %s resolves to %s, %s", url, host, address, reason)
+            raise RefusedUrl(f"Refused {url}: {host} points to {reason}", url=url)
 
 
 def check_url(url: str, policy: UrlPolicy, resolve: Resolver = resolve_host) -> Target:

@@ -17,6 +17,7 @@ one definition for every URL a customer gives us.
 """
 
 import ipaddress
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,6 +28,8 @@ from saas.errors import ServiceError
 from scraper import ssrf as addresses
 from scraper.errors import NetworkError
 from scraper.errors import RefusedUrl as RefusedLiteral
+
+log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -118,12 +121,18 @@ def is_public(address: IPAddress) -> bool:
     return addresses.refusal_reason(address) is None
 
 
-def _check_address(address: IPAddress, policy: Policy) -> None:
+def _check_address(address: IPAddress, policy: Policy, name: str | None = None) -> None:
+    """Refuse a non-public ADDRESS; NAME: the host name it was resolved from, which the
+    message says instead (the address is logged: told, it maps the internal network)."""
     if str(address) in policy.allowed_hosts:
         return
     reason = addresses.refusal_reason(address)
     if reason is None:
         return
+    if name is not None and name != str(address):
+        log.warning("Refused webhook host %s: it resolves to %s (%s)", name, address, reason)
+        raise RefusedUrl(f"{name} points to an address that is not public ({reason}); "
+                         "webhooks go to the internet only.")  # fmt: skip
     if address in addresses.METADATA_ADDRESSES:
         raise RefusedUrl(f"{address} is a cloud metadata address; webhooks cannot go there.")
     raise RefusedUrl(
@@ -177,6 +186,6 @@ def resolve_target(url: str, policy: Policy | None = None, resolver: Resolver | 
     addresses = (resolver or resolve)(parsed.host, parsed.port)
     if parsed.host not in policy.allowed_hosts:
         for address in addresses:
-            _check_address(address, policy)
+            _check_address(address, policy, parsed.host)
     checked = tuple(str(a) for a in addresses[:MAX_ADDRESSES])
     return Target(parsed.scheme, parsed.host, parsed.port, parsed.netloc, parsed.path, checked)

@@ -89,6 +89,17 @@ REFUSED = [
 ]
 
 
+def test_a_names_internal_address_is_not_told(caplog):
+    """Told to a user, it would map the internal network for them, name by name."""
+    with pytest.raises(RefusedUrl) as refused:
+        check_url("http://rebind.example/", UrlPolicy(), fake_resolve)
+    assert (
+        refused.value.message
+        == "Refused http://rebind.example/: rebind.example points to a private address"
+    )
+    assert "10.0.0.1" in caplog.text
+
+
 @pytest.mark.parametrize("url", ALLOWED)
 def test_it_allows_public_addresses(url):
     target = check_url(url, UrlPolicy(), fake_resolve)

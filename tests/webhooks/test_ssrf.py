@@ -99,3 +99,13 @@ def test_the_checked_addresses_are_the_ones_to_connect_to():
     assert (target.host, target.port, target.path) == ("hooks.example.com", 443, "/a?b=1")
     assert target.addresses == ("93.184.216.34", "93.184.216.35")
     assert target.host_header == "hooks.example.com"
+
+
+def test_a_names_internal_address_is_logged_not_told(caplog):
+    """The refusal is shown in the delivery log and the API: the address would map the
+    internal network for whoever saved the URL."""
+    resolver = lambda host, port: [ipaddress.ip_address("10.0.0.7")]  # noqa: E731
+    with pytest.raises(RefusedUrl) as refused:
+        resolve_target("https://intranet.example.com/hook", STRICT, resolver)
+    assert "intranet.example.com points to an address that is not public" in refused.value.message
+    assert "10.0.0.7" not in refused.value.message and "10.0.0.7" in caplog.text
