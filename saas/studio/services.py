@@ -191,7 +191,13 @@ def _file_references(request: dict):
 
 
 def _project(actor: Membership, project_id):
-    return get_project(actor, project_id) if project_id else None
+    """The request's project: a wrong one is a field of the body, not a missing page."""
+    if not project_id:
+        return None
+    try:
+        return get_project(actor, project_id)
+    except NotFound:
+        raise ServiceError("No such project in this workspace.", field="project") from None
 
 
 def get_video(membership: Membership, video_id) -> Video:

@@ -60,3 +60,31 @@ def test_webhook_endpoints_refuse_wrong_types_by_field(funded, payload, param, s
     assert says in changed.json()["error"]["message"].lower()
     endpoint = WebhookEndpoint.objects.get()
     assert endpoint.url == "https://example.com/h" and endpoint.events == []
+
+
+@pytest.mark.django_db
+def test_an_unknown_folder_is_a_400_naming_folder_id(funded):  # noqa: F811
+    import uuid
+
+    client = heygen_client(funded.creator, funded.workspace_a)
+    answer = client.post("/v2/video/generate", body(folder_id=str(uuid.uuid4())), format="json")
+    assert answer.status_code == 400, answer.content[:300]
+    assert answer.json()["error"]["param"] == "folder_id"
+    assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_asset_sent_as_octet_stream_is_judged_by_its_content(funded):  # noqa: F811
+    """Zapier, Make and Blobs without a type send application/octet-stream."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_compat import png_bytes
+
+    client = heygen_client(funded.creator, funded.workspace_a)
+    picture = SimpleUploadedFile("p.png", png_bytes(), "application/octet-stream")
+    answer = client.post("/v3/assets", {"file": picture}, format="multipart")
+    assert answer.status_code == 200, answer.content[:300]
+    assert answer.json()["data"]["mime_type"] == "image/png"
+    junk = SimpleUploadedFile("p.png", b"not a picture" * 100, "application/octet-stream")
+    refused = client.post("/v3/assets", {"file": junk}, format="multipart")
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "file"
