@@ -3,6 +3,10 @@
 A key is remembered per workspace. Reusing it with a different request body
 is an error, and so is reusing it while the first request is still running.
 A request that fails with an exception is forgotten, so it can be retried.
+
+Views that set ``idempotency_per_route`` (HeyGen's routes, whose API reference
+says so) keep a key per method and path, and replay the first response to a
+retry whose body differs.
 """
 
 from __future__ import annotations
@@ -28,8 +32,13 @@ def fingerprint(request) -> str:
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 
-def _claim(request, key: str) -> IdempotencyRecord | Response:
+def _claim(request, key: str, per_route: bool = False) -> IdempotencyRecord | Response:
     workspace = request.membership.workspace
+    if per_route:
+        key = (
+            "route:"
+            + hashlib.sha256(f"{request.method} {request.path}\n{key}".encode()).hexdigest()
+        )
     IdempotencyRecord.objects.filter(
         workspace=workspace, key=key, created_at__lt=timezone.now() - TTL
     ).delete()
@@ -38,7 +47,8 @@ def _claim(request, key: str) -> IdempotencyRecord | Response:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(workspace=workspace, key=key, fingerprint=mark)
     except IntegrityError:
-        return _replay(IdempotencyRecord.objects.get(workspace=workspace, key=key), mark)
+        record = IdempotencyRecord.objects.get(workspace=workspace, key=key)
+        return _replay(record, record.fingerprint if per_route else mark)
 
 
 def _replay(record: IdempotencyRecord, mark: str) -> Response:
@@ -72,7 +82,7 @@ def idempotent(view_method):
             return error_response(
                 "invalid", "An Idempotency-Key is at most 255 characters.", "Idempotency-Key"
             )
-        claimed = _claim(request, key)
+        claimed = _claim(request, key, getattr(view, "idempotency_per_route", False))
         if isinstance(claimed, Response):
             return claimed
         try:

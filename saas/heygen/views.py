@@ -77,6 +77,7 @@ class HeyGenView(APIView):
 
     version = 2
     field_names = staticmethod(mapping.heygen_field)  # our field paths -> HeyGen's
+    idempotency_per_route = True  # HeyGen's Idempotency-Key: per route, replayed as sent
     authentication_classes = [HeyGenKeyAuthentication, ApiKeyAuthentication]
     schema = None  # not in our OpenAPI document: HeyGen documents these
 

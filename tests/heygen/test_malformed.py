@@ -88,3 +88,25 @@ def test_an_asset_sent_as_octet_stream_is_judged_by_its_content(funded):  # noqa
     junk = SimpleUploadedFile("p.png", b"not a picture" * 100, "application/octet-stream")
     refused = client.post("/v3/assets", {"file": junk}, format="multipart")
     assert refused.status_code == 400 and refused.json()["error"]["param"] == "file"
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_is_per_route_and_replays_a_retry(funded):  # noqa: F811
+    """HeyGen's reference: a key's scope is one route, and a retry is replayed even if
+    its body differs slightly. A client using one job id as the key for its asset and
+    then its video got 422 for the video."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_compat import png_bytes
+
+    client = heygen_client(funded.creator, funded.workspace_a)
+    key = {"HTTP_IDEMPOTENCY_KEY": "order-1234"}
+    picture = SimpleUploadedFile("p.png", png_bytes(), "image/png")
+    assert (
+        client.post("/v3/assets", {"file": picture}, format="multipart", **key).status_code == 200
+    )
+    made = client.post("/v2/video/generate", body(title="First"), format="json", **key)
+    assert made.status_code == 200, made.content[:300]
+    again = client.post("/v2/video/generate", body(title="First, retried"), format="json", **key)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == made.json() and Video.objects.count() == 1
