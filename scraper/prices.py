@@ -39,6 +39,7 @@ SYMBOLS = {
     "US$": "USD",
     "RD$": "DOP",
     "NT$": "TWD",
+    "E£": "EGP",  # before "£": Egyptian pounds, not sterling
     "€": "EUR",
     "£": "GBP",
     "₹": "INR",
@@ -97,8 +98,10 @@ KRONA_BY_LANGUAGE = {"sv": "SEK", "nb": "NOK", "nn": "NOK", "no": "NOK", "da": "
 YEN_BY_LANGUAGE = {"zh": "CNY", "ja": "JPY"}
 EURO_COUNTRIES = frozenset("at be cy de ee es fi fr gr hr ie it lt lu lv mt nl pt si sk".split())
 GENERIC_TLDS = frozenset("com net org shop store info biz co io eu".split())
+SECOND_LEVEL = frozenset("com co net org gob gov edu ac".split())
 
-_NUMBER = re.compile(r"\d(?:[\d.,'’\u00a0\u202f\u2009 ]*\d)?")
+# A number, or cents alone after a point ("$.99").
+_NUMBER = re.compile(r"\d(?:[\d.,'’\u00a0\u202f\u2009 ]*\d)?|(?<![\w.])\.\d{1,2}(?!\d)")
 _SPACES = "\u00a0\u202f\u2009 '’"
 
 
@@ -155,8 +158,12 @@ def hints_from(url: str | None, language: str | None, currency: str | None = Non
     country = None
     if url:
         host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split(":", 1)[0]
-        tld = host.rsplit(".", 1)[-1]
-        if len(tld) == 2 and tld not in GENERIC_TLDS:
+        labels = host.split(".")
+        tld = labels[-1]
+        # shop.com.co and shop.co.uk: a generic label under a country's code is that
+        # country (co alone is often just a short .com).
+        under_country = len(labels) >= 3 and labels[-2] in SECOND_LEVEL
+        if len(tld) == 2 and (tld not in GENERIC_TLDS or under_country):
             country = "gb" if tld == "uk" else tld
     lang = (language or "").replace("_", "-").split("-", 1)[0].lower() or None
     if country is None and language and "-" in language.replace("_", "-"):

@@ -36,6 +36,10 @@ CHILE = hints_from("https://www.paris.cl/x", "es-CL")
         ("€ 1,234,567.89", None, "1234567.89", "EUR"),
         ("Now only 7,49 €", None, "7.49", "EUR"),
         ("US$ 5", None, "5", "USD"),
+        ("E£ 1,299", None, "1299", "EGP"),  # not pounds sterling
+        ("$ 129.900", hints_from("https://tienda.com.co/p", "es"), "129900", "COP"),
+        ("$.99", None, "0.99", "USD"),
+        ("£1.234,00", hints_from("https://shop.co.uk/p", None), "1234", "GBP"),
     ],
 )
 def test_it_reads_prices_in_local_formats(text, hints, amount, currency):
