@@ -115,6 +115,7 @@ def _upgrade_hint(plan: Plan, allows) -> str:
 def check_render_allowed(workspace, *, resolution: str, duration_s: float) -> None:
     """Raise Forbidden (code "plan_limit") if the plan does not allow this render."""
     plan = plan_for(workspace)
+    _check_members_fit(workspace, plan)
     try:
         height = plans.resolution_height(resolution)
     except ValueError as exc:
@@ -134,6 +135,23 @@ def check_render_allowed(workspace, *, resolution: str, duration_s: float) -> No
             field="duration",
             code="plan_limit",
         )
+
+
+def _check_members_fit(workspace, plan: Plan) -> None:
+    """More members than seats (the Customer Portal cut the seats, or a downgrade to a
+    plan with fewer): no renders until seats are added or members removed."""
+    if settings.BILLING_UNLIMITED_SEATS or plan.seats is None:
+        return
+    members = Membership.objects.filter(workspace=workspace).count()
+    if members <= plan.seats:
+        return
+    seats = f"{plan.seats} seat{'s' * (plan.seats != 1)}"
+    raise Forbidden(
+        f"The {plan.name} plan has {seats} and this workspace has {members} members. An "
+        "owner can add seats on the Billing page, or an admin can remove members.",
+        field="seats",
+        code="plan_limit",
+    )
 
 
 def check_api_allowed(workspace) -> None:

@@ -113,3 +113,20 @@ def test_seats_are_a_team_thing(owner):
     with pytest.raises(Conflict) as refused:
         services.change_seats(owner, 5)
     assert refused.value.code == "not_team"
+
+
+def test_more_members_than_seats_stops_renders_until_seats_are_added(owner, personas):
+    """The Customer Portal can cut a Team subscription below its members (or move it to
+    Creator's one seat); the members then render nothing until it adds up again."""
+    from saas.errors import Forbidden
+
+    team(owner.workspace, 4)
+    services.check_render_allowed(owner.workspace, resolution="720p", duration_s=30)
+    BillingAccount.objects.filter(workspace=owner.workspace).update(seats=2)  # the portal
+    with pytest.raises(Forbidden) as refused:
+        services.check_render_allowed(owner.workspace, resolution="720p", duration_s=30)
+    assert refused.value.code == "plan_limit" and refused.value.field == "seats"
+    assert "2 seats" in refused.value.message and "4 members" in refused.value.message
+    for user in (personas.viewer, personas.creator):
+        Membership.objects.filter(workspace=owner.workspace, user=user).delete()
+    services.check_render_allowed(owner.workspace, resolution="720p", duration_s=30)
