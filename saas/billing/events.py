@@ -51,6 +51,7 @@ HANDLED = (
 ACTIVE = ("active", "trialing")
 TERMINAL = ("canceled", "incomplete_expired")  # a subscription never leaves these
 ENDED = (*TERMINAL, "unpaid")  # the plan is over (unpaid can still be paid and come back)
+NEVER_STARTED = ("incomplete", "incomplete_expired")  # the first payment did not go through
 
 
 def _time(timestamp) -> datetime | None:
@@ -297,6 +298,11 @@ def _apply_subscription(subscription: dict, created: datetime, kind: str) -> Non
     account.subscription_event_at = created
     account.cancel_at_period_end = bool(subscription.get("cancel_at_period_end"))
     account.current_period_end = _period_end(subscription, item)
+    if status in NEVER_STARTED:
+        # Its first payment never went through (an abandoned 3-D Secure check): the
+        # plan and seats stay as they were (a staff-set Enterprise plan, say).
+        account.save()
+        return
     account.seats = item.get("quantity") if plan and plan.per_seat else None
     if account.seats and status in ACTIVE and (kind == "created" or account.paid_seats is None):
         account.paid_seats = account.seats  # active when created: its first invoice is paid

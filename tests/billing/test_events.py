@@ -329,3 +329,17 @@ def test_pending_events_are_applied_by_the_periodic_job(ws):
     assert events.process_pending_stripe_events() == 1
     assert account(ws).plan == "team"
     assert events.process_pending_stripe_events() == 0
+
+
+def test_an_abandoned_checkout_leaves_the_plan_and_seats_as_they_were(ws):
+    """A subscription that never started (3-D Secure not completed) changes nothing: an
+    Enterprise workspace set up by staff was moved to Free, its 50 seats gone."""
+    BillingAccount.objects.update_or_create(
+        workspace=ws, defaults={"plan": "enterprise", "seats": 50, "custom_monthly_credits": 9000}
+    )
+    subscribe(ws, status="incomplete", quantity=5)
+    assert (account(ws).plan, account(ws).seats) == ("enterprise", 50)
+    subscribe(ws, status="incomplete_expired", quantity=5,
+              kind="customer.subscription.updated", created=NOW + 10)  # fmt: skip
+    assert (account(ws).plan, account(ws).seats) == ("enterprise", 50)
+    assert services.plan_for(ws).monthly_credits == 9000
