@@ -37,12 +37,15 @@ class Personas:
         return Membership.objects.get(user=user, workspace=workspace)
 
 
-def make_user(email, password="correct horse battery staple"):
+def make_user(email, password="correct horse battery staple", *, confirmed=True):
+    """A user who signed up (and, CONFIRMED, opened the e-mail's confirmation link)."""
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
     from saas.workspaces.services import create_personal_workspace
 
     user = get_user_model().objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=confirmed)
     create_personal_workspace(user)
     return user
 

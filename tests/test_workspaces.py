@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -199,3 +200,27 @@ def test_an_invitation_is_refused_when_its_sender_can_no_longer_grant_it(persona
     Membership.objects.filter(pk=admin.pk).update(role=Role.ADMIN)
     membership = services.accept_invitation(User.objects.get(email="late@x.test"), token)
     assert membership.role == Role.ADMIN  # the refusal used nothing up
+
+
+def test_an_invitation_needs_the_invited_address_confirmed(personas, client):
+    """Someone holding a forwarded or leaked link could sign up with the invited
+    address and take the seat: the address must be confirmed first, by its link."""
+    _, token = services.invite_member(personas.membership(personas.owner), "new@x.test", "admin")
+    taker = make_user("new@x.test", confirmed=False)
+    with pytest.raises(Forbidden, match="Confirm new@x.test first") as refused:
+        services.accept_invitation(taker, token)
+    assert refused.value.code == "email_unconfirmed"
+    mail.outbox.clear()
+    page = web_client(taker, Membership.objects.get(user=taker).workspace)
+    answer = page.post(f"/invitations/{token}/")
+    assert (
+        answer.status_code == 200
+        and b"we\n     have e-mailed it a confirmation link" in answer.content
+    )
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["new@x.test"]
+    assert not personas.workspace_a.memberships.filter(user=taker).exists()
+    link = re.search(r"https?://\S+/confirm-email/\S+", confirmation.body).group(0)
+    page.post(urlsplit(link).path)  # the confirmation page's button
+    assert page.post(f"/invitations/{token}/").status_code == 302
+    assert personas.workspace_a.memberships.get(user=taker).role == Role.ADMIN

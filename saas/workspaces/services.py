@@ -162,12 +162,37 @@ def open_invitation(token: str) -> Invitation:
     return invitation
 
 
+def email_confirmed(user, email: str) -> bool:
+    """Whether USER proved they read EMAIL (its confirmation link, allauth's)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def send_email_confirmation(request, user, email: str) -> None:
+    """E-mail USER's address EMAIL its confirmation link (allauth's, rate-limited there)."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        address = EmailAddress.objects.create(user=user, email=email, primary=True)
+    address.send_confirmation(request)
+
+
 @transaction.atomic
 def accept_invitation(user, token: str) -> Membership:
     invitation = open_invitation(token)
     if invitation.email.lower() != user.email.lower():
         raise Forbidden(
             f"This invitation is for {invitation.email}. Log in with that address to accept it."
+        )
+    if not email_confirmed(user, invitation.email):
+        # Whoever holds a forwarded or leaked link could otherwise sign up with the
+        # invited address and take the seat and role.
+        raise Forbidden(
+            f"Confirm {invitation.email} first: open the link we e-mailed to it, then "
+            "open this invitation again.",
+            code="email_unconfirmed",
         )
     updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user

@@ -98,6 +98,10 @@ def accept_invitation(request, token):
             "workspaces/invitation.html",
             {"invitation": invitation, "next": next_url, "anonymous": True},
         )
+    if request.method == "POST" and not services.email_confirmed(request.user, invitation.email):
+        services.send_email_confirmation(request, request.user, invitation.email)
+        return render(request, "workspaces/invitation.html",
+                      {"invitation": invitation, "confirm_first": True})  # fmt: skip
     if request.method == "POST":
         membership = _run(request, services.accept_invitation, request.user, token)
         if membership:
