@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def seats_so_far_were_paid(apps, schema_editor):
+    """Existing Team accounts: the seats they have now count as paid for (else their
+    next subscription event would take its quantity as paid, whatever it is)."""
+    account = apps.get_model("billing", "BillingAccount")
+    account.objects.filter(plan="team", seats__isnull=False).update(paid_seats=models.F("seats"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +22,5 @@ class Migration(migrations.Migration):
             name='paid_seats',
             field=models.PositiveIntegerField(blank=True, help_text='Team: the seats of the last paid invoice; monthly credits count no more.', null=True),
         ),
+        migrations.RunPython(seats_so_far_were_paid, migrations.RunPython.noop),
     ]
