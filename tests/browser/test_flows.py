@@ -91,6 +91,7 @@ def test_an_owner_invites_a_member_who_joins(page, app, browser):
     invitee.get_by_role("button", name="Accept invitation").click()
     # A leaked link is not enough: the invited address is confirmed by its own link first.
     invitee.get_by_text("First confirm that").wait_for()
+    shot(invitee, "07-invitation-confirm-first")
     invitee.goto(app.mail_link("/accounts/confirm-email/"))
     invitee.get_by_role("button", name="Confirm").click()
     invitee.goto(link)
