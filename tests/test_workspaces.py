@@ -224,3 +224,14 @@ def test_an_invitation_needs_the_invited_address_confirmed(personas, client):
     page.post(urlsplit(link).path)  # the confirmation page's button
     assert page.post(f"/invitations/{token}/").status_code == 302
     assert personas.workspace_a.memberships.get(user=taker).role == Role.ADMIN
+
+
+def test_accepting_while_logged_into_another_account_says_whose_invitation_it_is(personas):
+    _, token = services.invite_member(personas.membership(personas.owner), "work@x.test", "viewer")
+    page = web_client(personas.outsider, personas.workspace_b)
+    mail.outbox.clear()
+    answer = page.post(f"/invitations/{token}/", follow=True)
+    assert answer.status_code in (200, 403)
+    assert b"This invitation is for work@x.test" in answer.content
+    assert mail.outbox == []  # no confirmation link for someone else's address
+    assert not personas.workspace_a.memberships.filter(user=personas.outsider).exists()

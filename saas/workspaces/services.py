@@ -170,12 +170,14 @@ def email_confirmed(user, email: str) -> bool:
 
 
 def send_email_confirmation(request, user, email: str) -> None:
-    """E-mail USER's address EMAIL its confirmation link (allauth's, rate-limited there)."""
+    """E-mail USER's own address EMAIL its confirmation link (allauth's, rate-limited
+    there). Only for the address the user logs in with."""
     from allauth.account.models import EmailAddress
 
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
-    if address is None:
-        address = EmailAddress.objects.create(user=user, email=email, primary=True)
+    if address is None:  # a user made without allauth (createsuperuser): their own address
+        primary = not EmailAddress.objects.filter(user=user, primary=True).exists()
+        address = EmailAddress.objects.create(user=user, email=email, primary=primary)
     address.send_confirmation(request)
 
 

@@ -98,7 +98,12 @@ def accept_invitation(request, token):
             "workspaces/invitation.html",
             {"invitation": invitation, "next": next_url, "anonymous": True},
         )
-    if request.method == "POST" and not services.email_confirmed(request.user, invitation.email):
+    own_address = invitation.email.lower() == request.user.email.lower()
+    if (
+        request.method == "POST"
+        and own_address
+        and not services.email_confirmed(request.user, invitation.email)
+    ):
         services.send_email_confirmation(request, request.user, invitation.email)
         return render(request, "workspaces/invitation.html",
                       {"invitation": invitation, "confirm_first": True})  # fmt: skip
