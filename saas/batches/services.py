@@ -136,7 +136,9 @@ def _link_options(template: templates.Template, options: dict) -> dict:
                                 variable.default)  # fmt: skip
     given = {k: v for k, v in options.items() if k in URL_OPTIONS and v not in (None, "")}
     serializer = FromUrlSerializer(data={"url": "https://example.com/", **defaults, **given})
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        field, message = next(templates._flatten(serializer.errors), ("options", "invalid"))
+        raise ServiceError(message, field=field)
     from saas.studio.requests import plain
 
     data = plain(serializer.validated_data)
@@ -222,7 +224,10 @@ def row_request(batch: Batch, row: BatchRow) -> tuple[dict, str]:
     if row.source_url:
         return {**batch.options, "url": row.source_url}, row.source_url
     template = templates.from_snapshot(batch.template)
-    request, _ = templates.fill_in(template, row.values, batch.workspace, check_request=False)
+    request, errors = templates.fill_in(template, row.values, batch.workspace, check_request=False)
+    if request is None:  # valid when checked, not now: an image or avatar was deleted since
+        field, message = errors[0]
+        raise ServiceError(f"row {row.number}, {field}: {message}", field=field)
     request["title"] = (request.get("title") or f"{batch.name} #{row.number}")[:200]
     return request, ""
 
@@ -233,8 +238,13 @@ def estimate(batch: Batch) -> dict:
     from saas.studio.estimates import audio_lengths, estimate_seconds
 
     rows = list(batch.rows.all())
-    todo = [r for r in rows if r.status == Row.READY]
-    requests = [row_request(batch, r)[0] for r in todo]
+    requests, broken = [], []
+    for row in (r for r in rows if r.status == Row.READY):
+        try:
+            requests.append(row_request(batch, row)[0])
+        except ServiceError as exc:
+            broken.append(exc.message)
+    todo = requests
     each = [estimate_seconds(req, audio_lengths(batch.workspace, req)) for req in requests]
     seconds = sum(each)
     credits = sum(billing.estimate_cost(batch.workspace, s) for s in each)
@@ -242,7 +252,8 @@ def estimate(batch: Batch) -> dict:
     return {
         "rows": len(rows),
         "ready": len(todo),
-        "invalid": sum(r.status == Row.INVALID for r in rows),
+        "invalid": sum(r.status == Row.INVALID for r in rows) + len(broken),
+        "broken": broken,  # ready when checked, not now (start refuses them by row)
         "duration_s": round(seconds, 1),
         "credits": credits,
         "balance": balance,
@@ -270,6 +281,11 @@ def start_batch(actor: Membership, batch_id, *, skip_invalid: bool = False) -> B
                 field="rows", code="invalid_rows",
             )  # fmt: skip
         cost = estimate(batch)
+        if cost["broken"] and not skip_invalid:
+            raise ServiceError(
+                "; ".join(cost["broken"][:5]) + ". Fix these rows, or start with skip_invalid.",
+                field="rows", code="invalid_rows",
+            )  # fmt: skip
         if not cost["ready"]:
             raise ServiceError("The batch has no valid rows to render.", field="rows")
         if cost["shortfall"]:
@@ -353,9 +369,9 @@ def cancel_batch(actor: Membership, batch_id) -> Batch:
         Batch.objects.filter(pk=batch.pk).update(
             status=Batch.Status.CANCELLED, finished_at=timezone.now()
         )
-        batch.rows.filter(status__in=(Row.PENDING, Row.READY, Row.INVALID)).update(
-            status=Row.CANCELLED
-        )
+        batch.rows.filter(status__in=(Row.PENDING, Row.READY)).update(status=Row.CANCELLED)
+        # An invalid row is skipped, not cancelled: "retry" brings cancelled rows back.
+        batch.rows.filter(status=Row.INVALID).update(status=Row.SKIPPED)
         if batch.job_id:
             engine.cancel(pipelines.get(BATCH), batch.job_id)
     sync_rows(batch)
