@@ -139,15 +139,20 @@ def translation_page(request, pk):
     return render(request, "translations/detail.html", context)
 
 
+def _posted_segments(request, job) -> list[dict]:
+    """The segments' texts as the review form posted them (unposted ones unchanged)."""
+    return [
+        {"text": request.POST.get(f"text_{index}", segment["text"])}
+        for index, segment in enumerate(job.segments or [])
+    ]
+
+
 @login_required
 @require_POST
 def translation_segments(request, pk, language):
     translation = found(services.get_translation, request.membership, pk)
     job = found(services.get_language, translation, language)
-    segments = [
-        {"text": request.POST.get(f"text_{index}", segment["text"])}
-        for index, segment in enumerate(job.segments or [])
-    ]
+    segments = _posted_segments(request, job)
     action = request.POST.get("action", "save")
     success = "Your edits are saved." if action == "save" else None
     saved = run_service(
@@ -163,6 +168,15 @@ def translation_segments(request, pk, language):
 @login_required
 @require_POST
 def translation_retranslate(request, pk, language, index):
+    # The button is part of the review form: the other segments' edits come with it and
+    # are saved first (they were dropped).
+    if any(key.startswith("text_") for key in request.POST):
+        translation = found(services.get_translation, request.membership, pk)
+        job = found(services.get_language, translation, language)
+        saved = run_service(request, services.update_segments, request.membership, pk,
+                            language, _posted_segments(request, job))  # fmt: skip
+        if saved is None:
+            return redirect(reverse("translation_detail", args=[pk]) + f"#lang-{language}")
     run_service(request, services.retranslate_segment, request.membership, pk, language, index,
                 success=f"Segment {index + 1} translated again.")  # fmt: skip
     return redirect(reverse("translation_detail", args=[pk]) + f"#lang-{language}")

@@ -421,7 +421,7 @@ def update_segments(
         field = f"segments.{index}"
         if not isinstance(new, dict) or not isinstance(new.get("text"), str):
             raise ServiceError("Each segment needs a text.", field=f"{field}.text")
-        text = new["text"].strip()
+        text = new["text"].replace("\r\n", "\n").strip()  # a browser sends CRLF
         if len(text) > MAX_SEGMENT_CHARS and text != (old.get("text") or "").strip():
             raise ServiceError(
                 f"A segment is at most {MAX_SEGMENT_CHARS} characters.", field=f"{field}.text"

@@ -670,3 +670,40 @@ def test_each_further_speaker_gets_another_voice_of_the_language_unless_chosen()
     unlabelled = SimpleNamespace(segments=[{"text": "x"}], voice="espeak:es", language="es",
                                  speaker_voices={})  # fmt: skip
     assert voices_per_speaker(unlabelled) == {"": "espeak:es"}
+
+
+def test_retranslating_one_segment_keeps_the_reviewers_edits_to_the_others(personas, monkeypatch):
+    """Re-translate is a button of the review form: the edits typed in the other
+    segments come with it, and were dropped."""
+    from django.urls import reverse
+
+    from avatar.dub import translate
+
+    from ..conftest import web_client
+
+    def machine(texts, *args, **kwargs):
+        return ["(machine again)"] * len(texts), None
+
+    monkeypatch.setattr(translate, "translate_texts", machine)
+    translation, job = make_waiting(personas)
+    page = web_client(personas.creator, personas.workspace_a)
+    url = reverse("translation_retranslate", args=[translation.pk, "es", 1])
+    page.post(url, {"text_0": "MY CAREFUL EDIT", "text_1": job.segments[1]["text"]})
+    job.refresh_from_db()
+    assert job.segments[0]["text"] == "MY CAREFUL EDIT"
+    assert job.segments[1]["text"] == "(machine again)"
+
+
+def test_a_segment_is_counted_as_the_textarea_counts_it(personas):
+    """The browser sends each line break as CRLF; the textarea's maxlength counts one."""
+    from saas.translations import services as translations
+
+    translation, job = make_waiting(personas)
+    text = ("a" * 99 + "\r\n") * 9 + "a" * 100  # 1000 as typed, 1009 as sent
+    segments = [{"text": s["text"]} for s in job.segments]
+    segments[0] = {"text": text}
+    translations.update_segments(
+        personas.membership(personas.creator), translation.pk, "es", segments
+    )
+    job.refresh_from_db()
+    assert job.segments[0]["text"] == text.replace("\r\n", "\n")
