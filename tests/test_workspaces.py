@@ -235,3 +235,12 @@ def test_accepting_while_logged_into_another_account_says_whose_invitation_it_is
     assert b"This invitation is for work@x.test" in answer.content
     assert mail.outbox == []  # no confirmation link for someone else's address
     assert not personas.workspace_a.memberships.filter(user=personas.outsider).exists()
+
+
+def test_a_refused_invitation_keeps_the_address_typed(personas):
+    page = web_client(personas.owner, personas.workspace_a)
+    answer = page.post("/workspace/members/", {"action": "invite", "role": "creator",
+                                               "email": "creator@acme.test"})  # fmt: skip
+    assert answer.status_code == 200
+    assert b"already a member" in answer.content
+    assert b'value="creator@acme.test"' in answer.content

@@ -69,7 +69,12 @@ def webhooks(request):
         return redirect("webhooks")
     if action in ("create", "rotate"):
         created = (_create if action == "create" else _rotate)(request, membership)
-    return render(request, "webhooks/list.html", _context(membership, created))
+    context = _context(membership, created)
+    if action == "create" and created is None:  # refused: the form keeps what was typed
+        context["posted"] = {"url": request.POST.get("url", ""),
+                             "description": request.POST.get("description", ""),
+                             "events": request.POST.getlist("events")}  # fmt: skip
+    return render(request, "webhooks/list.html", context)
 
 
 def _events(count: int) -> str:

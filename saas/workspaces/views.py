@@ -60,14 +60,17 @@ MEMBER_ACTIONS = {
 @login_required
 def members(request):
     membership = request.membership
+    posted = {}
     if request.method == "POST":
         action, success = MEMBER_ACTIONS.get(request.POST.get("action"), (None, None))
         if action is None:
             return redirect("members")
-        _run(request, action, membership, request.POST, success=success)
+        done = _run(request, action, membership, request.POST, success=success)
         if not services.membership_in(request.user, membership.workspace_id):
             return redirect("dashboard")  # the user left this workspace
-        return redirect("members")
+        if done is not None or request.POST.get("action") != "invite":
+            return redirect("members")
+        posted = {"email": request.POST.get("email", "")}  # refused: keep what was typed
     workspace = membership.workspace
     can_manage = role_at_least(membership.role, Role.ADMIN)
     return render(
@@ -82,6 +85,7 @@ def members(request):
             else [],
             "can_manage": can_manage,
             "roles": Role.choices if membership.role == Role.OWNER else Role.choices[1:],
+            "posted": posted,
         },
     )
 

@@ -108,3 +108,14 @@ def test_an_outsider_gets_404_from_the_page(personas, objects, form):
 def test_a_malformed_id_is_not_found(personas):
     client = web_client(personas.admin, personas.workspace_a)
     assert client.post(PAGE, {"action": "delete", "id": "' OR 1=1"}).status_code == 404
+
+
+def test_a_refused_endpoint_keeps_what_was_typed(personas):
+    page = web_client(personas.admin, personas.workspace_a)
+    answer = page.post("/workspace/webhooks/", {"action": "create", "url": "http://10.0.0.5/hook",
+                                      "description": "Production CRM",
+                                      "events": ["video.completed"]})  # fmt: skip
+    html = answer.content.decode()
+    assert "not a public address" in html
+    assert 'value="http://10.0.0.5/hook"' in html and 'value="Production CRM"' in html
+    assert 'value="video.completed" checked' in html
