@@ -21,20 +21,22 @@ from .models import Batch, BatchRow
 from .services import BATCH, Row, actor_for, add_rows, row_request, start_batch, sync_rows
 
 
-def render_slots(workspace, batch_job_id) -> int:
-    """How many more of this batch's videos may start now.
+def render_slots(workspace) -> int:
+    """How many more batch videos may start now.
 
-    A batch uses the plan's render slots but one (when the plan has more
-    than one), so the workspace's other videos never wait for a whole batch.
+    The workspace's batches together use the plan's render slots but one (when
+    the plan has more than one), so its other videos never wait for its batches
+    (counted per batch, two batches took every slot).
     """
     from saas.billing.services import plan_for
     from saas.studio.models import Video
 
     cap = plan_for(workspace).max_concurrent_renders
     active = Video.objects.filter(workspace=workspace, status__in=Video.ACTIVE)
-    ours = active.filter(parent_id=batch_job_id).count()
+    batch_jobs = Batch.objects.filter(workspace=workspace, job__isnull=False).values("job_id")
+    batches = active.filter(parent_id__in=batch_jobs).count()
     share = cap - 1 if cap > 1 else cap
-    return max(0, min(cap - active.count(), share - ours))
+    return max(0, min(cap - active.count(), share - batches))
 
 
 def pump(batch_id) -> str:
@@ -48,7 +50,7 @@ def pump(batch_id) -> str:
         return "idle"
     sync_rows(batch)
     started = 0
-    for _ in range(render_slots(batch.workspace, batch.job_id)):
+    for _ in range(render_slots(batch.workspace)):
         row = batch.rows.filter(status=Row.PENDING).order_by("number").first()
         if row is None or not _start_row(batch, row):
             break

@@ -86,3 +86,15 @@ def test_an_odd_option_on_the_links_form_is_a_form_error(funded, option):
                                          "template": "product-ad-vertical", **option})  # fmt: skip
     assert answer.status_code in (200, 400), answer.status_code
     assert not Batch.objects.exists()
+
+
+def test_two_batches_together_leave_a_slot_for_the_workspaces_other_videos(funded, creator_api):
+    from saas.billing.services import plan_for
+
+    from .test_batches import class_list, upload
+
+    first = upload(creator_api, class_list(6), start="true").json()["id"]
+    second = upload(creator_api, class_list(6), start="true").json()["id"]
+    runner.pump(first), runner.pump(second)
+    cap = plan_for(funded.workspace_a).max_concurrent_renders
+    assert Video.objects.filter(status__in=Video.ACTIVE).count() == cap - 1
