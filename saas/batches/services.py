@@ -181,7 +181,8 @@ def _check_row(batch: Batch, row: BatchRow) -> None:
         row.source_url = row.values.get("url", "")[:2000] if not errors else ""
     else:
         template = templates.from_snapshot(batch.template)
-        _, errors = templates.fill_in(template, row.values, batch.workspace)
+        request, errors = templates.fill_in(template, row.values, batch.workspace)
+        errors = errors or templates.plan_errors(request, batch.workspace)
     row.errors = [{"field": field, "message": message} for field, message in errors]
     row.status = Row.INVALID if errors else Row.READY
 
@@ -244,14 +245,13 @@ def estimate(batch: Batch) -> dict:
             requests.append(row_request(batch, row)[0])
         except ServiceError as exc:
             broken.append(exc.message)
-    todo = requests
     each = [estimate_seconds(req, audio_lengths(batch.workspace, req)) for req in requests]
     seconds = sum(each)
     credits = sum(billing.estimate_cost(batch.workspace, s) for s in each)
     balance = billing.balance(batch.workspace)
     return {
         "rows": len(rows),
-        "ready": len(todo),
+        "ready": len(requests),
         "invalid": sum(r.status == Row.INVALID for r in rows) + len(broken),
         "broken": broken,  # ready when checked, not now (start refuses them by row)
         "duration_s": round(seconds, 1),

@@ -267,21 +267,24 @@ def request_errors(request: dict, workspace) -> list[tuple[str, str]]:
         return list(_flatten(serializer.errors))
     try:
         specs.validate(_without_urls(request), watermark=plan_for(workspace).watermark)
-        _check_plan(request, workspace)
     except ServiceError as exc:
         return [(exc.field or "request", exc.message)]
     return []
 
 
-def _check_plan(request: dict, workspace) -> None:
-    """The plan's resolution and length, as the video would be checked when it is made
-    (so a row over them is invalid before the batch is priced and started)."""
+def plan_errors(request: dict, workspace) -> list[tuple[str, str]]:
+    """The plan's resolution and length as the video will be held to them when it is
+    made (a batch row over them is invalid before the batch is priced and started)."""
     from saas.billing.services import check_render_allowed
     from saas.studio.estimates import audio_lengths, estimate_seconds
 
     seconds = estimate_seconds(request, audio_lengths(workspace, request))
     resolution = request.get("resolution") or "720p"
-    check_render_allowed(workspace, resolution=resolution, duration_s=seconds)
+    try:
+        check_render_allowed(workspace, resolution=resolution, duration_s=seconds)
+    except ServiceError as exc:
+        return [(exc.field or "request", exc.message)]
+    return []
 
 
 def _without_urls(request):

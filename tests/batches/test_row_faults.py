@@ -98,3 +98,15 @@ def test_two_batches_together_leave_a_slot_for_the_workspaces_other_videos(funde
     runner.pump(first), runner.pump(second)
     cap = plan_for(funded.workspace_a).max_concurrent_renders
     assert Video.objects.filter(status__in=Video.ACTIVE).count() == cap - 1
+
+
+def test_one_video_from_a_template_over_the_plan_is_the_plans_refusal(funded, creator_api):
+    account = billing.account_for(funded.workspace_a)
+    account.plan = "free"
+    account.save()
+    request = {"resolution": "1080p", "scenes": [{"script": "{{text}}", "voice": "espeak:en-us"}]}
+    tall = creator_api.post("/api/v1/templates", {"name": "Tall", "request": request},
+                            format="json").json()["id"]  # fmt: skip
+    answer = creator_api.post(f"/api/v1/templates/{tall}/generate",
+                              {"variables": {"text": "Hello there."}}, format="json")  # fmt: skip
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "plan_limit"
