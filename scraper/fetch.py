@@ -226,18 +226,21 @@ class _Cutoff:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-class _WatchedPool(urllib3.HTTPConnectionPool):
+class _Watched:
+    """A pool that hands each connection it gives out to this thread's _Cutoff."""
+
     def _get_conn(self, timeout=None):
         conn = super()._get_conn(timeout)
         _Cutoff.watch(conn)
         return conn
 
 
-class _WatchedHTTPSPool(urllib3.HTTPSConnectionPool):
-    def _get_conn(self, timeout=None):
-        conn = super()._get_conn(timeout)
-        _Cutoff.watch(conn)
-        return conn
+class _WatchedPool(_Watched, urllib3.HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_Watched, urllib3.HTTPSConnectionPool):
+    pass
 
 
 def _pool(target: Target, address: str, limits: DownloadLimits, remaining: float):

@@ -108,10 +108,8 @@ def _new_secret() -> str:
 
 
 def _plan_has_webhooks(workspace) -> bool:
-    from saas.billing.services import check_webhooks_allowed
-
     try:
-        check_webhooks_allowed(workspace)
+        _check_plan(workspace)
     except Forbidden:
         return False
     return True

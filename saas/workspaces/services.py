@@ -80,12 +80,13 @@ def _check_can_grant(actor: Membership, role: str) -> None:
     if role not in Role.values:
         raise ServiceError(f"Unknown role {role!r}.", field="role")
     require_role(actor, Role.ADMIN)
-    if role == Role.OWNER and actor.role != Role.OWNER:
+    if not _can_grant(actor.role, role):
         raise Forbidden("Only an owner can make someone an owner.", field="role")
 
 
 def _can_grant(actor_role: str | None, role: str) -> bool:
-    """Whether a member of ACTOR_ROLE may give ROLE (see _check_can_grant)."""
+    """Whether a member of ACTOR_ROLE may give ROLE: admins any role but owner, owners
+    every role (the one rule, for invitations sent and accepted, keys and roles)."""
     if actor_role is None or not role_at_least(actor_role, Role.ADMIN):
         return False
     return role != Role.OWNER or actor_role == Role.OWNER
